@@ -1,0 +1,125 @@
+import { awscdk, javascript } from 'projen';
+import { UpdateSnapshot } from 'projen/lib/javascript';
+
+/**
+ * The single source of project configuration. Run `npx projen` after every change and commit the generated files.
+ */
+const cdkCliVersion = '^2.1100.0'; // aws-cdk@latest (3.0.0) is a broken publish: stay on the v2 CLI line.
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-encrypted-constructs',
+  packageName: 'cdk-encrypted-constructs',
+  description:
+    'AWS CDK L3 constructs that encrypt EventBridge Scheduler, EventBridge connections and archives, and RDS with customer managed KMS keys, least-privilege key policies, a shared audit trail and a deploy-time encryption check.',
+  keywords: ['cdk', 'awscdk', 'kms', 'encryption', 'eventbridge', 'scheduler', 'rds', 'cmk', 'security'],
+  license: 'Apache-2.0',
+  author: 'cdk-encrypted-constructs contributors',
+  authorAddress: 'maintainers@example.com',
+  repositoryUrl: 'https://github.com/example/cdk-encrypted-constructs.git',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+
+  // aws-cdk-lib floor: manageMasterUserPassword on RDS and cdk-nag 3 both need >= 2.261.0.
+  cdkVersion: '2.261.0',
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.0',
+
+  // No GitHub workflows or release machinery: CI is `.ci/run`.
+  github: false,
+  release: false,
+  buildWorkflow: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  autoApproveUpgrades: false,
+
+  // jsii targets. Packaging runs --code-only here (PyPI/Maven are not reachable); see the package:* tasks below.
+  publishToPypi: { distName: 'cdk-encrypted-constructs', module: 'cdk_encrypted_constructs' },
+  publishToMaven: {
+    javaPackage: 'io.github.cdkencryptedconstructs',
+    mavenGroupId: 'io.github.cdkencryptedconstructs',
+    mavenArtifactId: 'cdk-encrypted-constructs',
+  },
+  publishToNuget: { dotNetNamespace: 'CdkEncryptedConstructs', packageId: 'CdkEncryptedConstructs' },
+  publishToGo: { moduleName: 'github.com/example/cdk-encrypted-constructs-go' },
+
+  // The verifier handler (src/verifier/*.lambda.ts) is bundled by esbuild into assets/ and shipped in the package.
+  lambdaOptions: {
+    runtime: awscdk.LambdaRuntime.NODEJS_24_X,
+    bundlingOptions: { sourcemap: false },
+  },
+
+  devDeps: [
+    'cdk-nag@^3.0.2',
+    `aws-cdk@${cdkCliVersion}`,
+    '@cdklabs/cdk-validator-cfnguard@^0.0.62',
+    'aws-sdk-client-mock@^4.1.0',
+    'aws-sdk-client-mock-jest@^4.1.0',
+    '@aws-sdk/client-kms@^3',
+    '@aws-sdk/client-scheduler@^3',
+    '@aws-sdk/client-eventbridge@^3',
+    '@aws-sdk/client-secrets-manager@^3',
+    '@aws-sdk/client-rds@^3',
+    '@types/aws-lambda@^8',
+    'fast-check@^4',
+    'typescript@~5.9.3',
+    '@types/node@^20',
+    'ts-node@^10',
+  ],
+
+  jestOptions: {
+    updateSnapshot: UpdateSnapshot.NEVER,
+    jestConfig: {
+      maxWorkers: 2,
+      testTimeout: 120_000,
+      snapshotSerializers: ['<rootDir>/test/support/asset-hash-serializer.ts'],
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+    },
+  },
+  tsconfigDev: { include: ['../examples/**/*.ts', '../scripts/**/*.ts', '../bench/**/*.ts'] },
+
+  gitignore: ['examples/cdk.out', 'cdk.out', '.bench/', 'dist/', '*.tsbuildinfo'],
+  npmignoreEnabled: true,
+});
+
+// Quiet jsii's Node 20 end-of-life banner and keep the CDK CLI offline in every task.
+project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
+project.tasks.addEnvironment('CDK_DISABLE_CLI_TELEMETRY', 'true');
+
+// Acknowledgement reasons and key-policy conditions are long strings; keep them on one line each.
+project.eslint?.addRules({
+  '@stylistic/max-len': ['error', { code: 180, ignoreUrls: true, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreRegExpLiterals: true }],
+});
+
+// `npm ci` fails when the registry lacks optional binaries of unrs-resolver 1.13.0.
+project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
+
+// Python, Java, .NET and Go bindings are generated offline (--code-only); the Python ones are byte-compiled as a check.
+for (const [target, extra] of [
+  ['python', 'python3 -m compileall -q dist/python-code > /dev/null'],
+  ['java', undefined],
+  ['dotnet', undefined],
+  ['go', undefined],
+] as const) {
+  const task = project.tasks.tryFind(`package:${target}`);
+  task?.reset(`jsii-pacmak -v --target ${target} --code-only --outdir dist/${target}-code`);
+  if (extra) task?.exec(extra);
+}
+
+// `package` runs only package:js under CI=true by default: generate every language's bindings everywhere.
+project.tasks.tryFind('package')!.reset();
+project.tasks.tryFind('package')!.spawn(project.tasks.tryFind('package-all')!);
+project.npmignore?.exclude('/examples/', '/.ci/', '/bench/', '/scripts/', '/.bench/');
+
+// The test command: type-check everything (src, test, examples), then jest, then eslint (projen's defaults).
+project.testTask.prependExec('tsc --noEmit -p test/tsconfig.json');
+project.testTask.prependSpawn(project.bundler.bundleTask);
+
+// One of the README's two commands: synthesize the example app with no AWS account and no network.
+const synthExample = project.addTask('synth:example', {
+  description: 'Synthesize the example app in examples/ to CloudFormation (offline; no AWS account needed)',
+});
+synthExample.spawn(project.bundler.bundleTask);
+synthExample.exec('cdk synth --no-notices --quiet', { cwd: 'examples' });
+
+project.synth();

@@ -1,0 +1,289 @@
+import { Duration, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
+import { Construct, IConstruct } from 'constructs';
+import { AUDIT_TRAIL_CONTEXT_KEY, KEY_TAMPERING_EVENT_NAMES } from './constants';
+import { EncryptionKey } from '../key/encryption-key';
+import { addKeyStatements } from '../key/key-policy';
+import { KeyPolicyStatements } from '../key/statements';
+import { acknowledgeDeadLetterQueue, acknowledgeEach } from '../private/acknowledgements';
+import { formatArn, logGroupArn, stackEnvironment } from '../private/arns';
+import { deterministicName } from '../private/names';
+import { topicTarget } from '../private/rule-targets';
+
+/**
+ * How a construct's KMS key use is audited: the stack-shared trail (default), an existing trail, or none.
+ *
+ * A class with factory methods rather than a union, so it reads the same from every jsii language:
+ * `AuditTrail.stackShared()`, `AuditTrail.fromTrailArn(arn)`, `AuditTrail.none()`.
+ */
+export class AuditTrail {
+  /** One {@link KeyAuditTrail} per stack, shared by every construct in it (created on first use). */
+  public static stackShared(): AuditTrail {
+    return new AuditTrail('stack');
+  }
+
+  /**
+   * An existing trail (for example an organization trail) already records the key's management events: create none.
+   *
+   * @param trailArn ARN of the existing trail, reported in the construct's `auditTrailArn`
+   */
+  public static fromTrailArn(trailArn: string): AuditTrail {
+    return new AuditTrail('existing', trailArn);
+  }
+
+  /** Create no trail and no key-tampering alert. KMS calls are still in the account's 90-day CloudTrail event history. */
+  public static none(): AuditTrail {
+    return new AuditTrail('none');
+  }
+
+  private constructor(
+    /** `stack`, `existing` or `none`. */
+    public readonly mode: string,
+    /** The existing trail's ARN when mode is `existing`. */
+    public readonly trailArn?: string,
+  ) {}
+}
+
+/**
+ * Properties of a {@link KeyAuditTrail}.
+ */
+export interface KeyAuditTrailProps {
+  /**
+   * Record management events from every region, not only the stack's.
+   *
+   * @default false
+   */
+  readonly multiRegion?: boolean;
+
+  /**
+   * How long the trail's CloudWatch Logs copy is kept.
+   *
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Where key-tampering alerts go.
+   *
+   * @default - a new SNS topic encrypted with the trail's key
+   */
+  readonly alertTopic?: sns.ITopic;
+
+  /**
+   * What happens to the trail's bucket, log group and key when they leave the stack.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * A CloudTrail trail that records every KMS call on the library's keys, and an alert when a key is tampered with.
+ *
+ * One per stack: constructs obtain it with {@link KeyAuditTrail.of} (AWS allows 5 trails per region, so a trail per
+ * construct would soon hit that wall). Management events with log file validation go to an S3 bucket (public access
+ * blocked, TLS only, versioned, SSE-KMS, server access logging, retained) and to an encrypted CloudWatch log group.
+ * An EventBridge rule sends the calls that disable, delete or re-permission a watched key to an encrypted SNS topic.
+ */
+export class KeyAuditTrail extends Construct {
+  /** The construct id of the stack-shared trail. */
+  public static readonly ID = 'KeyAuditTrail';
+
+  /**
+   * The CDK context key that sets the audit-trail choice for a whole app (e.g. in `cdk.json`): `"stack"` (default),
+   * `"none"`, or an existing trail's ARN. A construct's own `auditTrail` prop takes precedence.
+   */
+  public static readonly CONTEXT_KEY = AUDIT_TRAIL_CONTEXT_KEY;
+
+  /**
+   * The stack's shared audit trail, created on first call with the given props (later props are ignored).
+   */
+  public static of(scope: IConstruct, props: KeyAuditTrailProps = {}): KeyAuditTrail {
+    const stack = Stack.of(scope);
+    const existing = stack.node.tryFindChild(KeyAuditTrail.ID);
+    if (existing instanceof KeyAuditTrail) return existing;
+    return new KeyAuditTrail(stack, KeyAuditTrail.ID, props);
+  }
+
+  /** The trail. */
+  public readonly trail: cloudtrail.Trail;
+  /** ARN of the trail. */
+  public readonly trailArn: string;
+  /** The bucket that receives the log files. */
+  public readonly bucket: s3.Bucket;
+  /** The bucket that receives the log bucket's server access logs. */
+  public readonly accessLogsBucket: s3.Bucket;
+  /** The CloudWatch log group that receives a copy of the events. */
+  public readonly logGroup: logs.LogGroup;
+  /** The key that encrypts the log files, the log group and the alert topic. */
+  public readonly encryptionKey: EncryptionKey;
+  /** The topic that receives key-tampering alerts. */
+  public readonly alertTopic: sns.ITopic;
+  /** The rule that matches key-tampering calls on watched keys. */
+  public readonly tamperingRule: events.Rule;
+
+  private readonly watchedKeys: kms.IKey[] = [];
+
+  constructor(scope: Construct, id: string, props: KeyAuditTrailProps = {}) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const trailName = deterministicName(this, 128);
+    this.trailArn = formatArn(this, { service: 'cloudtrail', resource: 'trail', resourceName: trailName });
+
+    this.encryptionKey = new EncryptionKey(this, 'Key', { protects: 'the CloudTrail audit trail of KMS keys', removalPolicy });
+    addKeyStatements(this, this.encryptionKey, KeyPolicyStatements.cloudTrail({ ...stackEnvironment(this), trailArn: this.trailArn }), 'the audit trail');
+
+    this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', { ...logBucketDefaults(removalPolicy), encryption: s3.BucketEncryption.S3_MANAGED });
+    acknowledgeEach(this.accessLogsBucket, {
+      'AwsSolutions-S1': 'This bucket is the server-access-log destination of the trail bucket; logging it would log its own log writes without end.',
+      'HIPAA.Security-S3BucketLoggingEnabled': 'Server-access-log destination of the trail bucket; logging it would recurse.',
+      'NIST.800.53.R5-S3BucketLoggingEnabled': 'Server-access-log destination of the trail bucket; logging it would recurse.',
+      'PCI.DSS.321-S3BucketLoggingEnabled': 'Server-access-log destination of the trail bucket; logging it would recurse.',
+      's3_bucket_logging_enabled_check': 'Server-access-log destination of the trail bucket; logging it would recurse.',
+      'HIPAA.Security-S3DefaultEncryptionKMS': 'S3 server access logging delivers only to buckets encrypted with SSE-S3 (AES-256), not SSE-KMS.',
+      'NIST.800.53.R5-S3DefaultEncryptionKMS': 'S3 server access logging delivers only to buckets encrypted with SSE-S3 (AES-256), not SSE-KMS.',
+      'PCI.DSS.321-S3DefaultEncryptionKMS': 'S3 server access logging delivers only to buckets encrypted with SSE-S3 (AES-256), not SSE-KMS.',
+      's3_bucket_default_encryption_kms_check': 'S3 server access logging delivers only to buckets encrypted with SSE-S3 (AES-256), not SSE-KMS.',
+    });
+
+    this.bucket = new s3.Bucket(this, 'Bucket', {
+      ...logBucketDefaults(removalPolicy),
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.encryptionKey,
+      bucketKeyEnabled: true,
+    });
+    // Server access logging through a bucket policy (no ACLs): CDK's serverAccessLogsBucket would add an ACL grant.
+    (this.bucket.node.defaultChild as s3.CfnBucket).loggingConfiguration = {
+      destinationBucketName: this.accessLogsBucket.bucketName,
+      logFilePrefix: 'trail-bucket/',
+    };
+    this.accessLogsBucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'S3ServerAccessLogsPolicy',
+      principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
+      actions: ['s3:PutObject'],
+      resources: [this.accessLogsBucket.arnForObjects('trail-bucket/*')],
+      conditions: { ArnLike: { 'aws:SourceArn': this.bucket.bucketArn }, StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+    }));
+    for (const bucket of [this.bucket, this.accessLogsBucket]) {
+      // Object events (e.g. a deleted log file) reach EventBridge natively, without CDK's notifications Lambda.
+      (bucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
+      acknowledgeEach(bucket, Object.fromEntries(['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321'].map(pack => [
+        `${pack}-S3BucketReplicationEnabled`,
+        'Replication needs a bucket in a second region that this stack does not own; log files are integrity-protected by CloudTrail digest files, and an organization trail (AuditTrail.fromTrailArn) covers multi-region retention.',
+      ])));
+    }
+
+    // A deterministic name: the key policy names the log group's ARN, which through Fn::GetAtt would be a cycle.
+    const logGroupName = `/cdk-encrypted-constructs/key-audit/${trailName}`;
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      logGroupName,
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      encryptionKey: this.encryptionKey,
+      removalPolicy,
+    });
+    addKeyStatements(this, this.encryptionKey, [KeyPolicyStatements.logGroup({ ...stackEnvironment(this), logGroupArn: logGroupArn(this, logGroupName) })], 'the audit trail log group');
+
+    // CloudTrail's own CloudWatch Logs role would carry an inline policy; ours uses a customer managed policy.
+    const logsRole = new iam.Role(this, 'LogsRole', {
+      assumedBy: new iam.ServicePrincipal('cloudtrail.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceArn': this.trailArn, 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+      description: 'Lets CloudTrail deliver the key audit trail to CloudWatch Logs',
+    });
+    // CloudTrail names its streams <account>_CloudTrail_<region>: list them, so the policy holds no wildcard.
+    const env = stackEnvironment(this);
+    const regions = props.multiRegion
+      ? RegionInfo.regions.filter(r => Token.isUnresolved(env.partition) || r.partition === env.partition).map(r => r.name)
+      : [env.region];
+    const logsPolicy = new iam.ManagedPolicy(this, 'LogsPolicy', {
+      roles: [logsRole],
+      statements: [new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: regions.map(region => `${logGroupArn(this, logGroupName)}:log-stream:${env.account}_CloudTrail_${region}`),
+      })],
+    });
+
+    this.trail = new cloudtrail.Trail(this, 'Trail', {
+      trailName,
+      bucket: this.bucket,
+      encryptionKey: this.encryptionKey,
+      enableFileValidation: true,
+      includeGlobalServiceEvents: true,
+      isMultiRegionTrail: props.multiRegion ?? false,
+      managementEvents: cloudtrail.ReadWriteType.ALL,
+      sendToCloudWatchLogs: false,
+    });
+    const cfnTrail = this.trail.node.defaultChild as cloudtrail.CfnTrail;
+    cfnTrail.cloudWatchLogsLogGroupArn = this.logGroup.logGroupArn;
+    cfnTrail.cloudWatchLogsRoleArn = logsRole.roleArn;
+    cfnTrail.node.addDependency(logsPolicy);
+
+    this.alertTopic = props.alertTopic ?? new sns.Topic(this, 'AlertTopic', {
+      displayName: 'KMS key tampering alerts',
+      masterKey: this.encryptionKey,
+      enforceSSL: true,
+    });
+    if (!props.alertTopic) {
+      addKeyStatements(this, this.encryptionKey, [KeyPolicyStatements.topic({ ...stackEnvironment(this), servicePrincipals: ['events.amazonaws.com'] })], 'the key-tampering alert topic');
+    }
+
+    // Alerts that cannot be delivered are kept in a dead-letter queue on the same key.
+    const ruleName = deterministicName(this, 64);
+    const ruleArn = formatArn(this, { service: 'events', resource: 'rule', resourceName: ruleName });
+    const alertDeadLetters = new sqs.Queue(this, 'AlertDeadLetterQueue', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.encryptionKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy,
+    });
+    addKeyStatements(this, this.encryptionKey, [KeyPolicyStatements.queue({ ...stackEnvironment(this), principals: [new iam.ServicePrincipal('events.amazonaws.com')], sourceArns: [ruleArn] })], 'the alert dead-letter queue');
+    acknowledgeDeadLetterQueue(alertDeadLetters, 'the key-tampering alert rule');
+
+    this.tamperingRule = new events.Rule(this, 'KeyTamperingRule', {
+      ruleName,
+      description: 'KMS calls that disable, delete or re-permission a key protected by cdk-encrypted-constructs',
+      eventPattern: {
+        source: ['aws.kms'],
+        detailType: ['AWS API Call via CloudTrail'],
+        detail: {
+          eventSource: ['kms.amazonaws.com'],
+          eventName: KEY_TAMPERING_EVENT_NAMES,
+          resources: { ARN: Lazy.list({ produce: () => this.watchedKeys.map(k => k.keyArn) }) },
+        },
+      },
+      targets: [topicTarget(this.alertTopic, ruleArn, alertDeadLetters)],
+    });
+    this.watchKey(this.encryptionKey);
+  }
+
+  /** Adds a key to the key-tampering alert (once). */
+  public watchKey(key: kms.IKey): void {
+    if (!this.watchedKeys.includes(key)) this.watchedKeys.push(key);
+  }
+}
+
+function logBucketDefaults(removalPolicy: RemovalPolicy): s3.BucketProps {
+  return {
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    enforceSSL: true,
+    versioned: true,
+    objectLockEnabled: true,
+    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    lifecycleRules: [{
+      id: 'ArchiveOldLogs',
+      abortIncompleteMultipartUploadAfter: Duration.days(7),
+      transitions: [{ storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(90) }],
+      noncurrentVersionTransitions: [{ storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(30) }],
+    }],
+    removalPolicy,
+  };
+}

@@ -1,0 +1,5 @@
+export * from './key/encryption-key';
+export * from './key/statements';
+export * from './audit/key-audit-trail';
+export * from './encrypted-resource';
+export * from './verifier/encryption-verification';

@@ -1,0 +1,135 @@
+import { Duration, RemovalPolicy, Tags, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct, IConstruct } from 'constructs';
+import { KeyPolicyStatements } from './statements';
+import { stackEnvironment } from '../private/arns';
+import { PropValidator } from '../private/validation';
+
+/**
+ * Options for the customer managed key a construct creates when the user brings none.
+ */
+export interface EncryptionKeyOptions {
+  /**
+   * Alias of the key (the `alias/` prefix is added when missing).
+   *
+   * @default - no alias
+   */
+  readonly alias?: string;
+
+  /**
+   * Description of the key.
+   *
+   * @default - a sentence naming the resource the key protects
+   */
+  readonly description?: string;
+
+  /**
+   * How often KMS rotates the key material (90 to 2560 days). Rotation is always enabled.
+   *
+   * @default Duration.days(365)
+   * @see https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html
+   */
+  readonly rotationPeriod?: Duration;
+
+  /**
+   * Waiting period before KMS deletes the key once deletion is scheduled (7 to 30 days).
+   *
+   * @default Duration.days(30)
+   */
+  readonly pendingWindow?: Duration;
+
+  /**
+   * What happens to the key when it leaves the stack. Deleting a key makes everything encrypted with it unreadable,
+   * forever: keep RETAIN unless the data is disposable.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Strict mode: the account root may administer the key but not use it. Only the principals the constructs name
+   * (services under their conditions, execution and verifier roles) may encrypt or decrypt.
+   *
+   * Whoever deploys must be able to administer the key: pass the deployment role in `administrators` (or let the
+   * account's IAM policies grant it key administration), otherwise KMS's lockout check rejects the key policy.
+   *
+   * @default false - the account root keeps the standard `kms:*` delegation to IAM
+   */
+  readonly strictMode?: boolean;
+
+  /**
+   * Further principals allowed to administer (not use) the key, e.g. the CloudFormation deployment role.
+   *
+   * @default - the account root only
+   */
+  readonly administrators?: iam.IPrincipal[];
+
+  /**
+   * Tags for the key.
+   *
+   * @default - no extra tags
+   */
+  readonly tags?: { [key: string]: string };
+}
+
+/**
+ * Properties of an {@link EncryptionKey}.
+ */
+export interface EncryptionKeyProps extends EncryptionKeyOptions {
+  /**
+   * What the key protects, in a few words, e.g. `EventBridge Scheduler schedule payloads`. Used in the default
+   * description.
+   */
+  readonly protects: string;
+}
+
+/**
+ * A symmetric customer managed KMS key with rotation on, a 30-day deletion window, RETAIN removal, and a key policy
+ * that denies grants not made for AWS resources (Control Tower CT.KMS.PR.3).
+ *
+ * Services add their own least-privilege statements through {@link KeyPolicyStatements}; in strict mode the account
+ * root keeps administration only.
+ */
+export class EncryptionKey extends kms.Key {
+  /** Whether the account root is limited to administration (no cryptographic use). */
+  public readonly strictMode: boolean;
+
+  constructor(scope: Construct, id: string, props: EncryptionKeyProps) {
+    validateKeyOptions(scope, id, props);
+    const strictMode = props.strictMode ?? false;
+    super(scope, id, {
+      description: props.description ?? `Customer managed key for ${props.protects} (cdk-encrypted-constructs)`,
+      alias: props.alias,
+      enableKeyRotation: true,
+      rotationPeriod: props.rotationPeriod ?? Duration.days(365),
+      pendingWindow: props.pendingWindow ?? Duration.days(30),
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      keySpec: kms.KeySpec.SYMMETRIC_DEFAULT,
+      keyUsage: kms.KeyUsage.ENCRYPT_DECRYPT,
+      policy: strictMode
+        ? new iam.PolicyDocument({ statements: [KeyPolicyStatements.administrationOnly(props.administrators, stackEnvironment(scope))] })
+        : undefined,
+      admins: strictMode ? undefined : props.administrators,
+    });
+    this.strictMode = strictMode;
+    this.addToResourcePolicy(KeyPolicyStatements.denyGrantsExceptForAwsResources());
+    for (const [key, value] of Object.entries(props.tags ?? {})) {
+      Tags.of(this).add(key, value);
+    }
+  }
+}
+
+function validateKeyOptions(scope: Construct, id: string, props: EncryptionKeyProps): void {
+  const path = scope.node.path ? `${scope.node.path}/${id}` : id;
+  const v = new PropValidator({ node: { path } } as IConstruct);
+  const rotation = props.rotationPeriod && !Token.isUnresolved(props.rotationPeriod.toDays({ integral: false }))
+    ? props.rotationPeriod.toDays({ integral: false }) : undefined;
+  v.range('rotationPeriod', rotation, 90, 2560, 'days');
+  const pending = props.pendingWindow && !Token.isUnresolved(props.pendingWindow.toDays({ integral: false }))
+    ? props.pendingWindow.toDays({ integral: false }) : undefined;
+  v.range('pendingWindow', pending, 7, 30, 'days');
+  v.name('alias', props.alias?.replace(/^alias\//, ''), /^[a-zA-Z0-9:/_-]+$/, 250, 'letters, digits, "/", "_", "-" and ":" (not starting with "aws/")');
+  v.check(!(props.alias ?? '').replace(/^alias\//, '').startsWith('aws/'), 'alias', props.alias, 'must not start with "aws/" (reserved for AWS managed keys)');
+  v.throwIfInvalid();
+}

@@ -1,0 +1,73 @@
+import { Annotations, Resource, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct, IConstruct } from 'constructs';
+import { EncryptionKey, EncryptionKeyOptions } from './encryption-key';
+import { shortHash } from '../private/arns';
+
+/**
+ * Where a construct's key comes from: the user's key, or a new {@link EncryptionKey}.
+ */
+export function obtainKey(scope: Construct, encryptionKey: kms.IKey | undefined, protects: string, options: EncryptionKeyOptions = {}): kms.IKey {
+  if (encryptionKey) {
+    if (Object.keys(options).length > 0) {
+      Annotations.of(scope).addWarningV2(
+        'cdk-encrypted-constructs:key-options-ignored',
+        'keyOptions are ignored because encryptionKey was given: the options only shape a key the construct creates.',
+      );
+    }
+    return encryptionKey;
+  }
+  return new EncryptionKey(scope, 'Key', { ...options, protects });
+}
+
+/**
+ * Whether this stack may edit the key's policy: only keys defined in the same stack (created by the library or by the
+ * user). Imported keys and keys of another stack are never edited.
+ */
+export function isPolicyEditable(scope: IConstruct, key: kms.IKey): key is kms.Key {
+  return key instanceof kms.Key && Resource.isOwnedResource(key) && Stack.of(key) === Stack.of(scope);
+}
+
+const added = new WeakMap<kms.IKey, Set<string>>();
+
+/** The warning id users acknowledge for a key whose policy this stack cannot edit. */
+export const KEY_POLICY_NOT_MANAGED_WARNING = 'cdk-encrypted-constructs:key-policy-not-managed';
+
+/**
+ * Adds least-privilege statements to the key policy, once each. When this stack cannot edit the key's policy, adds
+ * instead an acknowledgeable warning that lists the exact statements the key owner must add.
+ *
+ * @param scope the construct asking (named in the warning)
+ * @param purpose what the statements are for, e.g. `EventBridge Scheduler schedule payload`
+ */
+export function addKeyStatements(scope: IConstruct, key: kms.IKey, statements: iam.PolicyStatement[], purpose: string): void {
+  if (isPolicyEditable(scope, key)) {
+    const seen = added.get(key) ?? new Set<string>();
+    added.set(key, seen);
+    for (const statement of statements) {
+      // Identity is the resolved statement without its sid: logical ids and literals, never token numbers.
+      const content = JSON.stringify(Stack.of(key).resolve(statement.copy({ sid: undefined } as iam.PolicyStatementProps).toStatementJson()));
+      if (seen.has(content)) continue;
+      seen.add(content);
+      key.addToResourcePolicy(statement.copy({ sid: `${statement.sid ?? 'Statement'}${shortHash(content)}` } as iam.PolicyStatementProps));
+    }
+    return;
+  }
+  Annotations.of(scope).addWarningV2(KEY_POLICY_NOT_MANAGED_WARNING, keyPolicyNotManagedMessage(scope, key, statements, purpose));
+}
+
+/**
+ * The text of the warning for a key whose policy this stack cannot edit.
+ */
+export function keyPolicyNotManagedMessage(scope: IConstruct, key: kms.IKey, statements: iam.PolicyStatement[], purpose: string): string {
+  const stack = Stack.of(scope);
+  const rendered = JSON.stringify(stack.resolve(statements.map(s => s.toStatementJson())), undefined, 2);
+  const keyRef = Token.isUnresolved(key.keyArn) ? JSON.stringify(stack.resolve(key.keyArn)) : key.keyArn;
+  return [
+    `The key ${keyRef} is not defined in this stack, so its key policy cannot be edited here.`,
+    `For ${purpose}, its owner must add these statements to the key policy (or confirm equivalent ones exist):`,
+    rendered,
+    `Acknowledge with Annotations.of(construct).acknowledgeWarning('${KEY_POLICY_NOT_MANAGED_WARNING}', '<reason>') once they are in place.`,
+  ].join('\n');
+}

@@ -1,0 +1,399 @@
+import { Aws } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { API_DESTINATIONS_TAG_KEY, KEY_ADMINISTRATION_ACTIONS, VERIFICATION_CONTEXT_KEY, verifierContextConditions } from './conditions';
+
+/**
+ * Where the key's users live. Constructs pass their stack's values (literals when the stack has an explicit
+ * environment); the defaults are the deploy-time pseudo parameters.
+ */
+export interface KeyStatementEnvironment {
+  /**
+   * Account of the resources and principals.
+   *
+   * @default Aws.ACCOUNT_ID
+   */
+  readonly account?: string;
+  /**
+   * Region of the resources.
+   *
+   * @default Aws.REGION
+   */
+  readonly region?: string;
+  /**
+   * Partition of the ARNs.
+   *
+   * @default Aws.PARTITION
+   */
+  readonly partition?: string;
+}
+
+/** Identifiers of an EventBridge Scheduler schedule, for its key-policy statements. */
+export interface ScheduleKeyStatementProps extends KeyStatementEnvironment {
+  /** ARN of the schedule: `arn:<partition>:scheduler:<region>:<account>:schedule/<group>/<name>`. */
+  readonly scheduleArn: string;
+  /** The schedule's execution role, which decrypts the payload when the schedule fires. */
+  readonly executionRole: iam.IPrincipal;
+}
+
+/** Identifiers of an EventBridge connection, for its key-policy statements. */
+export interface ConnectionKeyStatementProps extends KeyStatementEnvironment {
+  /** Name of the connection (its secret is `events!connection/<name>/<uuid>`). */
+  readonly connectionName: string;
+}
+
+/** Identifiers of an EventBridge event bus (and optionally its archive), for their key-policy statements. */
+export interface EventBusKeyStatementProps extends KeyStatementEnvironment {
+  /** ARN of the event bus: the value of the `aws:events:event-bus:arn` encryption context. */
+  readonly eventBusArn: string;
+  /**
+   * ARN of an archive of this bus encrypted with the same key.
+   *
+   * @default - no archive statement
+   */
+  readonly archiveArn?: string;
+}
+
+/** Identifiers of a CloudTrail trail, for its key-policy statements. */
+export interface TrailKeyStatementProps extends KeyStatementEnvironment {
+  /** ARN of the trail: the value of `aws:SourceArn` and of the `aws:cloudtrail:arn` encryption context. */
+  readonly trailArn: string;
+}
+
+/** Identifiers of a CloudWatch Logs log group, for its key-policy statements. */
+export interface LogGroupKeyStatementProps extends KeyStatementEnvironment {
+  /** ARN of the log group (without the trailing `:*`): the value of the `aws:logs:arn` encryption context. */
+  readonly logGroupArn: string;
+}
+
+/** Identifiers of an SQS queue, for its key-policy statements. */
+export interface QueueKeyStatementProps extends KeyStatementEnvironment {
+  /** The principals that send messages to (or receive from) the queue. */
+  readonly principals: iam.IPrincipal[];
+  /**
+   * ARNs of the resources that send to the queue on the principals' behalf (`aws:SourceArn`).
+   *
+   * @default - no `aws:SourceArn` condition (use for IAM roles, whose identity already scopes them)
+   */
+  readonly sourceArns?: string[];
+}
+
+/** Identifiers of an SNS topic, for its key-policy statements. */
+export interface TopicKeyStatementProps extends KeyStatementEnvironment {
+  /** The service principals that publish to the topic, e.g. `events.amazonaws.com`. */
+  readonly servicePrincipals: string[];
+}
+
+/** Where an RDS instance lives, for its key-policy statements. */
+export interface RdsKeyStatementProps extends KeyStatementEnvironment {}
+
+/** Identifiers of the verifier function's role, for its key-policy statements. */
+export interface VerifierKeyStatementProps extends KeyStatementEnvironment {
+  /** The verifier function's execution role. */
+  readonly verifierRole: iam.IPrincipal;
+}
+
+/**
+ * Per-service key-policy statement builders.
+ *
+ * Each builder is a pure function of the protected resource's identifiers: it returns the narrowest statements the
+ * service supports (encryption-context conditions, `kms:ViaService`, `aws:SourceArn`/`aws:SourceAccount`,
+ * `kms:GrantIsForAWSResource`). ARNs passed in must be built with `Stack.formatArn` from deterministic names, never
+ * from `Fn::GetAtt`, so no key ↔ resource dependency cycle can form. Each statement's `sid` names its purpose; when
+ * the library adds it to a key policy it appends a hash of the statement, so ids stay unique and a statement added
+ * twice is recognised as a duplicate.
+ */
+export class KeyPolicyStatements {
+  /** The encryption-context key of the verifier's own round trip (see `EncryptionVerification`). */
+  public static readonly VERIFICATION_CONTEXT_KEY = VERIFICATION_CONTEXT_KEY;
+  /** The tag EventBridge requires on a connection's key: `EventBridgeApiDestinations=true`. */
+  public static readonly API_DESTINATIONS_TAG_KEY = API_DESTINATIONS_TAG_KEY;
+
+  /**
+   * Deny `kms:CreateGrant` to every principal unless the grant is for an AWS resource or the caller is an AWS service
+   * (AWS Control Tower control CT.KMS.PR.3).
+   */
+  public static denyGrantsExceptForAwsResources(): iam.PolicyStatement {
+    return new iam.PolicyStatement({
+      sid: 'DenyGrantsExceptForAwsResources',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:CreateGrant'],
+      resources: ['*'],
+      conditions: {
+        BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
+      },
+    });
+  }
+
+  /**
+   * Strict mode: the account root may administer the key but not use it for cryptography.
+   *
+   * @param administrators further principals with the same administration rights (e.g. the deployment role)
+   */
+  public static administrationOnly(administrators?: iam.IPrincipal[], environment: KeyStatementEnvironment = {}): iam.PolicyStatement {
+    return new iam.PolicyStatement({
+      sid: 'KeyAdministrationOnly',
+      principals: [accountRoot(environment), ...(administrators ?? [])],
+      actions: KEY_ADMINISTRATION_ACTIONS,
+      resources: ['*'],
+    });
+  }
+
+  /**
+   * EventBridge Scheduler: the principal that creates or updates the schedule (through Scheduler) may describe the key
+   * and generate/decrypt data keys for this schedule only; the execution role may only decrypt this schedule's payload.
+   *
+   * Scheduler encrypts with the context `aws:scheduler:schedule:arn` = the schedule ARN. It does not support grants.
+   *
+   * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/encryption-rest.html
+   */
+  public static schedule(props: ScheduleKeyStatementProps): iam.PolicyStatement[] {
+    const viaScheduler = { 'kms:ViaService': `scheduler.${env(props).region}.amazonaws.com`, 'kms:CallerAccount': env(props).account };
+    const context = { 'kms:EncryptionContext:aws:scheduler:schedule:arn': props.scheduleArn };
+    return [
+      new iam.PolicyStatement({
+        sid: 'SchedulerDescribe',
+        principals: [accountRoot(props)],
+        actions: ['kms:DescribeKey'],
+        resources: ['*'],
+        conditions: { StringEquals: viaScheduler },
+      }),
+      new iam.PolicyStatement({
+        sid: 'SchedulerEncrypt',
+        principals: [accountRoot(props)],
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: { ...viaScheduler, ...context } },
+      }),
+      new iam.PolicyStatement({
+        sid: 'SchedulerExecutionRoleDecrypt',
+        principals: [props.executionRole],
+        actions: ['kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: context },
+      }),
+    ];
+  }
+
+  /**
+   * EventBridge connection: Secrets Manager, on behalf of EventBridge, may describe the key and generate/decrypt data
+   * keys only for this connection's secret, and only while the key carries the tag `EventBridgeApiDestinations=true`.
+   *
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/encryption-connections.html
+   */
+  public static connection(props: ConnectionKeyStatementProps): iam.PolicyStatement[] {
+    const secretArn = `arn:${env(props).partition}:secretsmanager:${env(props).region}:${env(props).account}:secret:events!connection/${props.connectionName}/*`;
+    const tagged = { [`aws:ResourceTag/${API_DESTINATIONS_TAG_KEY}`]: 'true' };
+    const viaSecretsManager = { 'kms:ViaService': `secretsmanager.${env(props).region}.amazonaws.com`, 'kms:CallerAccount': env(props).account };
+    return [
+      new iam.PolicyStatement({
+        sid: 'ConnectionDescribe',
+        principals: [accountRoot(props)],
+        actions: ['kms:DescribeKey'],
+        resources: ['*'],
+        conditions: { StringEquals: { ...viaSecretsManager, ...tagged } },
+      }),
+      new iam.PolicyStatement({
+        sid: 'ConnectionSecret',
+        principals: [accountRoot(props)],
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: { ...viaSecretsManager, ...tagged },
+          StringLike: { 'kms:EncryptionContext:SecretARN': secretArn },
+        },
+      }),
+    ];
+  }
+
+  /**
+   * EventBridge event bus (and its archive): `events.amazonaws.com` may use the key only for this bus's encryption
+   * context, only on behalf of this bus (or archive) in this account.
+   *
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/encryption-archives.html
+   */
+  public static eventBus(props: EventBusKeyStatementProps): iam.PolicyStatement[] {
+    const source = {
+      StringEquals: { 'aws:SourceAccount': env(props).account },
+      ArnEquals: { 'aws:SourceArn': props.archiveArn ? [props.eventBusArn, props.archiveArn] : props.eventBusArn },
+    };
+    const context = { 'kms:EncryptionContext:aws:events:event-bus:arn': props.eventBusArn };
+    const events = new iam.ServicePrincipal('events.amazonaws.com');
+    return [
+      new iam.PolicyStatement({
+        sid: 'EventBridgeDescribe',
+        principals: [events],
+        actions: ['kms:DescribeKey'],
+        resources: ['*'],
+        conditions: source,
+      }),
+      new iam.PolicyStatement({
+        sid: props.archiveArn ? 'EventBridgeBusAndArchive' : 'EventBridgeBus',
+        principals: [events],
+        actions: props.archiveArn
+          ? ['kms:GenerateDataKey', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo']
+          : ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: { ...source, StringEquals: { ...source.StringEquals, ...context } },
+      }),
+    ];
+  }
+
+  /**
+   * RDS: principals of this account, only through RDS in this region, may use the key for DB storage; grants only for
+   * AWS resources. Secrets Manager may use it for the RDS-managed master secret; Performance Insights for its data.
+   *
+   * RDS's own context (`aws:rds:db-id`) holds the DbiResourceId, which is unknown before deploy, so it cannot be a
+   * condition; `kms:ViaService` and `kms:CallerAccount` bind the use to RDS in this account instead.
+   *
+   * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.Encryption.Keys.html
+   */
+  public static rdsInstance(props: RdsKeyStatementProps = {}): iam.PolicyStatement[] {
+    const account = accountRoot(props);
+    const via = (service: string) => ({ 'kms:ViaService': `${service}.${env(props).region}.amazonaws.com`, 'kms:CallerAccount': env(props).account });
+    return [
+      new iam.PolicyStatement({
+        sid: 'RdsStorage',
+        principals: [account],
+        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey'],
+        resources: ['*'],
+        conditions: { StringEquals: via('rds') },
+      }),
+      new iam.PolicyStatement({
+        sid: 'RdsGrants',
+        principals: [account],
+        actions: ['kms:CreateGrant', 'kms:ListGrants', 'kms:RevokeGrant'],
+        resources: ['*'],
+        conditions: { StringEquals: via('rds'), Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+      }),
+      new iam.PolicyStatement({
+        sid: 'RdsMasterSecret',
+        principals: [account],
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt', 'kms:DescribeKey'],
+        resources: ['*'],
+        conditions: { StringEquals: via('secretsmanager') },
+      }),
+      new iam.PolicyStatement({
+        sid: 'RdsPerformanceInsights',
+        principals: [account],
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: { ...via('rds'), 'kms:EncryptionContext:aws:pi:service': 'rds', 'kms:EncryptionContext:service': 'pi' } },
+      }),
+    ];
+  }
+
+  /**
+   * CloudTrail: `cloudtrail.amazonaws.com` may generate data keys for this trail's log files and describe the key.
+   *
+   * @see https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
+   */
+  public static cloudTrail(props: TrailKeyStatementProps): iam.PolicyStatement[] {
+    const principal = new iam.ServicePrincipal('cloudtrail.amazonaws.com');
+    const source = { 'aws:SourceArn': props.trailArn, 'aws:SourceAccount': env(props).account };
+    return [
+      new iam.PolicyStatement({
+        sid: 'CloudTrailEncryptLogs',
+        principals: [principal],
+        actions: ['kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: source,
+          StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': `arn:${env(props).partition}:cloudtrail:*:${env(props).account}:trail/*` },
+        },
+      }),
+      new iam.PolicyStatement({
+        sid: 'CloudTrailDescribeKey',
+        principals: [principal],
+        actions: ['kms:DescribeKey'],
+        resources: ['*'],
+        conditions: { StringEquals: source },
+      }),
+    ];
+  }
+
+  /**
+   * CloudWatch Logs: `logs.<region>.amazonaws.com` may use the key only for this log group.
+   *
+   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+   */
+  public static logGroup(props: LogGroupKeyStatementProps): iam.PolicyStatement {
+    return new iam.PolicyStatement({
+      sid: 'CloudWatchLogs',
+      principals: [new iam.ServicePrincipal(`logs.${env(props).region}.amazonaws.com`)],
+      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      resources: ['*'],
+      conditions: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': props.logGroupArn } },
+    });
+  }
+
+  /**
+   * SQS: the principals that send to an encrypted queue may generate and decrypt data keys only through SQS in this
+   * account (and, for service principals, only on behalf of the given source resources).
+   *
+   * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html
+   */
+  public static queue(props: QueueKeyStatementProps): iam.PolicyStatement {
+    const conditions: Record<string, Record<string, unknown>> = {
+      StringEquals: { 'kms:ViaService': `sqs.${env(props).region}.amazonaws.com` },
+    };
+    if (props.sourceArns && props.sourceArns.length > 0) {
+      conditions.StringEquals['aws:SourceAccount'] = env(props).account;
+      conditions.ArnEquals = { 'aws:SourceArn': props.sourceArns.length === 1 ? props.sourceArns[0] : props.sourceArns };
+    }
+    return new iam.PolicyStatement({
+      sid: 'SqsQueue',
+      principals: props.principals,
+      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      resources: ['*'],
+      conditions,
+    });
+  }
+
+  /**
+   * SNS: service principals that publish to an encrypted topic may generate and decrypt data keys only through SNS on
+   * behalf of this account.
+   *
+   * @see https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html
+   */
+  public static topic(props: TopicKeyStatementProps): iam.PolicyStatement {
+    return new iam.PolicyStatement({
+      sid: 'SnsTopicPublishers',
+      principals: props.servicePrincipals.map(p => new iam.ServicePrincipal(p)),
+      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceAccount': env(props).account } },
+    });
+  }
+
+  /**
+   * The verifier function: describe the key and round-trip a data key, only under its own encryption-context key.
+   */
+  public static verifier(props: VerifierKeyStatementProps): iam.PolicyStatement[] {
+    return [
+      new iam.PolicyStatement({
+        sid: 'EncryptionVerifierDescribe',
+        principals: [props.verifierRole],
+        actions: ['kms:DescribeKey', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags'],
+        resources: ['*'],
+      }),
+      new iam.PolicyStatement({
+        sid: 'EncryptionVerifierRoundTrip',
+        principals: [props.verifierRole],
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: verifierContextConditions(),
+      }),
+    ];
+  }
+}
+
+/** The account root as an ARN principal built from the environment (a literal when the stack's account is known). */
+function accountRoot(props: KeyStatementEnvironment): iam.IPrincipal {
+  const e = env(props);
+  return new iam.ArnPrincipal(`arn:${e.partition}:iam::${e.account}:root`);
+}
+
+function env(props: KeyStatementEnvironment): Required<KeyStatementEnvironment> {
+  return { account: props.account ?? Aws.ACCOUNT_ID, region: props.region ?? Aws.REGION, partition: props.partition ?? Aws.PARTITION };
+}

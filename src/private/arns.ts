@@ -1,0 +1,26 @@
+import { createHash } from 'crypto';
+import { ArnComponents, ArnFormat, Stack, Token } from 'aws-cdk-lib';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
+import { IConstruct } from 'constructs';
+
+/** `Stack.formatArn` with the partition made literal when the stack's region is known. */
+export function formatArn(scope: IConstruct, components: ArnComponents): string {
+  return Stack.of(scope).formatArn({ partition: stackEnvironment(scope).partition, ...components });
+}
+
+/** ARN of a log group from its (deterministic) name, without the trailing `:*`: the `aws:logs:arn` context value. */
+export function logGroupArn(scope: IConstruct, logGroupName: string): string {
+  return formatArn(scope, { service: 'logs', resource: 'log-group', resourceName: logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+}
+
+/** A short, stable hex hash of a string. */
+export function shortHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 8).toUpperCase();
+}
+
+/** The stack's account, region and partition, for the key-policy statement builders (literals when known). */
+export function stackEnvironment(scope: IConstruct): { account: string; region: string; partition: string } {
+  const stack = Stack.of(scope);
+  const partition = Token.isUnresolved(stack.region) ? stack.partition : RegionInfo.get(stack.region).partition ?? stack.partition;
+  return { account: stack.account, region: stack.region, partition };
+}

@@ -1,0 +1,152 @@
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { EncryptionKey, KeyPolicyStatements } from '../../src';
+import { addKeyStatements, isPolicyEditable, KEY_POLICY_NOT_MANAGED_WARNING, keyPolicyNotManagedMessage } from '../../src/key/key-policy';
+import { formatFindings, unacknowledgedFindings } from '../support/compliance';
+import { TEST_ENV, testStack } from '../support/fixtures';
+import { findCycle } from '../support/template-graph';
+
+const USAGE = /^kms:(\*|Encrypt|Decrypt|GenerateDataKey|ReEncrypt|CreateGrant)/;
+
+function keyPolicy(stack: Stack): any[] {
+  const keys = Template.fromStack(stack).findResources('AWS::KMS::Key');
+  return Object.values(keys)[0].Properties.KeyPolicy.Statement;
+}
+
+describe('EncryptionKey', () => {
+  test('is symmetric, rotating yearly, retained, with a 30-day deletion window and a description of what it protects', () => {
+    const stack = testStack();
+    new EncryptionKey(stack, 'Key', { protects: 'order events' });
+    const template = Template.fromStack(stack);
+    template.hasResource('AWS::KMS::Key', {
+      Properties: {
+        Description: 'Customer managed key for order events (cdk-encrypted-constructs)',
+        EnableKeyRotation: true,
+        RotationPeriodInDays: 365,
+        PendingWindowInDays: 30,
+        KeySpec: 'SYMMETRIC_DEFAULT',
+        KeyUsage: 'ENCRYPT_DECRYPT',
+      },
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+
+  test('takes alias, rotation period, pending window, removal policy and tags from props', () => {
+    const stack = testStack();
+    new EncryptionKey(stack, 'Key', {
+      protects: 'x',
+      alias: 'team/orders',
+      rotationPeriod: Duration.days(90),
+      pendingWindow: Duration.days(7),
+      removalPolicy: RemovalPolicy.DESTROY,
+      tags: { team: 'orders' },
+    });
+    const template = Template.fromStack(stack);
+    template.hasResource('AWS::KMS::Key', {
+      Properties: { RotationPeriodInDays: 90, PendingWindowInDays: 7, Tags: [{ Key: 'team', Value: 'orders' }] },
+      DeletionPolicy: 'Delete',
+    });
+    template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/team/orders' });
+  });
+
+  test('denies grants that are not for AWS resources (Control Tower CT.KMS.PR.3)', () => {
+    const stack = testStack();
+    new EncryptionKey(stack, 'Key', { protects: 'x' });
+    expect(keyPolicy(stack)).toContainEqual(expect.objectContaining({
+      Effect: 'Deny',
+      Action: 'kms:CreateGrant',
+      Principal: { AWS: '*' },
+      Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+    }));
+  });
+
+  test('default mode keeps the account root kms:* delegation to IAM', () => {
+    const stack = testStack();
+    new EncryptionKey(stack, 'Key', { protects: 'x' });
+    expect(keyPolicy(stack)).toContainEqual(expect.objectContaining({ Effect: 'Allow', Action: 'kms:*' }));
+  });
+
+  test('strict mode leaves the account root no usage action, only administration', () => {
+    const stack = testStack();
+    const deployer = new iam.ArnPrincipal('arn:aws:iam::111122223333:role/deployer');
+    new EncryptionKey(stack, 'Key', { protects: 'x', strictMode: true, administrators: [deployer] });
+    const statements = keyPolicy(stack);
+    const allows = statements.filter(s => s.Effect === 'Allow');
+    expect(allows).toHaveLength(1);
+    const [admin] = allows;
+    expect(admin.Principal).toEqual({ AWS: ['arn:aws:iam::111122223333:root', 'arn:aws:iam::111122223333:role/deployer'] });
+    expect([admin.Action].flat().filter((a: string) => USAGE.test(a))).toEqual([]);
+    expect([admin.Action].flat()).toEqual(expect.arrayContaining(['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion', 'kms:EnableKeyRotation']));
+  });
+
+  test.each([
+    ['rotationPeriod', { rotationPeriod: Duration.days(30) }, /rotationPeriod: got 30 days; must be a whole number from 90 to 2560 days/],
+    ['pendingWindow', { pendingWindow: Duration.days(3) }, /pendingWindow: got 3 days; must be a whole number from 7 to 30 days/],
+    ['alias reserved prefix', { alias: 'alias/aws/mine' }, /alias: got "alias\/aws\/mine"; must not start with "aws\/"/],
+    ['alias characters', { alias: 'bad alias!' }, /alias: got "bad alias!"; must be 1 to 250 characters/],
+  ])('rejects a bad %s naming the construct path', (_name, props, message) => {
+    const stack = testStack();
+    expect(() => new EncryptionKey(stack, 'Key', { protects: 'x', ...props })).toThrow(message);
+    expect(() => new EncryptionKey(stack, 'Key2', { protects: 'x', ...props })).toThrow(/invalid props for TestStack\/Key2/);
+  });
+
+  test('has no unacknowledged cdk-nag or Control Tower findings, default and strict', () => {
+    const stack = testStack();
+    new EncryptionKey(stack, 'Key', { protects: 'x' });
+    new EncryptionKey(stack, 'Strict', { protects: 'x', strictMode: true, alias: 'strict', tags: { a: 'b' } });
+    expect(formatFindings(unacknowledgedFindings(stack))).toEqual([]);
+  });
+});
+
+describe('key policy statements are added once, and never to a policy this stack does not own', () => {
+  test('the same statement added by two constructs appears once; different ones get distinct sids', () => {
+    const stack = testStack();
+    const key = new EncryptionKey(stack, 'Key', { protects: 'x' });
+    const env = { account: TEST_ENV.account, region: TEST_ENV.region };
+    addKeyStatements(stack, key, KeyPolicyStatements.eventBus({ ...env, eventBusArn: 'arn:aws:events:eu-west-1:111122223333:event-bus/a' }), 'a');
+    addKeyStatements(stack, key, KeyPolicyStatements.eventBus({ ...env, eventBusArn: 'arn:aws:events:eu-west-1:111122223333:event-bus/a' }), 'a again');
+    addKeyStatements(stack, key, KeyPolicyStatements.eventBus({ ...env, eventBusArn: 'arn:aws:events:eu-west-1:111122223333:event-bus/b' }), 'b');
+    const sids = keyPolicy(stack).map(s => s.Sid).filter(Boolean);
+    expect(sids.filter((s: string) => s.startsWith('EventBridge'))).toHaveLength(4);
+    expect(new Set(sids).size).toBe(sids.length);
+  });
+
+  test('an imported key is not edited: an acknowledgeable warning lists the exact statements for its owner', () => {
+    const stack = testStack();
+    const key = kms.Key.fromKeyArn(stack, 'Imported', 'arn:aws:kms:eu-west-1:444455556666:key/abcd');
+    const statements = KeyPolicyStatements.rdsInstance({ account: TEST_ENV.account, region: TEST_ENV.region });
+    expect(isPolicyEditable(stack, key)).toBe(false);
+    addKeyStatements(stack, key, statements, 'the RDS instance Db');
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('cannot be edited here'));
+    expect(warnings).toHaveLength(1);
+    const text = String(warnings[0].entry.data);
+    expect(text).toContain('The key arn:aws:kms:eu-west-1:444455556666:key/abcd is not defined in this stack');
+    expect(text).toContain('For the RDS instance Db, its owner must add these statements');
+    expect(text).toContain('"kms:ViaService": "rds.eu-west-1.amazonaws.com"');
+    expect(text).toContain('"kms:GrantIsForAWSResource": "true"');
+    expect(text).toContain(`acknowledgeWarning('${KEY_POLICY_NOT_MANAGED_WARNING}'`);
+    expect(text).toBe(`${keyPolicyNotManagedMessage(stack, key, statements, 'the RDS instance Db')} [ack: ${KEY_POLICY_NOT_MANAGED_WARNING}]`);
+  });
+
+  test('a key defined in another stack of the same app is not edited', () => {
+    const app = new App();
+    const owner = new Stack(app, 'Owner', { env: TEST_ENV });
+    const user = new Stack(app, 'User', { env: TEST_ENV });
+    const key = new EncryptionKey(owner, 'Key', { protects: 'x' });
+    addKeyStatements(user, key, KeyPolicyStatements.rdsInstance(), 'db');
+    expect(keyPolicy(owner).map(s => s.Sid)).not.toContainEqual(expect.stringMatching(/^Rds/));
+    Annotations.fromStack(user).hasWarning('/User', Match.stringLikeRegexp('is not defined in this stack'));
+  });
+
+  test('a key with service statements forms no dependency cycle', () => {
+    const stack = testStack();
+    const key = new EncryptionKey(stack, 'Key', { protects: 'x' });
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com') });
+    addKeyStatements(stack, key, KeyPolicyStatements.schedule({ scheduleArn: 'arn:aws:scheduler:eu-west-1:111122223333:schedule/default/a', executionRole: role }), 's');
+    key.grantDecrypt(role);
+    expect(findCycle(Template.fromStack(stack).toJSON())).toBeUndefined();
+  });
+});

@@ -1,0 +1,109 @@
+import { awsError, networkError } from './support/aws';
+import { AwsCallError, callWithRetry, errorName, isTransient, RetryPolicy, truncate } from '../../src/verifier/checks';
+
+function policy(overrides: Partial<RetryPolicy> = {}): RetryPolicy & { slept: number[] } {
+  let clock = 0;
+  const slept: number[] = [];
+  return {
+    deadline: 60_000,
+    now: () => clock,
+    sleep: async ms => {
+      slept.push(ms);
+      clock += ms;
+    },
+    random: () => 0,
+    slept,
+    ...overrides,
+  };
+}
+
+/** The AwsCallError a call must end in. */
+async function failure(call: Promise<unknown>): Promise<AwsCallError> {
+  try {
+    await call;
+  } catch (error) {
+    if (error instanceof AwsCallError) return error;
+    throw error;
+  }
+  throw new Error('expected the call to fail');
+}
+
+describe('isTransient', () => {
+  test.each([
+    'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded', 'ServiceUnavailable', 'InternalFailure',
+    'KMSInternalException', 'DependencyTimeoutException', 'InternalServerException',
+  ])('%s is retried', name => {
+    expect(isTransient(awsError(name))).toBe(true);
+  });
+
+  test.each(['ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN'])('network error %s is retried', code => {
+    expect(isTransient(networkError(code))).toBe(true);
+  });
+
+  test('a 5xx or 429 status the SDK did not name is retried', () => {
+    expect(isTransient(awsError('UnknownError', 'x', { $metadata: { httpStatusCode: 503 } }))).toBe(true);
+    expect(isTransient(awsError('UnknownError', 'x', { $metadata: { httpStatusCode: 429 } }))).toBe(true);
+  });
+
+  test.each([
+    'AccessDeniedException', 'DisabledException', 'KMSInvalidStateException', 'NotFoundException', 'ResourceNotFoundException',
+    'DBInstanceNotFoundFault', 'InvalidCiphertextException', 'ValidationException',
+  ])('%s is final', name => {
+    expect(isTransient(awsError(name))).toBe(false);
+  });
+
+  test('non-errors and aborts are final', () => {
+    expect(isTransient('ThrottlingException')).toBe(false);
+    expect(isTransient(Object.assign(new Error('aborted'), { name: 'AbortError' }))).toBe(false);
+  });
+});
+
+describe('callWithRetry', () => {
+  test('stops after maxAttempts and reports the last error and the attempts', async () => {
+    const p = policy({ maxAttempts: 3 });
+    const send = jest.fn().mockRejectedValue(awsError('ThrottlingException'));
+    const error = await failure(callWithRetry('kms:DescribeKey', 'key k', send, p));
+    expect(error).toBeInstanceOf(AwsCallError);
+    expect(error).toMatchObject({ action: 'kms:DescribeKey', target: 'key k', attempts: 3, transient: true });
+    expect(error.message).toBe('kms:DescribeKey on key k failed after 3 attempt(s): ThrottlingException: ThrottlingException (test)');
+    expect(p.slept).toEqual([100, 200]); // random() = 0: half the exponential ceiling
+  });
+
+  test('caps the backoff', async () => {
+    const p = policy({ maxAttempts: 6, baseDelayMs: 1000, maxDelayMs: 3000, random: () => 0.999 });
+    await callWithRetry('a', 't', jest.fn().mockRejectedValue(networkError()), p).catch(() => undefined);
+    expect(p.slept.every(ms => ms <= 3000)).toBe(true);
+    expect(p.slept).toEqual([1000, 1999, 2999, 2999, 2999]);
+  });
+
+  test('does not retry a final error', async () => {
+    const send = jest.fn().mockRejectedValue(awsError('AccessDeniedException'));
+    await expect(callWithRetry('a', 't', send, policy())).rejects.toMatchObject({ attempts: 1, transient: false });
+    expect(send).toHaveBeenCalledTimes(1);
+  });
+
+  test('starts no attempt once the handler gave up (aborted), and passes the signal to the SDK', async () => {
+    const controller = new AbortController();
+    const send = jest.fn().mockImplementation(async () => {
+      controller.abort();
+      throw networkError();
+    });
+    const error = await failure(callWithRetry('a', 't', send, policy({ signal: controller.signal })));
+    expect(send).toHaveBeenCalledTimes(1);
+    expect(send).toHaveBeenCalledWith(controller.signal);
+    expect(errorName(error.failure)).toBe('AbortError');
+  });
+});
+
+describe('messages', () => {
+  test('a network error is named by its code', () => {
+    expect(errorName(networkError('ETIMEDOUT'))).toBe('ETIMEDOUT');
+    expect(errorName(awsError('ThrottlingException'))).toBe('ThrottlingException');
+    expect(errorName(42)).toBe('number');
+  });
+
+  test('truncate marks the cut and respects the limit', () => {
+    expect(truncate('abcdef', 10)).toBe('abcdef');
+    expect(truncate('abcdefghijkl', 10)).toBe('abcdefg...');
+  });
+});
