@@ -289,7 +289,8 @@ export function describeResource(resource: ResourceToVerify): string {
  * It stays the same across updates unless the verified key or the verified resources change.
  */
 export function physicalResourceId(request: VerificationRequest): string {
-  const ids = request.resources.map(r => `${r.Type}:${r.Type === 'AWS::RDS::DBInstance' ? r.Identifier : r.Type === 'AWS::Scheduler::Schedule' ? `${r.GroupName}/${r.Name}` : r.Name}`);
+  // Identifiers only: what is checked of a resource (ExpectX, CheckRotation, TimeoutSeconds) does not change the id.
+  const ids = request.resources.map(r => `${r.Type}:${describeResource(r)}`);
   const material = JSON.stringify([request.contextValue, [...new Set(ids)].sort()]);
   const hash = createHash('sha256').update(material).digest('hex').slice(0, 12);
   return `${PHYSICAL_ID_PREFIX}:${request.keyArn}:${hash}`;

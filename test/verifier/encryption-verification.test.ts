@@ -1,18 +1,134 @@
-import { Template } from 'aws-cdk-lib/assertions';
-import { EncryptionKey } from '../../src';
-import { EncryptionVerification, VerifiedResource } from '../../src/verifier/encryption-verification';
+import { Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { EncryptionKey, EncryptionVerification, VerifiedResource } from '../../src';
 import { formatFindings, unacknowledgedFindings } from '../support/compliance';
 import { testStack } from '../support/fixtures';
 import { findCycle } from '../support/template-graph';
 
-test('smoke', () => {
-  const stack = testStack();
-  const key = new EncryptionKey(stack, 'Key', { protects: 'x' });
-  new EncryptionVerification(stack, 'V1', { key, resources: [VerifiedResource.eventBus('bus', 'arn:aws:events:eu-west-1:111122223333:event-bus/bus')] });
-  new EncryptionVerification(stack, 'V2', { key, resources: [VerifiedResource.archive('a', 'arn:aws:events:eu-west-1:111122223333:archive/a')] });
-  const findings = formatFindings(unacknowledgedFindings(stack));
-  const t = Template.fromStack(stack);
-  t.resourceCountIs('AWS::Lambda::Function', 1);
-  expect(findCycle(t.toJSON())).toBeUndefined();
-  expect(findings).toEqual([]);
+const BUS = 'arn:aws:events:eu-west-1:111122223333:event-bus/orders';
+const ARCHIVE = 'arn:aws:events:eu-west-1:111122223333:archive/orders';
+const SCHEDULE = 'arn:aws:scheduler:eu-west-1:111122223333:schedule/default/nightly';
+
+function twoVerifications(stack: Stack): { key: EncryptionKey; other: EncryptionKey } {
+  const key = new EncryptionKey(stack, 'Key', { protects: 'orders' });
+  const other = new EncryptionKey(stack, 'Other', { protects: 'schedules' });
+  new EncryptionVerification(stack, 'Orders', { key, resources: [VerifiedResource.eventBus('orders', BUS), VerifiedResource.archive('orders', ARCHIVE)] });
+  new EncryptionVerification(stack, 'Nightly', { key: other, resources: [VerifiedResource.schedule('nightly', 'default', SCHEDULE)] });
+  return { key, other };
+}
+
+function verifierStatements(template: Template): any[] {
+  const policies = template.findResources('AWS::IAM::ManagedPolicy', { Properties: { Description: 'Permissions of the deploy-time encryption verifier' } });
+  return Object.values(policies).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+}
+
+describe('EncryptionVerification', () => {
+  test('a stack with several verifications has exactly one function, one role and one log group', () => {
+    const stack = testStack();
+    twoVerifications(stack);
+    new EncryptionVerification(stack, 'Third', { key: new EncryptionKey(stack, 'ThirdKey', { protects: 'x' }), resources: [] });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::Lambda::Function', 1);
+    template.resourceCountIs('AWS::IAM::Role', 1);
+    template.resourceCountIs('AWS::Logs::LogGroup', 1);
+    template.resourceCountIs('Custom::EncryptionVerification', 3);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Timeout: 120,
+      MemorySize: 256,
+      TracingConfig: { Mode: 'Active' },
+      LoggingConfig: Match.objectLike({ LogFormat: 'JSON' }),
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365, KmsKeyId: Match.anyValue() });
+  });
+
+  test('the custom resource points straight at the function and passes key, own context, rotation and resources', () => {
+    const stack = testStack();
+    twoVerifications(stack);
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('Custom::EncryptionVerification', {
+      ServiceToken: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EncryptionVerifierFunction'), 'Arn'] },
+      ServiceTimeout: '180',
+      KeyArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] },
+      VerificationContext: { 'cdk-encrypted-constructs:verification': 'TestStack/Orders' },
+      CheckRotation: 'true',
+      Resources: [{ Type: 'AWS::Events::EventBus', Name: 'orders' }, { Type: 'AWS::Events::Archive', Name: 'orders' }],
+    });
+  });
+
+  test('the role may only describe and round-trip its keys under its own context, and read exactly the verified resources', () => {
+    const stack = testStack();
+    twoVerifications(stack);
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+    const role = Object.values(template.findResources('AWS::IAM::Role'))[0] as any;
+    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    const statements = verifierStatements(template);
+    const keyArn = (prefix: string) => ({ 'Fn::GetAtt': [expect.stringMatching(new RegExp(`^${prefix}`)), 'Arn'] });
+    expect(statements).toEqual(expect.arrayContaining([
+      { Effect: 'Allow', Action: ['kms:DescribeKey', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags'], Resource: keyArn('Key') },
+      {
+        Effect: 'Allow',
+        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        Resource: keyArn('Key'),
+        Condition: {
+          'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['cdk-encrypted-constructs:verification'] },
+          'Null': { 'kms:EncryptionContext:cdk-encrypted-constructs:verification': 'false' },
+        },
+      },
+      { Effect: 'Allow', Action: 'events:DescribeEventBus', Resource: BUS },
+      { Effect: 'Allow', Action: 'events:DescribeArchive', Resource: ARCHIVE },
+      { Effect: 'Allow', Action: 'scheduler:GetSchedule', Resource: SCHEDULE },
+    ]));
+    // every kms usage statement is confined to the verifier's context; nothing but the X-Ray calls is on '*'
+    for (const s of statements) {
+      const actions = [s.Action].flat();
+      if (actions.some((a: string) => /^kms:(GenerateDataKey|Decrypt|Encrypt|ReEncrypt)/.test(a)) && !JSON.stringify(s.Resource).includes('EncryptionVerifierKey')) {
+        expect(s.Condition).toEqual(expect.objectContaining({ 'ForAllValues:StringEquals': expect.anything() }));
+      }
+      if (s.Resource === '*') expect(actions).toEqual(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']);
+    }
+  });
+
+  test('each verified key lets the verifier role describe it and round-trip under its own context (so strict mode verifies too)', () => {
+    const stack = testStack();
+    const { key } = twoVerifications(stack);
+    const template = Template.fromStack(stack);
+    const policy = template.toJSON().Resources[stack.getLogicalId(key.node.defaultChild as kms.CfnKey)].Properties.KeyPolicy.Statement;
+    expect(policy).toContainEqual(expect.objectContaining({
+      Principal: { AWS: { 'Fn::GetAtt': [expect.stringMatching(/^EncryptionVerifierRole/), 'Arn'] } },
+      Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      Condition: {
+        'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['cdk-encrypted-constructs:verification'] },
+        'Null': { 'kms:EncryptionContext:cdk-encrypted-constructs:verification': 'false' },
+      },
+    }));
+  });
+
+  test('verifications wait for every verifier policy and for the resources they check', () => {
+    const stack = testStack();
+    const key = new EncryptionKey(stack, 'Key', { protects: 'x' });
+    const resources = Array.from({ length: 30 }, (_, i) => VerifiedResource.eventBus(`b${i}`, `${BUS}${i}`));
+    const v = new EncryptionVerification(stack, 'Many', { key, resources: resources.slice(0, 15) });
+    new EncryptionVerification(stack, 'More', { key, resources: resources.slice(15) });
+    const template = Template.fromStack(stack);
+    const policies = Object.keys(template.findResources('AWS::IAM::ManagedPolicy', { Properties: { Description: 'Permissions of the deploy-time encryption verifier' } }));
+    expect(policies.length).toBeGreaterThan(1);
+    const cr = template.toJSON().Resources[stack.getLogicalId(v.resource.node.defaultChild as any)];
+    expect(cr.DependsOn).toEqual(expect.arrayContaining(policies));
+    for (const p of policies) expect(JSON.stringify(template.toJSON().Resources[p]).length).toBeLessThan(6144);
+  });
+
+  test('forms no dependency cycle', () => {
+    const stack = testStack();
+    twoVerifications(stack);
+    expect(findCycle(Template.fromStack(stack).toJSON())).toBeUndefined();
+  });
+
+  test('has no unacknowledged cdk-nag or Control Tower findings', () => {
+    const stack = testStack();
+    twoVerifications(stack);
+    expect(formatFindings(unacknowledgedFindings(stack))).toEqual([]);
+  });
 });

@@ -51,7 +51,7 @@ import { cfnEvent, lambdaContext, LOGICAL_ID, properties, REQUEST_ID, STACK_ID }
 import { createHandler, handler, HandlerOptions, LambdaContextLike } from '../../src/verifier/handler.lambda';
 
 /** The id the handler gives the verification of ALL_RESOURCES under CONSTRUCT_PATH with KEY_ARN. Pinned: a change replaces the custom resource in users' stacks. */
-const ALL_RESOURCES_ID = `encryption-verification:${KEY_ARN}:c7a68d7b3bae`;
+const ALL_RESOURCES_ID = `encryption-verification:${KEY_ARN}:4e76214c5747`;
 /** The same for no resources. */
 const NO_RESOURCES_ID = `encryption-verification:${KEY_ARN}:0d9e456aa0e3`;
 const PREVIOUS_ID = `encryption-verification:${KEY_ARN}:previous`;
@@ -627,7 +627,7 @@ describe('deadline', () => {
     const elapsed = Date.now() - started;
     expect(elapsed).toBeGreaterThanOrEqual(950);
     expect(elapsed).toBeLessThan(2_500);
-    expect(response).toEqual(body('FAILED', `encryption-verification:${KEY_ARN}:d2f7dd93870e`, {
+    expect(response).toEqual(body('FAILED', `encryption-verification:${KEY_ARN}:53089a43b948`, {
       Reason: `verification timed out after 1 s for ${CONSTRUCT_PATH} with key ${KEY_ARN}; still running: schedule jobs/nightly. `
         + "Raise TimeoutSeconds or the function timeout, or look in the function's log for a call that hangs",
     }));
