@@ -122,4 +122,11 @@ const synthExample = project.addTask('synth:example', {
 synthExample.spawn(project.bundler.bundleTask);
 synthExample.exec('cdk synth --no-notices --quiet', { cwd: 'examples' });
 
+// Key-access report: who may use each KMS key of the example app, generated into SECURITY.md.
+const reportKeys = project.addTask('report:keys', {
+  description: 'Synthesize the example app and regenerate the key-access section of SECURITY.md',
+});
+reportKeys.spawn(synthExample);
+reportKeys.exec('ts-node --transpile-only scripts/key-access-report.ts examples/cdk.out --write SECURITY.md');
+
 project.synth();

@@ -1,8 +1,8 @@
 /**
- * The example app: the library's building blocks composed into one stack. Synthesize it with
+ * The example app: the library's constructs composed into one stack. Synthesize it with
  * `npx projen synth:example` (no AWS account needed); the templates land in examples/cdk.out.
  */
-import { App, Stack, StackProps } from 'aws-cdk-lib';
+import { App, AppProps, Stack, StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { EncryptionKey, KeyAuditTrail } from '../src';
@@ -11,8 +11,8 @@ export class ExampleStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
 
-    // The stack-shared audit trail, with a multi-region option; every encrypted construct in the stack reuses it.
-    const trail = KeyAuditTrail.of(this, { multiRegion: false });
+    // The stack-shared audit trail; every encrypted construct in the stack reuses it.
+    const trail = KeyAuditTrail.of(this);
 
     // A team key in strict mode: the account root administers it, only named principals may use it.
     const teamKey = new EncryptionKey(this, 'TeamKey', {
@@ -26,6 +26,13 @@ export class ExampleStack extends Stack {
   }
 }
 
-const app = new App();
-new ExampleStack(app, 'EncryptedConstructsExample');
-app.synth();
+/** Builds the example app (used by `cdk synth` and by the tests that check SECURITY.md against it). */
+export function createExampleApp(props?: AppProps): App {
+  const app = new App(props);
+  new ExampleStack(app, 'EncryptedConstructsExample');
+  return app;
+}
+
+if (require.main === module) {
+  createExampleApp().synth();
+}

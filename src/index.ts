@@ -3,3 +3,4 @@ export * from './key/statements';
 export * from './audit/key-audit-trail';
 export * from './encrypted-resource';
 export * from './verifier/encryption-verification';
+export * from './snapshot';
