@@ -129,4 +129,9 @@ const reportKeys = project.addTask('report:keys', {
 reportKeys.spawn(synthExample);
 reportKeys.exec('ts-node --transpile-only scripts/key-access-report.ts examples/cdk.out --write SECURITY.md');
 
+// The benchmark (not part of the test command): writes BENCHMARKS.md and bench/synth-time.svg.
+const bench = project.addTask('bench', { description: 'Benchmark synthesis (ours vs hand-written aws-cdk-lib) and the verifier; writes BENCHMARKS.md' });
+bench.spawn(project.bundler.bundleTask);
+bench.exec('ts-node --transpile-only --project test/tsconfig.json bench/run.ts');
+
 project.synth();
