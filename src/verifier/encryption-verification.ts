@@ -12,6 +12,7 @@ import { addKeyStatements } from '../key/key-policy';
 import { KeyPolicyStatements } from '../key/statements';
 import { acknowledgeDeadLetterQueue, acknowledgeEach } from '../private/acknowledgements';
 import { logGroupArn, shortHash, stackEnvironment } from '../private/arns';
+import { deterministicName } from '../private/names';
 
 /**
  * A resource whose key binding the verifier checks, and what the verifier may call to check it.
@@ -294,8 +295,11 @@ class VerifierProvider extends Construct {
 
   private functionName(): string {
     // Deterministic, so the log group (whose ARN the log key's policy names) can be created before the function.
+    // A nested stack's name is only known at deploy time: fall back to a name derived from the construct path.
     const stackName = Stack.of(this).stackName;
-    const base = Token.isUnresolved(stackName) ? 'encryption-verifier' : `${stackName}-encryption-verifier`;
+    if (Token.isUnresolved(stackName)) return deterministicName(this, 64);
+    const base = `${stackName}-encryption-verifier`;
     return base.length <= 64 ? base : `${base.slice(0, 55)}-${shortHash(base).toLowerCase()}`;
   }
+
 }

@@ -1,0 +1,103 @@
+import { App, CfnResource, NestedStack, Stack, Stage, Tags, TagManager } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { Construct, IConstruct } from 'constructs';
+import { EncryptedResourceProps, KeyAuditTrail, KeyPolicyStatements, VerifiedResource } from '../../src';
+import { formatArn, stackEnvironment } from '../../src/private/arns';
+import { setUpEncryption, verifyEncryption } from '../../src/private/setup';
+import { TEST_ENV } from '../support/fixtures';
+
+/** A minimal encrypted construct built from the shared pieces, standing in for any of the four. */
+class Probe extends Construct {
+  constructor(scope: Construct, id: string, props: EncryptedResourceProps = {}) {
+    super(scope, id);
+    const encryption = setUpEncryption(this, props, id);
+    const busArn = formatArn(this, { service: 'events', resource: 'event-bus', resourceName: id });
+    encryption.addKeyStatements(KeyPolicyStatements.eventBus({ ...stackEnvironment(this), eventBusArn: busArn }), id);
+    verifyEncryption(this, props, encryption.key, [VerifiedResource.eventBus(id, busArn)]);
+  }
+}
+
+function count(stack: Stack, type: string): number {
+  return Object.keys(Template.fromStack(stack).findResources(type)).length;
+}
+
+describe('the library inside larger apps', () => {
+  test('inside a Stage: one trail and one verifier per stack', () => {
+    const app = new App();
+    const stage = new Stage(app, 'Prod', { env: TEST_ENV });
+    const a = new Stack(stage, 'A');
+    const b = new Stack(stage, 'B');
+    new Probe(a, 'One');
+    new Probe(a, 'Two');
+    new Probe(b, 'Three');
+    for (const stack of [a, b]) {
+      expect(count(stack, 'AWS::CloudTrail::Trail')).toBe(1);
+      expect(count(stack, 'AWS::Lambda::Function')).toBe(1);
+    }
+  });
+
+  test('in a nested stack: the nested stack has its own trail and verifier, the parent none', () => {
+    const app = new App();
+    const parent = new Stack(app, 'Parent', { env: TEST_ENV });
+    const nested = new NestedStack(parent, 'Nested');
+    new Probe(nested, 'One');
+    new Probe(nested, 'Two');
+    expect(count(nested, 'AWS::CloudTrail::Trail')).toBe(1);
+    expect(count(nested, 'AWS::Lambda::Function')).toBe(1);
+    expect(count(parent, 'AWS::CloudTrail::Trail')).toBe(0);
+    expect(count(parent, 'AWS::Lambda::Function')).toBe(0);
+  });
+
+  test('two stacks in different regions share nothing by accident', () => {
+    const app = new App();
+    const ireland = new Stack(app, 'Ireland', { env: { account: TEST_ENV.account, region: 'eu-west-1' } });
+    const virginia = new Stack(app, 'Virginia', { env: { account: TEST_ENV.account, region: 'us-east-1' } });
+    new Probe(ireland, 'One');
+    new Probe(virginia, 'One');
+    for (const stack of [ireland, virginia]) {
+      const template = Template.fromStack(stack).toJSON();
+      expect(count(stack, 'AWS::CloudTrail::Trail')).toBe(1);
+      expect(count(stack, 'AWS::Lambda::Function')).toBe(1);
+      expect(JSON.stringify(template)).not.toMatch(/Fn::ImportValue/);
+    }
+    expect(JSON.stringify(Template.fromStack(virginia).toJSON())).not.toContain('eu-west-1');
+  });
+
+  test('one context key in cdk.json turns the library\'s trails off in every stack', () => {
+    const app = new App({ context: { [KeyAuditTrail.CONTEXT_KEY]: 'none' } });
+    const a = new Stack(app, 'A', { env: TEST_ENV });
+    const b = new Stack(new Stage(app, 'S', { env: TEST_ENV }), 'B');
+    new Probe(a, 'One');
+    new Probe(b, 'Two');
+    expect(count(a, 'AWS::CloudTrail::Trail')).toBe(0);
+    expect(count(b, 'AWS::CloudTrail::Trail')).toBe(0);
+  });
+
+  test('tags applied with Tags.of(app) reach every taggable resource the library creates', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Tagged', { env: TEST_ENV });
+    new Probe(stack, 'One');
+    Tags.of(app).add('cost-centre', 'orders');
+    app.synth();
+    const untagged: string[] = [];
+    for (const c of stack.node.findAll() as IConstruct[]) {
+      if (c instanceof CfnResource && TagManager.isTaggable(c)) {
+        const tags = stack.resolve(c.tags.renderTags()) ?? [];
+        const flat = JSON.stringify(tags);
+        if (!flat.includes('cost-centre')) untagged.push(`${c.cfnResourceType} ${c.node.path}`);
+      }
+    }
+    expect(untagged).toEqual([]);
+  });
+
+  test('the same app synthesizes byte-identical templates twice', () => {
+    const synth = () => {
+      const app = new App();
+      const stack = new Stack(app, 'Det', { env: TEST_ENV });
+      new Probe(stack, 'One');
+      new Probe(stack, 'Two');
+      return JSON.stringify(app.synth().getStackByName('Det').template);
+    };
+    expect(synth()).toBe(synth());
+  });
+});
