@@ -129,6 +129,11 @@ const reportKeys = project.addTask('report:keys', {
 reportKeys.spawn(synthExample);
 reportKeys.exec('ts-node --transpile-only scripts/key-access-report.ts examples/cdk.out --write SECURITY.md');
 
+// The long fuzz run (the test command runs 200 cases per construct; this runs 2,000 with a fresh seed).
+const fuzz = project.addTask('fuzz', { description: 'Long property-based fuzz run over every construct\'s props' });
+fuzz.spawn(project.bundler.bundleTask);
+fuzz.exec('jest --coverage=false test/fuzz', { env: { FUZZ_RUNS: '2000' } });
+
 // The benchmark (not part of the test command): writes BENCHMARKS.md and bench/synth-time.svg.
 const bench = project.addTask('bench', { description: 'Benchmark synthesis (ours vs hand-written aws-cdk-lib) and the verifier; writes BENCHMARKS.md' });
 bench.spawn(project.bundler.bundleTask);

@@ -1,0 +1,67 @@
+import { App, Stack } from 'aws-cdk-lib';
+import * as fc from 'fast-check';
+import { formatFindings, unacknowledgedFindings } from './compliance';
+import { TEST_ENV } from './fixtures';
+import { findCycle } from './template-graph';
+import { PropValidationError } from '../../src/private/validation';
+
+/** How many cases each construct's fuzz test runs in the test command (FUZZ_RUNS overrides, e.g. for `npx projen fuzz`). */
+export const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 200);
+
+/** Valid cases are checked with the nag/guard harness in batches of this many constructs per stack. */
+const BATCH = 25;
+
+/** What a fuzz run found. */
+export interface FuzzOutcome {
+  /** Cases the library rejected with its own validation error. */
+  readonly rejected: number;
+  /** Cases that synthesized. */
+  readonly accepted: number;
+  /** Distinct props named in the validation errors seen. */
+  readonly propsNamed: string[];
+}
+
+/**
+ * Property-based test of a construct's props: every generated case must end either in the library's own validation
+ * error (a `PropValidationError` naming the construct path and at least one prop) or in a template that synthesizes,
+ * has no dependency cycle, and passes the five cdk-nag packs and the Control Tower guard rules with no
+ * unacknowledged finding. A TypeError, an undefined access or any other error fails the run.
+ *
+ * @param build creates the construct under test in `stack` with id `id` from the generated props
+ */
+export function fuzzProps<P>(arbitrary: fc.Arbitrary<P>, build: (stack: Stack, id: string, props: P) => void, runs = FUZZ_RUNS): FuzzOutcome {
+  const accepted: P[] = [];
+  const propsNamed = new Set<string>();
+  let rejected = 0;
+  fc.assert(
+    fc.property(arbitrary, props => {
+      const stack = new Stack(new App(), 'Fuzz', { env: TEST_ENV });
+      try {
+        build(stack, 'Subject', props);
+      } catch (error) {
+        if (!(error instanceof PropValidationError)) throw error;
+        const message = error.message;
+        if (!message.startsWith('invalid props for Fuzz/Subject')) throw new Error(`validation error does not name the construct path: ${message}`);
+        const named = [...message.matchAll(/^ {2}- ([A-Za-z0-9_.[\]]+):/gm)].map(m => m[1]);
+        if (named.length === 0) throw new Error(`validation error names no prop: ${message}`);
+        named.forEach(p => propsNamed.add(p));
+        rejected++;
+        return;
+      }
+      const template = (stack.node.root as App).synth().getStackByName('Fuzz').template;
+      const cycle = findCycle(template);
+      if (cycle) throw new Error(`dependency cycle: ${cycle.join(' -> ')}`);
+      accepted.push(props);
+    }),
+    { numRuns: runs, seed: Number(process.env.FUZZ_SEED ?? 20261122), endOnFailure: true },
+  );
+
+  // The accepted cases, in batches, through the nag/guard harness.
+  for (let start = 0; start < accepted.length; start += BATCH) {
+    const stack = new Stack(new App(), `FuzzBatch${start / BATCH}`, { env: TEST_ENV });
+    accepted.slice(start, start + BATCH).forEach((props, i) => build(stack, `Case${start + i}`, props));
+    const findings = formatFindings(unacknowledgedFindings(stack));
+    if (findings.length > 0) throw new Error(`accepted props produced findings:\n${findings.slice(0, 20).join('\n')}`);
+  }
+  return { rejected, accepted: accepted.length, propsNamed: [...propsNamed].sort() };
+}
