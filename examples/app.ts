@@ -5,6 +5,7 @@
 import { App, AppProps, Stack, StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { addEncryptedArchive } from './encrypted-archive';
 import { EncryptionKey, KeyAuditTrail } from '../src';
 
 export class ExampleStack extends Stack {
@@ -23,6 +24,9 @@ export class ExampleStack extends Stack {
       tags: { team: 'orders' },
     });
     trail.watchKey(teamKey);
+
+    // The four constructs, as their users would write them.
+    addEncryptedArchive(this);
   }
 }
 

@@ -4,3 +4,4 @@ export * from './audit/key-audit-trail';
 export * from './encrypted-resource';
 export * from './verifier/encryption-verification';
 export * from './snapshot';
+export * from './encrypted-archive/encrypted-archive';

@@ -39,6 +39,14 @@ export interface ScheduleKeyStatementProps extends KeyStatementEnvironment {
 export interface ConnectionKeyStatementProps extends KeyStatementEnvironment {
   /** Name of the connection (its secret is `events!connection/<name>/<uuid>`). */
   readonly connectionName: string;
+  /**
+   * Only these principals may generate and decrypt data keys for the connection's secret (`aws:PrincipalArn`).
+   * Strict mode passes EventBridge's API-destinations service-linked role
+   * ({@link KeyPolicyStatements.apiDestinationsServiceLinkedRoleArn}), the principal that creates and reads the secret.
+   *
+   * @default - any principal of the account whose IAM policies allow it (the service-linked role's AWS managed policy does)
+   */
+  readonly principalArns?: string[];
 }
 
 /** Identifiers of an EventBridge event bus (and optionally its archive), for their key-policy statements. */
@@ -201,9 +209,45 @@ export class KeyPolicyStatements {
         conditions: {
           StringEquals: { ...viaSecretsManager, ...tagged },
           StringLike: { 'kms:EncryptionContext:SecretARN': secretArn },
+          ...(props.principalArns && props.principalArns.length > 0
+            ? { ArnEquals: { 'aws:PrincipalArn': props.principalArns.length === 1 ? props.principalArns[0] : props.principalArns } }
+            : {}),
         },
       }),
     ];
+  }
+
+  /**
+   * ARN of EventBridge's API-destinations service-linked role (`AWSServiceRoleForAmazonEventBridgeApiDestinations`),
+   * which creates, reads and updates connection secrets through Secrets Manager. Its AWS managed policy allows
+   * `kms:GenerateDataKey`/`kms:Decrypt` only via Secrets Manager, for `events!connection/*` secrets, on keys tagged
+   * `EventBridgeApiDestinations=true`. A condition value, not a principal: the role need not exist yet.
+   *
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/using-service-linked-roles-service-action-1.html
+   */
+  public static apiDestinationsServiceLinkedRoleArn(environment: KeyStatementEnvironment = {}): string {
+    const e = env(environment);
+    return `arn:${e.partition}:iam::${e.account}:role/aws-service-role/apidestinations.events.amazonaws.com/AWSServiceRoleForAmazonEventBridgeApiDestinations`;
+  }
+
+  /**
+   * EventBridge connection whose key lives in another account: the statement AWS documents for the key owner, letting
+   * EventBridge's internal API-destinations role in the connection's account describe the key and decrypt
+   * (in addition to the {@link KeyPolicyStatements.connection} statements, with the connection's account).
+   * Conditioned on the caller's account and on the key's `EventBridgeApiDestinations=true` tag.
+   *
+   * @param props the connection's account (and partition)
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/encryption-connections.html
+   */
+  public static connectionCrossAccount(props: KeyStatementEnvironment = {}): iam.PolicyStatement {
+    const e = env(props);
+    return new iam.PolicyStatement({
+      sid: 'ConnectionCrossAccount',
+      principals: [new iam.ArnPrincipal(`arn:${e.partition}:iam::${e.account}:role/AmazonEventBridgeApiDestinationsInternalServiceRolePolicy`)],
+      actions: ['kms:Decrypt', 'kms:DescribeKey'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'kms:CallerAccount': e.account, [`aws:ResourceTag/${API_DESTINATIONS_TAG_KEY}`]: 'true' } },
+    });
   }
 
   /**
@@ -213,10 +257,15 @@ export class KeyPolicyStatements {
    * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/encryption-archives.html
    */
   public static eventBus(props: EventBusKeyStatementProps): iam.PolicyStatement[] {
-    const source = {
-      StringEquals: { 'aws:SourceAccount': env(props).account },
-      ArnEquals: { 'aws:SourceArn': props.archiveArn ? [props.eventBusArn, props.archiveArn] : props.eventBusArn },
-    };
+    // With an archive, EventBridge may act on behalf of the bus, the archive or one of its replays: AWS documents
+    // only the context condition for archives, so the replays of this account are accepted as a source too.
+    const e = env(props);
+    const source: Record<string, Record<string, unknown>> = props.archiveArn
+      ? {
+        StringEquals: { 'aws:SourceAccount': e.account },
+        ArnLike: { 'aws:SourceArn': [props.eventBusArn, props.archiveArn, `arn:${e.partition}:events:${e.region}:${e.account}:replay/*`] },
+      }
+      : { StringEquals: { 'aws:SourceAccount': e.account }, ArnEquals: { 'aws:SourceArn': props.eventBusArn } };
     const context = { 'kms:EncryptionContext:aws:events:event-bus:arn': props.eventBusArn };
     const events = new iam.ServicePrincipal('events.amazonaws.com');
     return [

@@ -89,7 +89,7 @@ describe('KeyPolicyStatements', () => {
         Principal: { Service: 'events.amazonaws.com' },
         Action: 'kms:DescribeKey',
         Resource: '*',
-        Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' }, ArnEquals: { 'aws:SourceArn': [eventBusArn, archiveArn] } },
+        Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' }, ArnLike: { 'aws:SourceArn': [eventBusArn, archiveArn, 'arn:aws:events:eu-west-1:111122223333:replay/*'] } },
       },
       {
         Sid: 'EventBridgeBusAndArchive',
@@ -99,7 +99,7 @@ describe('KeyPolicyStatements', () => {
         Resource: '*',
         Condition: {
           StringEquals: { 'aws:SourceAccount': '111122223333', 'kms:EncryptionContext:aws:events:event-bus:arn': eventBusArn },
-          ArnEquals: { 'aws:SourceArn': [eventBusArn, archiveArn] },
+          ArnLike: { 'aws:SourceArn': [eventBusArn, archiveArn, 'arn:aws:events:eu-west-1:111122223333:replay/*'] },
         },
       },
     ]);

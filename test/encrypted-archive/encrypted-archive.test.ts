@@ -1,0 +1,497 @@
+import { App, CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { AuditTrail, EncryptionKey } from '../../src';
+import { EncryptedArchive, EncryptedArchiveProps } from '../../src/encrypted-archive/encrypted-archive';
+import { KEY_POLICY_NOT_MANAGED_WARNING } from '../../src/key/key-policy';
+import { acknowledgeDeadLetterQueue } from '../../src/private/acknowledgements';
+import { formatFindings, unacknowledgedFindings } from '../support/compliance';
+import { TEST_ENV, testStack } from '../support/fixtures';
+import { findCycle } from '../support/template-graph';
+
+const ACCOUNT = TEST_ENV.account;
+const BUS_ARN = (name: string) => `arn:aws:events:eu-west-1:${ACCOUNT}:event-bus/${name}`;
+const ARCHIVE_ARN = (name: string) => `arn:aws:events:eu-west-1:${ACCOUNT}:archive/${name}`;
+const REPLAYS = 'arn:aws:events:eu-west-1:111122223333:replay/*';
+const EVENTS = { Service: 'events.amazonaws.com' };
+/** Actions that USE a key for cryptography (as opposed to describing or administering it). */
+const KEY_USE = /^kms:(Encrypt|Decrypt|ReEncrypt|GenerateDataKey)/;
+
+function orders(stack: Stack, props: EncryptedArchiveProps = {}): EncryptedArchive {
+  return new EncryptedArchive(stack, 'Orders', {
+    eventBusName: 'orders',
+    archiveName: 'orders-archive',
+    eventPattern: { source: ['com.example.orders'] },
+    retention: Duration.days(365),
+    ...props,
+  });
+}
+
+function keyStatements(stack: Stack, key: kms.IKey): any[] {
+  const template = Template.fromStack(stack).toJSON();
+  return template.Resources[stack.getLogicalId(key.node.defaultChild as kms.CfnKey)].Properties.KeyPolicy.Statement;
+}
+
+/** The one resource of a type whose logical id starts with `prefix` (the stack also holds the audit trail and verifier). */
+function onlyResource(template: Template, type: string, prefix = ''): any {
+  const found = Object.entries(template.findResources(type)).filter(([id]) => id.startsWith(prefix)).map(([, r]) => r);
+  expect(found).toHaveLength(1);
+  return found[0];
+}
+
+describe('EncryptedArchive: a new bus and its archive', () => {
+  test('creates a custom event bus and an archive, both encrypted with the construct\'s customer managed key', () => {
+    const stack = testStack();
+    const archive = orders(stack);
+    const template = Template.fromStack(stack);
+    const keyArn = { 'Fn::GetAtt': [stack.getLogicalId(archive.encryptionKey.node.defaultChild as kms.CfnKey), 'Arn'] };
+    template.hasResourceProperties('AWS::Events::EventBus', { Name: 'orders', KmsKeyIdentifier: keyArn });
+    template.hasResourceProperties('AWS::Events::Archive', {
+      ArchiveName: 'orders-archive',
+      KmsKeyIdentifier: keyArn,
+      RetentionDays: 365,
+      EventPattern: { source: ['com.example.orders'] },
+      SourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OrdersEventBus'), 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    expect(archive.eventBusArn).toBe(BUS_ARN('orders'));
+    expect(archive.archiveArn).toBe(ARCHIVE_ARN('orders-archive'));
+    expect(archive.eventBusCreated).toBe(true);
+  });
+
+  test('the key lets only events.amazonaws.com use it, only for this bus\'s encryption context, on behalf of this bus or archive in this account', () => {
+    const stack = testStack();
+    const archive = orders(stack);
+    const statements = keyStatements(stack, archive.encryptionKey).filter(s => s.Principal?.Service === 'events.amazonaws.com');
+    const source = {
+      StringEquals: { 'aws:SourceAccount': ACCOUNT },
+      ArnLike: { 'aws:SourceArn': [BUS_ARN('orders'), ARCHIVE_ARN('orders-archive'), REPLAYS] },
+    };
+    expect(statements).toEqual([
+      {
+        Sid: expect.stringMatching(/^EventBridgeDescribe/),
+        Effect: 'Allow',
+        Principal: EVENTS,
+        Action: 'kms:DescribeKey',
+        Resource: '*',
+        Condition: source,
+      },
+      {
+        Sid: expect.stringMatching(/^EventBridgeBusAndArchive/),
+        Effect: 'Allow',
+        Principal: EVENTS,
+        Action: ['kms:GenerateDataKey', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'],
+        Resource: '*',
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': ACCOUNT, 'kms:EncryptionContext:aws:events:event-bus:arn': BUS_ARN('orders') },
+          ArnLike: { 'aws:SourceArn': [BUS_ARN('orders'), ARCHIVE_ARN('orders-archive'), REPLAYS] },
+        },
+      },
+      {
+        Sid: expect.stringMatching(/^SqsQueue/),
+        Effect: 'Allow',
+        Principal: EVENTS,
+        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        Resource: '*',
+        Condition: {
+          StringEquals: { 'kms:ViaService': 'sqs.eu-west-1.amazonaws.com', 'aws:SourceAccount': ACCOUNT },
+          ArnEquals: { 'aws:SourceArn': BUS_ARN('orders') },
+        },
+      },
+    ]);
+  });
+
+  test('no Allow statement in the template lets a service or role use a key without conditions', () => {
+    const stack = testStack();
+    orders(stack);
+    const template = Template.fromStack(stack).toJSON();
+    const unconditioned: string[] = [];
+    for (const [id, resource] of Object.entries<any>(template.Resources)) {
+      const documents = [resource.Properties?.KeyPolicy, resource.Properties?.PolicyDocument].filter(Boolean);
+      for (const statement of documents.flatMap((d: any) => d.Statement)) {
+        const isRoot = JSON.stringify(statement.Principal ?? '').includes(':root');
+        const usesKey = [statement.Action].flat().some((a: string) => KEY_USE.test(a) || a === 'kms:*');
+        if (statement.Effect === 'Allow' && usesKey && !isRoot && !statement.Condition) unconditioned.push(`${id} ${statement.Sid ?? ''}`);
+      }
+    }
+    expect(unconditioned).toEqual([]);
+  });
+
+  test('the dead-letter queue is encrypted with the key, TLS only, retained, and only this bus may send to it', () => {
+    const stack = testStack();
+    const archive = orders(stack);
+    const template = Template.fromStack(stack);
+    const queue = onlyResource(template, 'AWS::SQS::Queue', 'Orders');
+    expect(queue.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(archive.encryptionKey.node.defaultChild as kms.CfnKey), 'Arn'] });
+    expect(queue.Properties.MessageRetentionPeriod).toBe(1209600);
+    expect(queue.DeletionPolicy).toBe('Retain');
+    template.hasResourceProperties('AWS::Events::EventBus', {
+      DeadLetterConfig: { Arn: { 'Fn::GetAtt': [stack.getLogicalId(archive.deadLetterQueue!.node.defaultChild as sqs.CfnQueue), 'Arn'] } },
+    });
+    const statements = onlyResource(template, 'AWS::SQS::QueuePolicy', 'Orders').Properties.PolicyDocument.Statement;
+    expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+    expect(statements.filter((s: any) => s.Effect === 'Allow')).toEqual([{
+      Sid: 'EventBridgeBusDeadLetters',
+      Effect: 'Allow',
+      Principal: EVENTS,
+      Action: 'sqs:SendMessage',
+      Resource: { 'Fn::GetAtt': [stack.getLogicalId(archive.deadLetterQueue!.node.defaultChild as sqs.CfnQueue), 'Arn'] },
+      Condition: { ArnEquals: { 'aws:SourceArn': BUS_ARN('orders') } },
+    }]);
+  });
+
+  test('alarms when the dead-letter queue holds an event and when a rule on the bus fails, notifying an encrypted topic', () => {
+    const stack = testStack();
+    const archive = orders(stack);
+    const template = Template.fromStack(stack);
+    const topic = { Ref: stack.getLogicalId(archive.alarmTopic.node.defaultChild as sns.CfnTopic) };
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Statistic: 'Maximum',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OrdersDeadLetterQueue'), 'QueueName'] } }],
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 0,
+      AlarmActions: [topic],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Metrics: [{
+        Id: 'expr_1',
+        Expression: 'SELECT SUM(FailedInvocations) FROM SCHEMA("AWS/Events", EventBusName, RuleName) WHERE EventBusName = \'orders\'',
+        Period: 300,
+        ReturnData: true,
+      }],
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 0,
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [topic],
+    });
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    expect(keyStatements(stack, archive.encryptionKey)).toContainEqual(expect.objectContaining({
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } },
+    }));
+    expect(archive.deadLetterQueueAlarm).toBeDefined();
+    expect(archive.failedInvocationsAlarm).toBeDefined();
+  });
+
+  test('one verification checks that both the bus and the archive name the key, after both exist', () => {
+    const stack = testStack();
+    orders(stack);
+    const template = Template.fromStack(stack);
+    const verification = onlyResource(template, 'Custom::EncryptionVerification');
+    expect(verification.Properties.Resources).toEqual([
+      { Type: 'AWS::Events::EventBus', Name: 'orders' },
+      { Type: 'AWS::Events::Archive', Name: 'orders-archive' },
+    ]);
+    expect(verification.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^OrdersEventBus/), expect.stringMatching(/^OrdersArchive/)]));
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: 'events:DescribeEventBus', Resource: BUS_ARN('orders') }),
+          Match.objectLike({ Action: 'events:DescribeArchive', Resource: ARCHIVE_ARN('orders-archive') }),
+        ]),
+      },
+    });
+  });
+
+  test('the key is watched by the stack-shared audit trail, whose ARN the construct reports', () => {
+    const stack = testStack();
+    const archive = orders(stack);
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::CloudTrail::Trail', 1);
+    expect(archive.auditTrailArn).toMatch(/^arn:aws:cloudtrail:eu-west-1:111122223333:trail\//);
+  });
+
+  test('nothing loses data by default: bus, archive, dead-letter queue and key are retained', () => {
+    const stack = testStack();
+    orders(stack);
+    const template = Template.fromStack(stack);
+    for (const type of ['AWS::Events::EventBus', 'AWS::Events::Archive', 'AWS::SQS::Queue', 'AWS::KMS::Key']) {
+      const own = Object.entries(template.findResources(type)).filter(([id]) => id.startsWith('Orders'));
+      expect(own).toHaveLength(1);
+      for (const [id, resource] of own) expect([id, resource.DeletionPolicy]).toEqual([id, 'Retain']);
+    }
+  });
+
+  test('without a pattern every event is archived; without names the names come from the construct path; retention defaults to indefinite', () => {
+    const stack = testStack();
+    const archive = new EncryptedArchive(stack, 'All');
+    const template = Template.fromStack(stack);
+    const resource = onlyResource(template, 'AWS::Events::Archive');
+    expect(resource.Properties.EventPattern).toBeUndefined();
+    expect(resource.Properties.RetentionDays).toBe(0);
+    expect(archive.eventBusName).toMatch(/^TestStack-All-[0-9A-F]{8}$/);
+    expect(archive.archiveName.length).toBeLessThanOrEqual(48);
+    expect(archive.eventBusArn).toBe(BUS_ARN(archive.eventBusName));
+  });
+
+  test('Match helpers and detailType render as EventBridge expects', () => {
+    const stack = testStack();
+    orders(stack, { eventPattern: { detailType: ['OrderPlaced'], detail: { total: events.Match.greaterThan(100), region: events.Match.prefix('eu-') } } });
+    Template.fromStack(stack).hasResourceProperties('AWS::Events::Archive', {
+      EventPattern: { 'detail-type': ['OrderPlaced'], 'detail': { total: [{ numeric: ['>', 100] }], region: [{ prefix: 'eu-' }] } },
+    });
+  });
+
+  test('grantStartReplay gives exactly StartReplay on this archive, its bus and replays, and DescribeReplay on replays', () => {
+    const stack = testStack();
+    const archive = orders(stack);
+    const operator = new iam.Role(stack, 'Operator', { assumedBy: new iam.AccountRootPrincipal() });
+    archive.grantStartReplay(operator);
+    const policy = onlyResource(Template.fromStack(stack), 'AWS::IAM::Policy');
+    expect(policy.Properties.Roles).toEqual([{ Ref: stack.getLogicalId(operator.node.defaultChild as iam.CfnRole) }]);
+    expect(policy.Properties.PolicyDocument.Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'events:StartReplay',
+        Resource: [ARCHIVE_ARN('orders-archive'), BUS_ARN('orders'), `arn:aws:events:eu-west-1:${ACCOUNT}:replay/*`],
+      },
+      { Effect: 'Allow', Action: 'events:DescribeReplay', Resource: `arn:aws:events:eu-west-1:${ACCOUNT}:replay/*` },
+    ]);
+  });
+
+  test('producers are granted PutEvents on the bus itself', () => {
+    const stack = testStack();
+    const archive = orders(stack);
+    const producer = new iam.Role(stack, 'Producer', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    archive.eventBus.grantPutEventsTo(producer);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Action: 'events:PutEvents', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OrdersEventBus'), 'Arn'] } })] },
+    });
+  });
+
+  test('forms no dependency cycle: the key policy names the bus and archive by built ARNs, never Fn::GetAtt', () => {
+    const stack = testStack();
+    const archive = orders(stack);
+    const template = (stack.node.root as App).synth().getStackArtifact(stack.artifactId).template;
+    expect(findCycle(template)).toBeUndefined();
+    // aws-cdk-lib's own check: Template.fromStack refuses a template with a cyclical dependency.
+    expect(() => Template.fromStack(stack)).not.toThrow();
+    const keyId = stack.getLogicalId(archive.encryptionKey.node.defaultChild as kms.CfnKey);
+    const busId = stack.getLogicalId(archive.eventBus.node.defaultChild as events.CfnEventBus);
+    const archiveId = stack.getLogicalId(archive.archive.node.defaultChild as events.CfnArchive);
+    const keyJson = JSON.stringify(template.Resources[keyId]);
+    expect(keyJson).not.toContain(busId);
+    expect(keyJson).not.toContain(archiveId);
+  });
+
+  test('synthesis is deterministic', () => {
+    const render = () => {
+      const stack = testStack();
+      orders(stack);
+      return JSON.stringify(Template.fromStack(stack).toJSON());
+    };
+    expect(render()).toEqual(render());
+  });
+
+  test('default configuration snapshot', () => {
+    const stack = testStack();
+    new EncryptedArchive(stack, 'Orders', { eventPattern: { source: ['com.example.orders'] }, retention: Duration.days(365) });
+    expect(Template.fromStack(stack).toJSON()).toMatchSnapshot();
+  });
+});
+
+describe('EncryptedArchive: choices the user makes', () => {
+  test('a key the user brings in this stack gets the statements; the construct creates none', () => {
+    const stack = testStack();
+    const key = new EncryptionKey(stack, 'TeamKey', { protects: 'orders' });
+    const archive = orders(stack, { encryptionKey: key });
+    expect(archive.encryptionKey).toBe(key);
+    Template.fromStack(stack).resourceCountIs('AWS::KMS::Key', 3); // the team key, the audit trail's and the verifier's
+    expect(keyStatements(stack, key)).toContainEqual(expect.objectContaining({
+      Condition: expect.objectContaining({ StringEquals: { 'aws:SourceAccount': ACCOUNT, 'kms:EncryptionContext:aws:events:event-bus:arn': BUS_ARN('orders') } }),
+    }));
+  });
+
+  test('an imported key is never edited: an acknowledgeable warning lists the statements for its owner', () => {
+    const stack = testStack();
+    const key = kms.Key.fromKeyArn(stack, 'Imported', 'arn:aws:kms:eu-west-1:111122223333:key/abcd');
+    orders(stack, { encryptionKey: key });
+    const warnings = Annotations.fromStack(stack).findWarning('/TestStack/Orders', Match.stringLikeRegexp('cannot be edited here'));
+    expect(warnings).toHaveLength(1);
+    const text = String(warnings[0].entry.data);
+    expect(text).toContain('the EventBridge event bus orders, its archive orders-archive');
+    expect(text).toContain(`"kms:EncryptionContext:aws:events:event-bus:arn": "${BUS_ARN('orders')}"`);
+    expect(text).toContain(KEY_POLICY_NOT_MANAGED_WARNING);
+    Template.fromStack(stack).hasResourceProperties('AWS::Events::Archive', { KmsKeyIdentifier: 'arn:aws:kms:eu-west-1:111122223333:key/abcd' });
+  });
+
+  test('a dead-letter queue the user brings gets the queue policy, and its own key gets the SQS statement', () => {
+    const stack = testStack();
+    const queueKey = new EncryptionKey(stack, 'QueueKey', { protects: 'dead letters' });
+    const queue = new sqs.Queue(stack, 'Dlq', { encryptionMasterKey: queueKey, enforceSSL: true });
+    const topic = new sns.Topic(stack, 'Ops');
+    const archive = orders(stack, { deadLetterQueue: queue, alarmTopic: topic });
+    expect(archive.deadLetterQueue).toBe(queue);
+    expect(archive.alarmTopic).toBe(topic);
+    const template = Template.fromStack(stack);
+    expect(Object.keys(template.findResources('AWS::SQS::Queue')).filter(id => id.startsWith('Orders'))).toEqual([]);
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'EventBridgeBusDeadLetters', Condition: { ArnEquals: { 'aws:SourceArn': BUS_ARN('orders') } } })]) },
+    });
+    expect(keyStatements(stack, queueKey)).toContainEqual(expect.objectContaining({ Principal: EVENTS, Sid: expect.stringMatching(/^SqsQueue/) }));
+    expect(keyStatements(stack, archive.encryptionKey).filter(s => /^(SqsQueue|SnsTopicPublishers)/.test(s.Sid ?? ''))).toEqual([]);
+    expect(Object.keys(template.findResources('AWS::SNS::Topic')).filter(id => id.startsWith('Orders'))).toEqual([]);
+  });
+
+  test('a dead-letter queue from outside the stack gets a warning with the queue statement its owner must add', () => {
+    const stack = testStack();
+    const queue = sqs.Queue.fromQueueArn(stack, 'Remote', `arn:aws:sqs:eu-west-1:${ACCOUNT}:remote-dlq`);
+    orders(stack, { deadLetterQueue: queue });
+    const warnings = Annotations.fromStack(stack).findWarning('/TestStack/Orders', Match.stringLikeRegexp('remote-dlq is not defined in this stack'));
+    expect(warnings).toHaveLength(1);
+    expect(String(warnings[0].entry.data)).toContain(`"aws:SourceArn": "${BUS_ARN('orders')}"`);
+  });
+
+  test('removalPolicy applies to the bus, the archive and the dead-letter queue', () => {
+    const stack = testStack();
+    orders(stack, { removalPolicy: RemovalPolicy.DESTROY });
+    const template = Template.fromStack(stack);
+    for (const type of ['AWS::Events::EventBus', 'AWS::Events::Archive']) {
+      expect(onlyResource(template, type).DeletionPolicy).toBe('Delete');
+    }
+    template.hasResource('AWS::SQS::Queue', { DeletionPolicy: 'Delete', Properties: { MessageRetentionPeriod: 1209600 } });
+  });
+
+  test('verification and the audit trail can be turned off', () => {
+    const stack = testStack();
+    const archive = orders(stack, { verifyEncryption: false, auditTrail: AuditTrail.none() });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('Custom::EncryptionVerification', 0);
+    template.resourceCountIs('AWS::CloudTrail::Trail', 0);
+    expect(archive.verification).toBeUndefined();
+    expect(archive.auditTrailArn).toBeUndefined();
+  });
+});
+
+describe('EncryptedArchive: an existing bus', () => {
+  test('an imported bus is archived with the key, keeps its own encryption (with a warning), and only the archive is verified', () => {
+    const stack = testStack();
+    const bus = events.EventBus.fromEventBusName(stack, 'Shared', 'shared');
+    const archive = new EncryptedArchive(stack, 'Orders', { eventBus: bus, archiveName: 'shared-archive' });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::Events::EventBus', 0);
+    expect(Object.keys(template.findResources('AWS::SQS::Queue')).filter(id => id.startsWith('Orders'))).toEqual([]);
+    template.hasResourceProperties('AWS::Events::Archive', { KmsKeyIdentifier: Match.anyValue(), SourceArn: Match.anyValue() });
+    expect(archive.eventBusCreated).toBe(false);
+    expect(archive.eventBusArn).toBe(BUS_ARN('shared'));
+    expect(archive.deadLetterQueue).toBeUndefined();
+    expect(archive.deadLetterQueueAlarm).toBeUndefined();
+    expect(archive.metricDeadLetterQueueDepth()).toBeUndefined();
+    expect(keyStatements(stack, archive.encryptionKey)).toContainEqual(expect.objectContaining({
+      Sid: expect.stringMatching(/^EventBridgeBusAndArchive/),
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': ACCOUNT, 'kms:EncryptionContext:aws:events:event-bus:arn': BUS_ARN('shared') },
+        ArnLike: { 'aws:SourceArn': [BUS_ARN('shared'), ARCHIVE_ARN('shared-archive'), REPLAYS] },
+      },
+    }));
+    expect(onlyResource(template, 'Custom::EncryptionVerification').Properties.Resources).toEqual([{ Type: 'AWS::Events::Archive', Name: 'shared-archive' }]);
+    const warnings = Annotations.fromStack(stack).findWarning('/TestStack/Orders', Match.stringLikeRegexp('was not created by this construct'));
+    expect(warnings).toHaveLength(1);
+    expect(String(warnings[0].entry.data)).toContain('aws events update-event-bus --name shared --kms-key-identifier');
+    expect(String(warnings[0].entry.data)).toContain(`[ack: ${EncryptedArchive.EXISTING_EVENT_BUS_WARNING}]`);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Metrics: [Match.objectLike({ Expression: Match.stringLikeRegexp("WHERE EventBusName = 'shared'") })],
+    });
+  });
+
+  test('the default bus: rules report RuleName only, so the failed-invocations query has no bus dimension', () => {
+    const stack = testStack();
+    new EncryptedArchive(stack, 'Default', { eventBus: events.EventBus.fromEventBusName(stack, 'Bus', 'default') });
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Metrics: [Match.objectLike({ Expression: 'SELECT SUM(FailedInvocations) FROM SCHEMA("AWS/Events", RuleName)' })],
+    });
+  });
+
+  test('a bus of this stack on the same key: statements name its literal ARN, no warning, no dependency cycle', () => {
+    const stack = testStack();
+    const key = new EncryptionKey(stack, 'SharedKey', { protects: 'payments' });
+    const bus = new events.EventBus(stack, 'Payments', { kmsKey: key });
+    const archive = new EncryptedArchive(stack, 'Archive', { eventBus: bus, encryptionKey: key, archiveName: 'payments' });
+    const template = Template.fromStack(stack).toJSON();
+    expect(findCycle(template)).toBeUndefined();
+    expect(archive.eventBusArn).toBe(BUS_ARN('TestStackPaymentsCDF72B95'));
+    expect(keyStatements(stack, key)).toContainEqual(expect.objectContaining({
+      Sid: expect.stringMatching(/^EventBridgeBusAndArchive/),
+      Condition: expect.objectContaining({ ArnLike: { 'aws:SourceArn': [archive.eventBusArn, ARCHIVE_ARN('payments'), REPLAYS] } }),
+    }));
+    expect(Annotations.fromStack(stack).findWarning('/TestStack/Archive', Match.stringLikeRegexp('was not created by this construct'))).toHaveLength(0);
+  });
+
+  test('a bus of this stack on another key gets the warning', () => {
+    const stack = testStack();
+    const bus = new events.EventBus(stack, 'Plain', { eventBusName: 'plain' });
+    new EncryptedArchive(stack, 'Archive', { eventBus: bus });
+    const warnings = Annotations.fromStack(stack).findWarning('/TestStack/Archive', Match.stringLikeRegexp('was not created by this construct'));
+    expect(warnings).toHaveLength(1);
+    expect(String(warnings[0].entry.data)).toContain('Set its KmsKeyIdentifier');
+  });
+});
+
+describe('EncryptedArchive: bad input fails at synth time', () => {
+  const otherRegionBus = (stack: Stack) => events.EventBus.fromEventBusArn(stack, 'Far', 'arn:aws:events:us-east-1:111122223333:event-bus/far');
+  test.each<[string, (stack: Stack) => EncryptedArchiveProps, RegExp]>([
+    ['retention in hours', () => ({ retention: Duration.hours(36) }), /retention: got 1\.5 days; must be a whole number of days from 0 \(keep events indefinitely\) to 2147483647/],
+    ['retention too long', () => ({ retention: Duration.days(2_147_483_648) }), /retention: got 2147483648 days; must be a whole number of days/],
+    ['empty event pattern', () => ({ eventPattern: {} }), /eventPattern: got \{\}; must be a valid EventBridge event pattern \(eventPattern: must be a non-empty object of fields\)/],
+    ['empty value array', () => ({ eventPattern: { source: [] } }), /eventPattern: got \{"source":\[\]\}; .*eventPattern\.source: an array of values must not be empty/],
+    ['scalar where an array belongs', () => ({ eventPattern: { detail: { status: 'PAID' } } }), /eventPattern\.detail\.status: got "PAID"; a field must map to an array of values or to a nested object/],
+    ['unknown content filter', () => ({ eventPattern: { detail: { total: [{ between: [1, 2] }] } } }), /eventPattern\.detail\.total\[0\]: got \{"between":\[1,2\]\}; a content filter has exactly one of prefix, suffix/],
+    ['exists with a string', () => ({ eventPattern: { detail: { id: [{ exists: 'yes' }] } } }), /eventPattern\.detail\.id\[0\]: "exists" takes true or false/],
+    ['archive name too long', () => ({ archiveName: 'a'.repeat(49) }), /archiveName: got "a{49}"; must be 1 to 48 characters of letters, digits/],
+    ['archive name characters', () => ({ archiveName: 'orders archive' }), /archiveName: got "orders archive"; must be 1 to 48 characters/],
+    ['bus name with a slash', () => ({ eventBusName: 'aws.partner/x' }), /eventBusName: got "aws.partner\/x"; must be 1 to 256 characters of letters, digits/],
+    ['bus named default', () => ({ eventBusName: 'default' }), /eventBusName: got "default"; must not be "default": the default bus exists in every account/],
+    ['description too long', () => ({ description: 'x'.repeat(513) }), /description: got 513 characters; must be at most 512 characters/],
+    ['bus name with an existing bus', (s) => ({ eventBus: events.EventBus.fromEventBusName(s, 'B', 'b'), eventBusName: 'c' }), /eventBusName: got "c"; must not be given together with eventBus/],
+    ['dead-letter queue with an existing bus', (s) => ({ eventBus: events.EventBus.fromEventBusName(s, 'B', 'b'), deadLetterQueue: new sqs.Queue(s, 'Q') }), /deadLetterQueue: got a queue; must not be given together with eventBus/],
+    ['a bus in another region', (s) => ({ eventBus: otherRegionBus(s) }), /eventBus: got a bus in 111122223333\/us-east-1; must be in the stack's account and region \(111122223333\/eu-west-1\)/],
+  ])('rejects %s, naming the construct path and the prop', (_name, props, message) => {
+    const stack = testStack();
+    expect(() => new EncryptedArchive(stack, 'Orders', props(stack))).toThrow(message);
+    const other = testStack();
+    expect(() => new EncryptedArchive(other, 'Orders2', props(other))).toThrow(/invalid props for TestStack\/Orders2:/);
+  });
+
+  test('reports every bad prop at once', () => {
+    const stack = testStack();
+    expect(() => new EncryptedArchive(stack, 'Orders', { archiveName: '', retention: Duration.hours(1), description: 'x'.repeat(600) }))
+      .toThrow(/archiveName: got "".*\n.*description: got 600 characters.*\n.*retention: got 0\.0416/);
+  });
+
+  test('values known only at deploy time are left to CloudFormation', () => {
+    const stack = testStack();
+    const name = new CfnParameter(stack, 'Name').valueAsString;
+    expect(() => new EncryptedArchive(stack, 'Orders', { archiveName: name, eventBusName: name, description: name })).not.toThrow();
+  });
+});
+
+describe('EncryptedArchive: compliance', () => {
+  test('has no unacknowledged cdk-nag (5 packs) or Control Tower findings, default and fullest configuration', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Compliance', { env: TEST_ENV });
+    new EncryptedArchive(stack, 'Default');
+    const queueKey = new EncryptionKey(stack, 'QueueKey', { protects: 'dead letters' });
+    const key = new EncryptionKey(stack, 'TeamKey', { protects: 'orders', strictMode: true, administrators: [new iam.AccountRootPrincipal()] });
+    const userDeadLetterQueue = new sqs.Queue(stack, 'Dlq', { encryptionMasterKey: queueKey, enforceSSL: true, retentionPeriod: Duration.days(14) });
+    acknowledgeDeadLetterQueue(userDeadLetterQueue, 'the Fullest event bus'); // the user's queue, acknowledged as the library does its own
+    new EncryptedArchive(stack, 'Fullest', {
+      encryptionKey: key,
+      eventBusName: 'orders',
+      archiveName: 'orders-archive',
+      description: 'Orders, kept for a year for replay',
+      eventPattern: { 'source': ['com.example.orders'], 'detail-type': ['OrderPlaced'], 'detail': { total: events.Match.greaterThan(0) } } as events.EventPattern,
+      retention: Duration.days(365),
+      deadLetterQueue: userDeadLetterQueue,
+      alarmTopic: new sns.Topic(stack, 'Ops', { masterKey: queueKey, enforceSSL: true }),
+    });
+    new EncryptedArchive(stack, 'Existing', { eventBus: events.EventBus.fromEventBusName(stack, 'Shared', 'shared') });
+    expect(formatFindings(unacknowledgedFindings(stack))).toEqual([]);
+  });
+});
