@@ -6,6 +6,7 @@ import { App, AppProps, Stack, StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { addEncryptedArchive } from './encrypted-archive';
+import { addEncryptedConnection } from './encrypted-connection';
 import { EncryptionKey, KeyAuditTrail } from '../src';
 
 export class ExampleStack extends Stack {
@@ -27,6 +28,7 @@ export class ExampleStack extends Stack {
 
     // The four constructs, as their users would write them.
     addEncryptedArchive(this);
+    addEncryptedConnection(this);
   }
 }
 

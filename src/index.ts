@@ -5,3 +5,4 @@ export * from './encrypted-resource';
 export * from './verifier/encryption-verification';
 export * from './snapshot';
 export * from './encrypted-archive/encrypted-archive';
+export * from './encrypted-connection';
