@@ -7,6 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { addEncryptedArchive } from './encrypted-archive';
 import { addEncryptedConnection } from './encrypted-connection';
+import { addEncryptedSchedule } from './encrypted-schedule';
 import { EncryptionKey, KeyAuditTrail } from '../src';
 
 export class ExampleStack extends Stack {
@@ -29,6 +30,7 @@ export class ExampleStack extends Stack {
     // The four constructs, as their users would write them.
     addEncryptedArchive(this);
     addEncryptedConnection(this);
+    addEncryptedSchedule(this);
   }
 }
 

@@ -6,3 +6,4 @@ export * from './verifier/encryption-verification';
 export * from './snapshot';
 export * from './encrypted-archive/encrypted-archive';
 export * from './encrypted-connection';
+export * from './encrypted-schedule';

@@ -94,6 +94,14 @@ export interface TopicKeyStatementProps extends KeyStatementEnvironment {
 /** Where an RDS instance lives, for its key-policy statements. */
 export interface RdsKeyStatementProps extends KeyStatementEnvironment {}
 
+/** Identifiers for the verifier's read of one encrypted schedule. */
+export interface VerifierScheduleReadProps extends KeyStatementEnvironment {
+  /** The verifier function's execution role. */
+  readonly verifierRole: iam.IPrincipal;
+  /** ARN of the schedule the verifier reads with `GetSchedule`. */
+  readonly scheduleArn: string;
+}
+
 /** Identifiers of the verifier function's role, for its key-policy statements. */
 export interface VerifierKeyStatementProps extends KeyStatementEnvironment {
   /** The verifier function's execution role. */
@@ -412,6 +420,25 @@ export class KeyPolicyStatements {
       actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
       resources: ['*'],
       conditions: { StringEquals: { 'aws:SourceAccount': env(props).account } },
+    });
+  }
+
+  /**
+   * The verifier reading one encrypted schedule: `GetSchedule` makes Scheduler decrypt the schedule's payload with the
+   * caller's permissions, so the verifier may decrypt only through Scheduler, only under this schedule's context.
+   */
+  public static verifierScheduleRead(props: VerifierScheduleReadProps): iam.PolicyStatement {
+    return new iam.PolicyStatement({
+      sid: 'EncryptionVerifierScheduleRead',
+      principals: [props.verifierRole],
+      actions: ['kms:Decrypt'],
+      resources: ['*'],
+      conditions: {
+        StringEquals: {
+          'kms:ViaService': `scheduler.${env(props).region}.amazonaws.com`,
+          'kms:EncryptionContext:aws:scheduler:schedule:arn': props.scheduleArn,
+        },
+      },
     });
   }
 

@@ -26,6 +26,7 @@ export class VerifiedResource {
       { Type: 'AWS::Scheduler::Schedule', Name: scheduleName, GroupName: groupName },
       [new iam.PolicyStatement({ actions: ['scheduler:GetSchedule'], resources: [scheduleArn] })],
       dependency,
+      scheduleArn,
     );
   }
 
@@ -86,6 +87,12 @@ export class VerifiedResource {
     public readonly statements: iam.PolicyStatement[],
     /** The construct the verification must wait for. */
     public readonly dependency?: IConstruct,
+    /**
+     * For a schedule: its ARN. `GetSchedule` on a schedule encrypted with a customer managed key makes Scheduler
+     * decrypt the payload with the caller's permissions, so the verifier needs `kms:Decrypt` through Scheduler for
+     * this schedule's encryption context (and no other).
+     */
+    public readonly scheduleArn?: string,
   ) {}
 }
 
@@ -142,7 +149,12 @@ export class EncryptionVerification extends Construct {
     this.verificationContext = { [VERIFICATION_CONTEXT_KEY]: this.node.path };
 
     provider.allow(props.key, props.resources);
-    addKeyStatements(this, props.key, KeyPolicyStatements.verifier({ ...stackEnvironment(this), verifierRole: provider.role }), 'the deploy-time encryption verifier');
+    addKeyStatements(this, props.key, [
+      ...KeyPolicyStatements.verifier({ ...stackEnvironment(this), verifierRole: provider.role }),
+      ...props.resources.filter(r => r.scheduleArn).map(r => KeyPolicyStatements.verifierScheduleRead({
+        ...stackEnvironment(this), verifierRole: provider.role, scheduleArn: r.scheduleArn!,
+      })),
+    ], 'the deploy-time encryption verifier');
 
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.function.functionArn,
@@ -270,7 +282,16 @@ class VerifierProvider extends Construct {
         new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [key.keyArn], conditions: verifierContextConditions() }),
       );
     }
-    for (const r of resources) statements.push(...r.statements);
+    for (const r of resources) {
+      statements.push(...r.statements);
+      if (r.scheduleArn) {
+        statements.push(new iam.PolicyStatement({
+          actions: ['kms:Decrypt'],
+          resources: [key.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `scheduler.${stackEnvironment(this).region}.amazonaws.com`, 'kms:EncryptionContext:aws:scheduler:schedule:arn': r.scheduleArn } },
+        }));
+      }
+    }
     if (this.resourcesInLastPolicy >= VerifierProvider.RESOURCES_PER_POLICY) this.nextPolicy();
     this.resourcesInLastPolicy += Math.max(1, resources.length);
     this.policies[this.policies.length - 1].addStatements(...statements);

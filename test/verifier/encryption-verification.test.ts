@@ -81,10 +81,20 @@ describe('EncryptionVerification', () => {
       { Effect: 'Allow', Action: 'events:DescribeArchive', Resource: ARCHIVE },
       { Effect: 'Allow', Action: 'scheduler:GetSchedule', Resource: SCHEDULE },
     ]));
-    // every kms usage statement is confined to the verifier's context; nothing but the X-Ray calls is on '*'
+    // reading an encrypted schedule makes Scheduler decrypt with the caller's permissions: only through Scheduler,
+    // only under that schedule's context
+    const scheduleRead = {
+      Effect: 'Allow',
+      Action: 'kms:Decrypt',
+      Resource: keyArn('Other'),
+      Condition: { StringEquals: { 'kms:ViaService': 'scheduler.eu-west-1.amazonaws.com', 'kms:EncryptionContext:aws:scheduler:schedule:arn': SCHEDULE } },
+    };
+    expect(statements).toContainEqual(scheduleRead);
+    // every other kms usage statement is confined to the verifier's own context; nothing but X-Ray is on '*'
     for (const s of statements) {
       const actions = [s.Action].flat();
-      if (actions.some((a: string) => /^kms:(GenerateDataKey|Decrypt|Encrypt|ReEncrypt)/.test(a)) && !JSON.stringify(s.Resource).includes('EncryptionVerifierKey')) {
+      const isScheduleRead = s.Condition?.StringEquals?.['kms:EncryptionContext:aws:scheduler:schedule:arn'] === SCHEDULE && s.Condition.StringEquals['kms:ViaService'] === 'scheduler.eu-west-1.amazonaws.com';
+      if (actions.some((a: string) => /^kms:(GenerateDataKey|Decrypt|Encrypt|ReEncrypt)/.test(a)) && !JSON.stringify(s.Resource).includes('EncryptionVerifierKey') && !isScheduleRead) {
         expect(s.Condition).toEqual(expect.objectContaining({ 'ForAllValues:StringEquals': expect.anything() }));
       }
       if (s.Resource === '*') expect(actions).toEqual(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']);

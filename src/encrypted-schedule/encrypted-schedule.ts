@@ -1,0 +1,419 @@
+import { Annotations, Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { confineTargetStatements, redirectableProps, ScheduleExecutionRole, targetWithRole } from './execution-role';
+import { validatePayload, validateScheduleProps, warnIfInThePast } from './validation';
+import { EncryptedResourceProps, IEncryptedResource } from '../encrypted-resource';
+import { addKeyStatements } from '../key/key-policy';
+import { KeyPolicyStatements } from '../key/statements';
+import { acknowledgeDeadLetterQueue, acknowledgeEach } from '../private/acknowledgements';
+import { formatArn, stackEnvironment } from '../private/arns';
+import { deterministicName } from '../private/names';
+import { setUpEncryption, verifyEncryption } from '../private/setup';
+import { EncryptionVerification, VerifiedResource } from '../verifier/encryption-verification';
+
+/**
+ * Properties of an {@link EncryptedSchedule}.
+ */
+export interface EncryptedScheduleProps extends EncryptedResourceProps {
+  /**
+   * When the schedule runs: a one-time `at()`, a `rate()` or a `cron()` expression, with its time zone.
+   *
+   * An `at()` time that has already passed is accepted with a warning (such a schedule never runs).
+   *
+   * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html
+   */
+  readonly schedule: scheduler.ScheduleExpression;
+
+  /**
+   * What the schedule invokes: any `aws-scheduler-targets` target (`LambdaInvoke`, `SqsSendMessage`, `SnsPublish`,
+   * `StepFunctionsStartExecution`, `EventBridgePutEvents`, `Universal`, ...). Its input is the payload the key encrypts
+   * (at most 256 KB).
+   *
+   * Build the target without a `role`: the construct then invokes it through its own execution role, whose
+   * permissions are confined to the target and this schedule. A target given its own role (or a custom
+   * `IScheduleTarget`) keeps that role, with a warning. The target's `deadLetterQueue` is used when the
+   * `deadLetterQueue` prop is not given; the `retryAttempts` and `maxEventAge` props override the target's.
+   *
+   * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-targets.html
+   */
+  readonly target: scheduler.IScheduleTarget;
+
+  /**
+   * Name of the schedule: 1 to 64 letters, digits, `-`, `_` and `.`.
+   *
+   * @default - a name derived from the construct path (stable across deployments). The key policy names the schedule's
+   * ARN, so the name must be known before deploy.
+   */
+  readonly scheduleName?: string;
+
+  /**
+   * The schedule group the schedule belongs to. The Scheduler metrics behind the alarms are per group: give the
+   * schedule a group of its own to alarm on it alone.
+   *
+   * @default - the account's `default` group
+   * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-schedule-group.html
+   */
+  readonly scheduleGroup?: scheduler.IScheduleGroup;
+
+  /**
+   * Description of the schedule, at most 512 characters.
+   *
+   * @default - no description
+   */
+  readonly description?: string;
+
+  /**
+   * Whether the schedule invokes its target.
+   *
+   * @default true
+   */
+  readonly enabled?: boolean;
+
+  /**
+   * The flexible time window: Scheduler invokes the target at some moment within this long after the scheduled time,
+   * which spreads load. From 1 to 1440 whole minutes.
+   *
+   * @default - no flexible window: the target is invoked at the scheduled time
+   * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-schedule-flexible-time-windows.html
+   */
+  readonly timeWindow?: Duration;
+
+  /**
+   * The date, in UTC, after which a recurring schedule may start invoking its target (ignored by one-time schedules).
+   *
+   * @default - no start date
+   */
+  readonly start?: Date;
+
+  /**
+   * The date, in UTC, before which a recurring schedule may invoke its target (ignored by one-time schedules).
+   * Must be after `start`.
+   *
+   * @default - no end date
+   */
+  readonly end?: Date;
+
+  /**
+   * Where Scheduler sends the payload of an invocation that failed after all retries. Must be a standard (not FIFO)
+   * queue. A queue you bring is used as it is: when its key is defined in this stack the construct adds the execution
+   * role's statements to that key's policy; otherwise a warning lists them.
+   *
+   * @default - a new SQS queue encrypted with the schedule's key, TLS enforced, messages kept 14 days, retained on
+   * delete (or the target's `deadLetterQueue`, when it has one)
+   * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/configuring-schedule-dlq.html
+   */
+  readonly deadLetterQueue?: sqs.IQueue;
+
+  /**
+   * How many times Scheduler retries a failed invocation before it sends the payload to the dead-letter queue:
+   * 0 to 185.
+   *
+   * @default - the target's `retryAttempts`, else 185
+   * @see https://docs.aws.amazon.com/scheduler/latest/APIReference/API_RetryPolicy.html
+   */
+  readonly retryAttempts?: number;
+
+  /**
+   * How long Scheduler keeps retrying an invocation: 60 seconds to 24 hours.
+   *
+   * @default - the target's `maxEventAge`, else 24 hours
+   * @see https://docs.aws.amazon.com/scheduler/latest/APIReference/API_RetryPolicy.html
+   */
+  readonly maxEventAge?: Duration;
+
+  /**
+   * The SNS topic the alarms notify (dead-letter messages, target errors, dropped invocations, dead-letter failures).
+   * When the topic is encrypted with a key defined in this stack, a statement lets CloudWatch use that key (only on
+   * behalf of this account).
+   *
+   * @default - the alarms have no action: their state shows in CloudWatch, and `addAlarmAction` wires them later
+   */
+  readonly alarmTopic?: sns.ITopic;
+}
+
+/**
+ * An EventBridge Scheduler schedule whose payload is encrypted with a customer managed KMS key, correct on the first
+ * deploy.
+ *
+ * It creates the key (unless given), a schedule with `KmsKeyArn` set, an execution role that trusts only Scheduler
+ * for this account and schedule group, and may decrypt only this schedule's payload (encryption context
+ * `aws:scheduler:schedule:arn`), an encrypted dead-letter queue, alarms, the stack-shared audit trail and a deploy-time
+ * verification that the schedule really names the key.
+ *
+ * The schedule's ARN is built from a name known before deploy (the given `scheduleName`, else one derived from the
+ * construct path), so the key policy can name it without a dependency cycle.
+ *
+ * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/encryption-rest.html
+ */
+export class EncryptedSchedule extends Construct implements IEncryptedResource {
+  /** The customer managed key that encrypts the payload (and the dead-letter queue the construct creates). */
+  public readonly encryptionKey: kms.IKey;
+  /** ARN of the trail that audits the key, if any. */
+  public readonly auditTrailArn?: string;
+  /** The schedule. Its `key` is unset on purpose: `encryptionKey` is the key (set on the resource as `KmsKeyArn`). */
+  public readonly schedule: scheduler.Schedule;
+  /** Name of the schedule (known at synth time unless given as a token). */
+  public readonly scheduleName: string;
+  /** Name of the schedule's group. */
+  public readonly scheduleGroupName: string;
+  /** ARN of the schedule, `arn:<partition>:scheduler:<region>:<account>:schedule/<group>/<name>`: the encryption context. */
+  public readonly scheduleArn: string;
+  /** The role Scheduler assumes to invoke the target. */
+  public readonly executionRole: iam.IRole;
+  /** The customer managed policy holding every permission of the execution role that the construct grants. */
+  public readonly executionRolePolicy: iam.ManagedPolicy;
+  /** The dead-letter queue. */
+  public readonly deadLetterQueue: sqs.IQueue;
+  /** The key that encrypts the dead-letter queue, when the construct can see it. */
+  public readonly deadLetterQueueKey?: kms.IKey;
+  /** In alarm when the dead-letter queue holds any message (maximum of visible messages over 5 minutes > 0). */
+  public readonly deadLetterQueueAlarm: cloudwatch.Alarm;
+  /** In alarm when targets of the schedule group return errors (`TargetErrorCount` > 0 in 5 minutes). */
+  public readonly targetErrorsAlarm: cloudwatch.Alarm;
+  /** In alarm when invocations are dropped after the retry policy is exhausted (`InvocationDroppedCount` > 0). */
+  public readonly droppedInvocationsAlarm: cloudwatch.Alarm;
+  /** In alarm when failed invocations could not be sent to the dead-letter queue (`InvocationsFailedToBeSentToDeadLetterCount` > 0). */
+  public readonly deadLetterFailuresAlarm: cloudwatch.Alarm;
+  /** The deploy-time encryption verification, unless turned off. */
+  public readonly verification?: EncryptionVerification;
+
+  constructor(scope: Construct, id: string, props: EncryptedScheduleProps) {
+    super(scope, id);
+    validateScheduleProps(this, props);
+    warnIfInThePast(this, props.schedule);
+
+    const environment = stackEnvironment(this);
+    this.scheduleGroupName = props.scheduleGroup?.scheduleGroupName ?? 'default';
+    this.scheduleName = props.scheduleName ?? deterministicName(this, 64);
+    this.scheduleArn = formatArn(this, { service: 'scheduler', resource: 'schedule', resourceName: `${this.scheduleGroupName}/${this.scheduleName}` });
+    const scheduleGroupArn = formatArn(this, { service: 'scheduler', resource: 'schedule-group', resourceName: this.scheduleGroupName });
+
+    const encryption = setUpEncryption(this, props, 'EventBridge Scheduler schedule payloads');
+    this.encryptionKey = encryption.key;
+    this.auditTrailArn = encryption.auditTrailArn;
+
+    // The role, when the target lets us choose it. Scheduler requires aws:SourceArn in the trust policy to be the
+    // schedule GROUP's ARN (not the schedule's); the schedule itself is pinned by the encryption-context condition.
+    this.executionRolePolicy = new iam.ManagedPolicy(this, 'ExecutionRolePolicy', {
+      description: `Permissions of the EventBridge Scheduler schedule ${this.node.path}: its target, its payload key, its dead-letter queue`,
+    });
+    const targetProps = redirectableProps(props.target);
+    const ownRole = targetProps ? new ScheduleExecutionRole(this, 'ExecutionRole', {
+      policy: this.executionRolePolicy,
+      description: `Execution role of the EventBridge Scheduler schedule ${this.node.path} (cdk-encrypted-constructs)`,
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': environment.account, 'aws:SourceArn': scheduleGroupArn } },
+      }),
+    }) : undefined;
+
+    // The dead-letter queue: the user's, else the target's, else a new one on the schedule's key.
+    const givenQueue = props.deadLetterQueue ?? targetProps?.deadLetterQueue;
+    if (givenQueue) {
+      this.deadLetterQueue = givenQueue;
+      this.deadLetterQueueKey = givenQueue.encryptionMasterKey;
+    } else {
+      const queue = new sqs.Queue(this, 'DeadLetterQueue', {
+        encryption: sqs.QueueEncryption.KMS,
+        encryptionMasterKey: this.encryptionKey,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      acknowledgeDeadLetterQueue(queue, `the EventBridge Scheduler schedule ${this.node.path}`);
+      this.deadLetterQueue = queue;
+      this.deadLetterQueueKey = this.encryptionKey;
+    }
+
+    let boundRole: iam.IRole | undefined;
+    let retryPolicy: { [property: string]: number } = {};
+    const target: scheduler.IScheduleTarget = {
+      bind: (schedule) => {
+        let config: scheduler.ScheduleTargetConfig | undefined;
+        if (ownRole) {
+          const granted = ownRole.collect(() => { config = targetWithRole(props.target, ownRole)!.bind(schedule); });
+          this.executionRolePolicy.addStatements(...confineTargetStatements(this, granted, config!.arn));
+        } else {
+          config = props.target.bind(schedule);
+        }
+        const bound = config!;
+        validatePayload(this, bound.input?.bind(schedule));
+        boundRole = bound.role;
+        retryPolicy = {
+          MaximumRetryAttempts: props.retryAttempts ?? bound.retryPolicy?.maximumRetryAttempts ?? 185,
+          MaximumEventAgeInSeconds: props.maxEventAge?.toSeconds() ?? bound.retryPolicy?.maximumEventAgeInSeconds ?? Duration.hours(24).toSeconds(),
+        };
+        // Tokens are set on the resource below: the L2 compares them with its limits as if they were numbers.
+        const literal = (value: number) => (Token.isUnresolved(value) ? undefined : value);
+        return {
+          ...bound,
+          deadLetterConfig: { arn: this.deadLetterQueue.queueArn },
+          retryPolicy: {
+            maximumRetryAttempts: literal(retryPolicy.MaximumRetryAttempts),
+            maximumEventAgeInSeconds: literal(retryPolicy.MaximumEventAgeInSeconds),
+          },
+        };
+      },
+    };
+
+    // The key is set on the resource, not passed to the L2: the L2 would grant the role an unconditioned kms:Decrypt.
+    this.schedule = new scheduler.Schedule(this, 'Resource', {
+      schedule: props.schedule,
+      target,
+      scheduleName: this.scheduleName,
+      scheduleGroup: props.scheduleGroup,
+      description: props.description,
+      enabled: props.enabled,
+      timeWindow: props.timeWindow ? scheduler.TimeWindow.flexible(props.timeWindow) : undefined,
+      start: props.start,
+      end: props.end,
+    });
+    const cfnSchedule = this.schedule.node.defaultChild as scheduler.CfnSchedule;
+    cfnSchedule.kmsKeyArn = this.encryptionKey.keyArn;
+    for (const [property, value] of Object.entries(retryPolicy)) {
+      if (Token.isUnresolved(value)) cfnSchedule.addPropertyOverride(`Target.RetryPolicy.${property}`, value);
+    }
+    this.schedule.node.addDependency(this.executionRolePolicy);
+    this.executionRole = ownRole ?? boundRole!;
+    if (!ownRole) {
+      this.executionRolePolicy.attachToRole(this.executionRole);
+      Annotations.of(this).addWarningV2('cdk-encrypted-constructs:schedule-target-role', [
+        `The target brings its own role (${this.executionRole.node.path}), which is kept.`,
+        'The construct attached its policy (payload decrypt for this schedule only, dead-letter queue) to that role, but cannot vouch for the role\'s trust policy',
+        `(it should trust scheduler.amazonaws.com only with aws:SourceAccount ${environment.account} and aws:SourceArn ${scheduleGroupArn}) or its other permissions.`,
+        'Build the target without a role to let the construct create a confined one.',
+      ].join(' '));
+    }
+
+    // The execution role may decrypt only this schedule's payload...
+    this.executionRolePolicy.addStatements(new iam.PolicyStatement({
+      sid: 'DecryptThisSchedulePayload',
+      actions: ['kms:Decrypt'],
+      resources: [this.encryptionKey.keyArn],
+      conditions: { StringEquals: { 'kms:EncryptionContext:aws:scheduler:schedule:arn': this.scheduleArn } },
+    }));
+    encryption.addKeyStatements(
+      KeyPolicyStatements.schedule({ ...environment, scheduleArn: this.scheduleArn, executionRole: this.executionRole }),
+      `the EventBridge Scheduler schedule ${this.node.path}`,
+    );
+
+    // ...and send failed payloads to the dead-letter queue, using its key only through SQS.
+    this.executionRolePolicy.addStatements(new iam.PolicyStatement({
+      sid: 'SendToDeadLetterQueue',
+      actions: ['sqs:SendMessage'],
+      resources: [this.deadLetterQueue.queueArn],
+    }));
+    if (this.deadLetterQueueKey) {
+      this.executionRolePolicy.addStatements(new iam.PolicyStatement({
+        sid: 'DeadLetterQueueKeyThroughSqs',
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [this.deadLetterQueueKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `sqs.${environment.region}.amazonaws.com` } },
+      }));
+      addKeyStatements(this, this.deadLetterQueueKey, [KeyPolicyStatements.queue({ ...environment, principals: [this.executionRole] })],
+        `the dead-letter queue of the EventBridge Scheduler schedule ${this.node.path}`);
+    } else {
+      Annotations.of(this).addWarningV2('cdk-encrypted-constructs:schedule-dead-letter-queue-key', [
+        `The dead-letter queue ${this.deadLetterQueue.node.path} shows no customer managed key to this construct (imported, or not KMS-encrypted).`,
+        'Failed payloads leave the schedule\'s key when they land there. If the queue is encrypted with a customer managed key, its policy and the',
+        `execution role need kms:GenerateDataKey and kms:Decrypt with kms:ViaService sqs.${environment.region}.amazonaws.com.`,
+      ].join(' '));
+    }
+
+    const alarms = this.createAlarms(props.alarmTopic);
+    this.deadLetterQueueAlarm = alarms.deadLetterQueue;
+    this.targetErrorsAlarm = alarms.targetErrors;
+    this.droppedInvocationsAlarm = alarms.dropped;
+    this.deadLetterFailuresAlarm = alarms.deadLetterFailures;
+
+    this.verification = verifyEncryption(this, props, this.encryptionKey, [
+      VerifiedResource.schedule(this.scheduleName, this.scheduleGroupName, this.scheduleArn, this.schedule),
+    ]);
+  }
+
+  /**
+   * A Scheduler metric of this schedule's group (namespace `AWS/Scheduler`, dimension `ScheduleGroup`), summed over
+   * 5 minutes. Scheduler publishes no per-schedule dimension.
+   *
+   * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/monitoring-cloudwatch.html
+   */
+  public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/Scheduler',
+      metricName,
+      dimensionsMap: { ScheduleGroup: this.scheduleGroupName },
+      statistic: cloudwatch.Stats.SUM,
+      period: Duration.minutes(5),
+      ...props,
+    });
+  }
+
+  /**
+   * Lets a principal read and delete the dead letters: receive, delete and change visibility of messages, and
+   * decrypt them with the queue's key only through SQS. When that key's policy is defined in this stack it gains the
+   * matching statement (needed in strict mode).
+   */
+  public grantConsumeDeadLetters(grantee: iam.IGrantable): iam.Grant {
+    const grant = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+      resourceArns: [this.deadLetterQueue.queueArn],
+    });
+    if (this.deadLetterQueueKey) {
+      const region = stackEnvironment(this).region;
+      iam.Grant.addToPrincipal({
+        grantee,
+        actions: ['kms:Decrypt'],
+        resourceArns: [this.deadLetterQueueKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `sqs.${region}.amazonaws.com` } },
+      });
+      addKeyStatements(this, this.deadLetterQueueKey, [new iam.PolicyStatement({
+        sid: 'ConsumeDeadLetters',
+        principals: [grantee.grantPrincipal],
+        actions: ['kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'kms:ViaService': `sqs.${region}.amazonaws.com` } },
+      })], `readers of the dead-letter queue of the EventBridge Scheduler schedule ${this.node.path}`);
+    }
+    return grant;
+  }
+
+  private createAlarms(topic: sns.ITopic | undefined) {
+    const alarm = (id: string, metric: cloudwatch.IMetric, description: string) => {
+      const created = new cloudwatch.Alarm(this, id, {
+        metric,
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: `${description} (EventBridge Scheduler schedule ${this.node.path})`,
+      });
+      if (topic) {
+        created.addAlarmAction(new cloudwatchActions.SnsAction(topic));
+      } else {
+        const reason = 'No alarmTopic was given, so this alarm has no action yet: its state shows in CloudWatch, and alarmTopic or addAlarmAction routes it.';
+        acknowledgeEach(created, { 'HIPAA.Security-CloudWatchAlarmAction': reason, 'NIST.800.53.R5-CloudWatchAlarmAction': reason, 'cloudwatch_alarm_action_check': reason });
+      }
+      return created;
+    };
+    if (topic?.masterKey) {
+      addKeyStatements(this, topic.masterKey, [KeyPolicyStatements.topic({ ...stackEnvironment(this), servicePrincipals: ['cloudwatch.amazonaws.com'] })],
+        `the alarms of the EventBridge Scheduler schedule ${this.node.path}`);
+    }
+    return {
+      deadLetterQueue: alarm('DeadLetterQueueAlarm',
+        this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
+        'Failed invocations are waiting in the dead-letter queue'),
+      targetErrors: alarm('TargetErrorsAlarm', this.metric('TargetErrorCount'), 'Targets of the schedule group returned errors'),
+      dropped: alarm('DroppedInvocationsAlarm', this.metric('InvocationDroppedCount'), 'Invocations were dropped after the retry policy was exhausted'),
+      deadLetterFailures: alarm('DeadLetterFailuresAlarm', this.metric('InvocationsFailedToBeSentToDeadLetterCount'),
+        'Failed invocations could not be sent to the dead-letter queue and are lost'),
+    };
+  }
+}

@@ -1,0 +1,142 @@
+import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { IConstruct } from 'constructs';
+import { PropValidator } from '../private/validation';
+
+/** Scheduler's limits, as documented in the API reference (CreateSchedule) and the encryption-at-rest guide. */
+export const LIMITS = {
+  /** Schedule and schedule group names: 1 to 64 of these characters. */
+  namePattern: /^[0-9a-zA-Z-_.]+$/,
+  nameMaxLength: 64,
+  nameCharacters: 'letters, digits, "-", "_" and "."',
+  descriptionMaxLength: 512,
+  /** The payload (target input) Scheduler encrypts with the customer managed key: at most 256 KB. */
+  payloadMaxBytes: 256 * 1024,
+  retryAttempts: { min: 0, max: 185 },
+  maxEventAgeSeconds: { min: 60, max: 24 * 60 * 60 },
+  timeWindowMinutes: { min: 1, max: 1440 },
+};
+
+/** The warning id users acknowledge for a one-time schedule whose time has passed. */
+export const AT_IN_THE_PAST_WARNING = 'cdk-encrypted-constructs:schedule-at-in-the-past';
+
+/** The props `validateScheduleProps` checks (a structural subset of `EncryptedScheduleProps`). */
+export interface CheckedScheduleProps {
+  readonly schedule: scheduler.ScheduleExpression;
+  readonly scheduleName?: string;
+  readonly scheduleGroup?: scheduler.IScheduleGroup;
+  readonly description?: string;
+  readonly timeWindow?: Duration;
+  readonly start?: Date;
+  readonly end?: Date;
+  readonly retryAttempts?: number;
+  readonly maxEventAge?: Duration;
+  readonly deadLetterQueue?: sqs.IQueue;
+}
+
+/**
+ * The checklist of the schedule's props, run before anything is created. Every failing prop is reported in one error
+ * naming the construct path; tokens are skipped (CloudFormation checks them at deploy time).
+ */
+export function validateScheduleProps(scope: IConstruct, props: CheckedScheduleProps): void {
+  const v = new PropValidator(scope);
+  const { min: retryMin, max: retryMax } = LIMITS.retryAttempts;
+  const { min: ageMin, max: ageMax } = LIMITS.maxEventAgeSeconds;
+  const { min: windowMin, max: windowMax } = LIMITS.timeWindowMinutes;
+
+  const expression = props.schedule.expressionString;
+  if (!Token.isUnresolved(expression)) {
+    v.check(/^(at|rate|cron)\(.+\)$/.test(expression), 'schedule', expression, 'must be an at(...), rate(...) or cron(...) expression (use scheduler.ScheduleExpression)');
+  }
+  v.name('scheduleName', props.scheduleName, LIMITS.namePattern, LIMITS.nameMaxLength, LIMITS.nameCharacters);
+  v.name('scheduleGroup', props.scheduleGroup?.scheduleGroupName, LIMITS.namePattern, LIMITS.nameMaxLength, LIMITS.nameCharacters);
+  if (props.description !== undefined && !Token.isUnresolved(props.description)) {
+    v.check(props.description.length <= LIMITS.descriptionMaxLength, 'description', `${props.description.length} characters`,
+      `must be at most ${LIMITS.descriptionMaxLength} characters`, false);
+  }
+  v.range('retryAttempts', props.retryAttempts, retryMin, retryMax);
+  v.range('maxEventAge', seconds(props.maxEventAge), ageMin, ageMax, 'seconds');
+  v.range('timeWindow', minutes(props.timeWindow), windowMin, windowMax, 'minutes');
+  for (const [prop, date] of [['start', props.start], ['end', props.end]] as const) {
+    if (date !== undefined) v.check(!Number.isNaN(date.getTime()), prop, 'an invalid Date', 'must be a valid date', false);
+  }
+  if (props.start && props.end && !Number.isNaN(props.start.getTime()) && !Number.isNaN(props.end.getTime())) {
+    v.check(props.start.getTime() < props.end.getTime(), 'start', `${props.start.toISOString()} with end ${props.end.toISOString()}`, 'must be before end', false);
+  }
+  if (props.deadLetterQueue) {
+    v.check(!props.deadLetterQueue.fifo, 'deadLetterQueue', props.deadLetterQueue.node.path,
+      'must be a standard queue: EventBridge Scheduler cannot use a FIFO queue as a dead-letter queue');
+  }
+  v.throwIfInvalid();
+}
+
+/**
+ * Checks the bound target input (the payload the key encrypts) against Scheduler's 256 KB limit. Called while the
+ * target binds, before the schedule's resource exists. For input with tokens, only the literal parts are counted.
+ */
+export function validatePayload(scope: IConstruct, input: string | undefined): void {
+  if (input === undefined) return;
+  const bytes = literalBytes(Stack.of(scope).resolve(input));
+  const v = new PropValidator(scope);
+  v.check(bytes <= LIMITS.payloadMaxBytes, 'target', `an input of ${bytes} bytes`,
+    `the payload (target input) must be at most ${LIMITS.payloadMaxBytes} bytes (256 KB), the most EventBridge Scheduler encrypts`, false);
+  v.check(bytes > 0 || Token.isUnresolved(input), 'target', 'an empty input', 'the target input must not be empty (omit it instead)', false);
+  v.throwIfInvalid();
+}
+
+/**
+ * Warns (acknowledgeably) when a one-time `at()` schedule names a time that has already passed: Scheduler accepts it,
+ * but it never runs. Only the warning depends on the clock; the template does not.
+ */
+export function warnIfInThePast(scope: IConstruct, expression: scheduler.ScheduleExpression, now: number = Date.now()): void {
+  const text = expression.expressionString;
+  if (Token.isUnresolved(text)) return;
+  const match = /^at\((\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\)$/.exec(text);
+  if (!match) return;
+  const [year, month, day, hour, minute, second] = match.slice(1).map(Number);
+  const timeZone = expression.timeZone?.timezoneName ?? 'UTC';
+  const local = Date.UTC(year, month - 1, day, hour, minute, second);
+  const instant = local - zoneOffset(local, timeZone);
+  if (instant >= now) return;
+  Annotations.of(scope).addWarningV2(AT_IN_THE_PAST_WARNING, [
+    `schedule: ${text} in ${timeZone} is in the past (${new Date(instant).toISOString()}); a one-time schedule whose time has passed never runs.`,
+    'Pick a future time, or acknowledge this warning if the schedule is kept only for its record.',
+  ].join(' '));
+}
+
+/** How far the wall clock of `timeZone` is ahead of UTC around `instant` (ms); 0 for an unknown zone. */
+function zoneOffset(instant: number, timeZone: string): number {
+  try {
+    const format = new Intl.DateTimeFormat('en-US', {
+      timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+    });
+    const part: { [type: string]: number } = {};
+    for (const p of format.formatToParts(new Date(instant))) part[p.type] = Number(p.value);
+    return Date.UTC(part.year, part.month - 1, part.day, part.hour, part.minute, part.second) - instant;
+  } catch {
+    return 0;
+  }
+}
+
+/** UTF-8 bytes of the literal parts of a resolved value (a string, or an `Fn::Join` of strings and intrinsics). */
+function literalBytes(value: unknown): number {
+  if (typeof value === 'string') return Buffer.byteLength(value, 'utf8');
+  if (value && typeof value === 'object' && 'Fn::Join' in value) {
+    const [separator, parts] = (value as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
+    return parts.reduce<number>((sum, part) => sum + literalBytes(part), 0) + Buffer.byteLength(separator, 'utf8') * Math.max(0, parts.length - 1);
+  }
+  return 0;
+}
+
+function seconds(duration: Duration | undefined): number | undefined {
+  if (duration === undefined) return undefined;
+  const value = duration.toSeconds({ integral: false });
+  return Token.isUnresolved(value) ? undefined : value;
+}
+
+function minutes(duration: Duration | undefined): number | undefined {
+  if (duration === undefined) return undefined;
+  const value = duration.toMinutes({ integral: false });
+  return Token.isUnresolved(value) ? undefined : value;
+}

@@ -1,0 +1,120 @@
+import { Annotations as CoreAnnotations, Duration, Stack, TimeZone, Token } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Fixtures, nightly } from './fixtures';
+import { EncryptedScheduleProps } from '../../src/encrypted-schedule';
+import { AT_IN_THE_PAST_WARNING } from '../../src/encrypted-schedule/validation';
+import { PropValidationError } from '../../src/private/validation';
+import { testStack } from '../support/fixtures';
+
+type BadProps = (stack: Stack, fixtures: Fixtures) => Partial<EncryptedScheduleProps>;
+
+const NAME_RULE = 'must be 1 to 64 characters of letters, digits, "-", "_" and "."';
+
+describe('EncryptedSchedule validation', () => {
+  test.each<[string, BadProps, string]>([
+    ['a schedule name over 64 characters', () => ({ scheduleName: 'n'.repeat(65) }), `scheduleName: got "${'n'.repeat(65)}"; ${NAME_RULE}`],
+    ['a schedule name with a space', () => ({ scheduleName: 'nightly report' }), `scheduleName: got "nightly report"; ${NAME_RULE}`],
+    ['a schedule name with a slash', () => ({ scheduleName: 'reports/nightly' }), `scheduleName: got "reports/nightly"; ${NAME_RULE}`],
+    ['a group name with bad characters', stack => ({ scheduleGroup: scheduler.ScheduleGroup.fromScheduleGroupName(stack, 'G', 'my group!') }),
+      `scheduleGroup: got "my group!"; ${NAME_RULE}`],
+    ['a group name over 64 characters', stack => ({ scheduleGroup: scheduler.ScheduleGroup.fromScheduleGroupName(stack, 'G', 'g'.repeat(65)) }),
+      `scheduleGroup: got "${'g'.repeat(65)}"; ${NAME_RULE}`],
+    ['a description over 512 characters', () => ({ description: 'd'.repeat(513) }), 'description: got 513 characters; must be at most 512 characters'],
+    ['negative retry attempts', () => ({ retryAttempts: -1 }), 'retryAttempts: got -1; must be a whole number from 0 to 185'],
+    ['too many retry attempts', () => ({ retryAttempts: 186 }), 'retryAttempts: got 186; must be a whole number from 0 to 185'],
+    ['fractional retry attempts', () => ({ retryAttempts: 2.5 }), 'retryAttempts: got 2.5; must be a whole number from 0 to 185'],
+    ['a maximum event age under 60 seconds', () => ({ maxEventAge: Duration.seconds(59) }), 'maxEventAge: got 59 seconds; must be a whole number from 60 to 86400 seconds'],
+    ['a maximum event age over 24 hours', () => ({ maxEventAge: Duration.hours(25) }), 'maxEventAge: got 90000 seconds; must be a whole number from 60 to 86400 seconds'],
+    ['a zero flexible time window', () => ({ timeWindow: Duration.minutes(0) }), 'timeWindow: got 0 minutes; must be a whole number from 1 to 1440 minutes'],
+    ['a flexible time window over 1440 minutes', () => ({ timeWindow: Duration.minutes(1441) }), 'timeWindow: got 1441 minutes; must be a whole number from 1 to 1440 minutes'],
+    ['a flexible time window of 90 seconds', () => ({ timeWindow: Duration.seconds(90) }), 'timeWindow: got 1.5 minutes; must be a whole number from 1 to 1440 minutes'],
+    ['a start after the end', () => ({ start: new Date('2031-01-01T00:00:00Z'), end: new Date('2030-01-01T00:00:00Z') }),
+      'start: got 2031-01-01T00:00:00.000Z with end 2030-01-01T00:00:00.000Z; must be before end'],
+    ['a start equal to the end', () => ({ start: new Date('2030-01-01T00:00:00Z'), end: new Date('2030-01-01T00:00:00Z') }),
+      'start: got 2030-01-01T00:00:00.000Z with end 2030-01-01T00:00:00.000Z; must be before end'],
+    ['an invalid end date', () => ({ end: new Date('not a date') }), 'end: got an invalid Date; must be a valid date'],
+    ['an expression that is not at, rate or cron', () => ({ schedule: scheduler.ScheduleExpression.expression('every night') }),
+      'schedule: got "every night"; must be an at(...), rate(...) or cron(...) expression (use scheduler.ScheduleExpression)'],
+    ['a FIFO dead-letter queue', stack => ({ deadLetterQueue: new sqs.Queue(stack, 'Fifo', { fifo: true }) }),
+      'deadLetterQueue: got "TestStack/Fifo"; must be a standard queue: EventBridge Scheduler cannot use a FIFO queue as a dead-letter queue'],
+    ['a payload over 256 KB', (_stack, fixtures) => ({
+      target: new targets.LambdaInvoke(fixtures.fn, { input: scheduler.ScheduleTargetInput.fromText('x'.repeat(256 * 1024 + 1)) }),
+    }), 'target: got an input of 262145 bytes; the payload (target input) must be at most 262144 bytes (256 KB), the most EventBridge Scheduler encrypts'],
+    ['a payload over 256 KB once its multi-byte characters are counted', (_stack, fixtures) => ({
+      target: new targets.LambdaInvoke(fixtures.fn, { input: scheduler.ScheduleTargetInput.fromObject({ text: 'é'.repeat(131_072) }) }),
+    }), 'target: got an input of 262155 bytes;'],
+    ['an empty payload', (_stack, fixtures) => ({ target: new targets.LambdaInvoke(fixtures.fn, { input: scheduler.ScheduleTargetInput.fromText('') }) }),
+      'target: got an empty input; the target input must not be empty (omit it instead)'],
+  ])('rejects %s, naming the construct path and the prop', (_name, bad, message) => {
+    const attempt = () => {
+      const stack = testStack();
+      const fixtures = new Fixtures(stack);
+      return nightly(stack, fixtures, bad(stack, fixtures), 'Bad');
+    };
+    expect(attempt).toThrow(PropValidationError);
+    expect(attempt).toThrow(`invalid props for TestStack/Bad:\n  - ${message}`);
+  });
+
+  test('reports every bad prop at once, in one error', () => {
+    const stack = testStack();
+    expect(() => nightly(stack, new Fixtures(stack), { scheduleName: 'a b', retryAttempts: 200, description: 'd'.repeat(600) }, 'Bad')).toThrow([
+      'invalid props for TestStack/Bad:',
+      `  - scheduleName: got "a b"; ${NAME_RULE}`,
+      '  - description: got 600 characters; must be at most 512 characters',
+      '  - retryAttempts: got 200; must be a whole number from 0 to 185',
+    ].join('\n'));
+  });
+
+  test('checks nothing that is a token: CloudFormation checks those at deploy time', () => {
+    const stack = testStack();
+    expect(() => nightly(stack, new Fixtures(stack), {
+      scheduleGroup: new scheduler.ScheduleGroup(stack, 'Generated'),
+      description: stack.stackId,
+      retryAttempts: Token.asNumber({ Ref: 'Retries' }),
+    })).not.toThrow();
+    Template.fromStack(stack).hasResourceProperties('AWS::Scheduler::Schedule', {
+      Target: Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: { Ref: 'Retries' }, MaximumEventAgeInSeconds: 86400 } }),
+    });
+  });
+
+  test('accepts the limits themselves', () => {
+    const stack = testStack();
+    expect(() => nightly(stack, new Fixtures(stack), {
+      scheduleName: 'n'.repeat(64),
+      description: 'd'.repeat(512),
+      retryAttempts: 185,
+      maxEventAge: Duration.seconds(60),
+      timeWindow: Duration.minutes(1440),
+    })).not.toThrow();
+  });
+
+  test('a one-time schedule in the past is warned about; one in the future is not', () => {
+    const stack = testStack();
+    const fixtures = new Fixtures(stack);
+    nightly(stack, fixtures, { schedule: scheduler.ScheduleExpression.at(new Date('2020-06-01T12:00:00Z')) }, 'Past');
+    nightly(stack, fixtures, { schedule: scheduler.ScheduleExpression.at(new Date('2999-06-01T12:00:00Z')) }, 'Future');
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('in the past'));
+    expect(warnings.map(w => w.id)).toEqual(['/TestStack/Past']);
+    expect(String(warnings[0].entry.data)).toContain(
+      'schedule: at(2020-06-01T12:00:00) in Etc/UTC is in the past (2020-06-01T12:00:00.000Z); a one-time schedule whose time has passed never runs.');
+    expect(String(warnings[0].entry.data)).toContain(`[ack: ${AT_IN_THE_PAST_WARNING}]`);
+  });
+
+  test('the past-time warning can be acknowledged', () => {
+    const stack = testStack();
+    const schedule = nightly(stack, new Fixtures(stack), { schedule: scheduler.ScheduleExpression.at(new Date('2020-06-01T12:00:00Z')) }, 'Past');
+    CoreAnnotations.of(schedule).acknowledgeWarning(AT_IN_THE_PAST_WARNING, 'kept for the record');
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('in the past'))).toEqual([]);
+  });
+
+  test('the past-time check reads the wall clock of the schedule\'s time zone', () => {
+    // 2020-06-01T12:00 in Pacific/Auckland (UTC+12) is 2020-06-01T00:00Z.
+    const stack = testStack();
+    nightly(stack, new Fixtures(stack), { schedule: scheduler.ScheduleExpression.at(new Date('2020-06-01T12:00:00Z'), TimeZone.PACIFIC_AUCKLAND) }, 'Past');
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('in the past'));
+    expect(String(warnings[0].entry.data)).toContain('in Pacific/Auckland is in the past (2020-06-01T00:00:00.000Z)');
+  });
+});
