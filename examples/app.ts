@@ -7,6 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { addEncryptedArchive } from './encrypted-archive';
 import { addEncryptedConnection } from './encrypted-connection';
+import { addEncryptedRdsInstance } from './encrypted-rds-instance';
 import { addEncryptedSchedule } from './encrypted-schedule';
 import { EncryptionKey, KeyAuditTrail } from '../src';
 
@@ -31,6 +32,7 @@ export class ExampleStack extends Stack {
     addEncryptedArchive(this);
     addEncryptedConnection(this);
     addEncryptedSchedule(this);
+    addEncryptedRdsInstance(this);
   }
 }
 

@@ -7,3 +7,4 @@ export * from './snapshot';
 export * from './encrypted-archive/encrypted-archive';
 export * from './encrypted-connection';
 export * from './encrypted-schedule';
+export * from './encrypted-rds-instance';

@@ -6,7 +6,16 @@ import { IConstruct } from 'constructs';
  * here and is listed in the README ("cdk-nag results").
  */
 export function acknowledgeEach(scope: IConstruct, reasons: Record<string, string>): void {
-  for (const [id, reason] of Object.entries(reasons)) Validations.of(scope).acknowledge({ id, reason });
+  for (const [id, reason] of Object.entries(reasons)) {
+    if (id.split('::').length > 2) {
+      // A finding id that names a deploy-time value (e.g. `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:...]` in an
+      // environment-agnostic stack) holds more than one '::', which Validations.acknowledge rejects. Record it the way
+      // acknowledge does, unqualified: cdk-nag matches the id exactly.
+      scope.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, { [id]: reason }, { stackTrace: true });
+    } else {
+      Validations.of(scope).acknowledge({ id, reason });
+    }
+  }
 }
 
 /**

@@ -1,0 +1,513 @@
+import { Annotations, ArnFormat, Duration, RemovalPolicy, Size, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct, IConstruct } from 'constructs';
+import {
+  DEFAULT_INSTANCE_CLASS, EngineFacts, engineFacts, engineVersion, estimatedMaxConnections, SUPPORTED_ENGINES,
+} from './engine-facts';
+import { EncryptedResourceProps, IEncryptedResource } from '../encrypted-resource';
+import { KeyPolicyStatements } from '../key/statements';
+import { acknowledgeEach } from '../private/acknowledgements';
+import { formatArn, logGroupArn, stackEnvironment } from '../private/arns';
+import { deterministicName } from '../private/names';
+import { setUpEncryption, verifyEncryption } from '../private/setup';
+import { PropValidator } from '../private/validation';
+import { EncryptionVerification, VerifiedResource } from '../verifier/encryption-verification';
+
+/**
+ * Properties of an {@link EncryptedRdsInstance}.
+ *
+ * Everything `rds.DatabaseInstanceProps` offers is accepted. The construct changes these defaults (each can be
+ * overridden): Multi-AZ on, IAM database authentication on, deletion protection on, backups kept 7 days, tags copied
+ * to snapshots, removal policy SNAPSHOT, minor version auto-upgrade on, enhanced monitoring every 60 seconds, every
+ * log type of the engine exported to CloudWatch Logs (kept one year), Performance Insights on where the instance class
+ * supports it, isolated (else private) subnets, a security group with no outbound rules, and a master user named
+ * `dbadmin`.
+ *
+ * These are synth errors, because they would break the encryption: `storageEncrypted: false`, a
+ * `storageEncryptionKey` or `performanceInsightEncryptionKey` other than `encryptionKey`, `manageMasterUserPassword:
+ * false`, and `credentials` that carry a password or an existing secret (the master password is always generated and
+ * kept by RDS in Secrets Manager, encrypted with the key).
+ */
+export interface EncryptedRdsInstanceProps extends rds.DatabaseInstanceProps, EncryptedResourceProps {
+  /**
+   * Make the server refuse connections that do not use TLS, through the instance's parameter group:
+   * `rds.force_ssl=1` (PostgreSQL) or `require_secure_transport=ON` (MySQL, MariaDB).
+   *
+   * The construct creates a parameter group from `parameters` with the TLS parameter added; a `parameterGroup` you
+   * pass (a `rds.ParameterGroup` of this app) gets the parameter added. An imported parameter group cannot be edited:
+   * set this to false and enforce TLS in that group yourself.
+   *
+   * @default true
+   * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL.html
+   */
+  readonly enforceTls?: boolean;
+
+  /**
+   * The topic the CPU, free-storage and connections alarms notify.
+   *
+   * The topic's policy gets a statement that lets CloudWatch publish for these alarms only. If the topic is encrypted,
+   * its key must let `cloudwatch.amazonaws.com` use it (`kms:Decrypt`, `kms:GenerateDataKey*`).
+   *
+   * @default - a new topic encrypted with the instance's key, TLS-only, exposed as `alarmTopic`
+   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
+   */
+  readonly alarmTopic?: sns.ITopic;
+
+  /**
+   * CPU utilization, in percent, at or above which the CPU alarm fires (after three 5-minute periods).
+   *
+   * @default 80
+   */
+  readonly cpuUtilizationAlarmThreshold?: number;
+
+  /**
+   * Free storage at or below which the free-storage alarm fires.
+   *
+   * @default - 10% of `allocatedStorage` (10 GiB for the default 100 GiB)
+   */
+  readonly freeStorageAlarmThreshold?: Size;
+
+  /**
+   * Number of database connections at or above which the connections alarm fires (after three 5-minute periods).
+   *
+   * @default - 80% of the engine's default `max_connections` for the instance class, estimated from the class's
+   * memory; 100 (with a synth warning) for a class whose memory the construct does not know
+   * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Limits.html#RDS_Limits.MaxConnections
+   */
+  readonly connectionsAlarmThreshold?: number;
+}
+
+/**
+ * An RDS DB instance (PostgreSQL, MySQL or MariaDB) whose storage, RDS-managed master user secret, Performance
+ * Insights data and exported logs are all encrypted with one customer managed KMS key, with a least-privilege key
+ * policy, TLS enforced by a parameter group, IAM database authentication, alarms, the stack-shared audit trail and a
+ * deploy-time check that the instance really uses the key.
+ *
+ * @example
+ * const db = new EncryptedRdsInstance(this, 'Db', {
+ *   engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }),
+ *   vpc,
+ * });
+ * db.grantConnect(appRole, 'app_user');
+ */
+export class EncryptedRdsInstance extends Construct implements IEncryptedResource, ec2.IConnectable {
+  /** The user name of the master user when `credentials` gives none. */
+  public static readonly DEFAULT_MASTER_USERNAME = 'dbadmin';
+
+  /** The customer managed key that encrypts storage, master user secret, Performance Insights, logs and alarm topic. */
+  public readonly encryptionKey: kms.IKey;
+  /** ARN of the trail that audits the key, if any. */
+  public readonly auditTrailArn?: string;
+  /** The DB instance. */
+  public readonly instance: rds.DatabaseInstance;
+  /** The instance identifier (a deterministic name derived from the construct path unless you gave one). */
+  public readonly instanceIdentifier: string;
+  /** The secret RDS creates and rotates for the master user, encrypted with the key. */
+  public readonly masterUserSecret: secretsmanager.ISecret;
+  /** Network access to the instance. */
+  public readonly connections: ec2.Connections;
+  /** The parameter group that enforces TLS, if the construct created one or added TLS to yours. */
+  public readonly parameterGroup?: rds.IParameterGroup;
+  /** The role Enhanced Monitoring uses, if the construct created it. */
+  public readonly monitoringRole?: iam.IRole;
+  /** The encrypted log groups the instance exports to, by log type (e.g. `postgresql`). */
+  public readonly logGroups: { [logType: string]: logs.ILogGroup };
+  /** Whether Performance Insights is on (encrypted with the key). */
+  public readonly performanceInsightsEnabled: boolean;
+  /** The topic the alarms notify. */
+  public readonly alarmTopic: sns.ITopic;
+  /** Fires when CPU utilization stays high. */
+  public readonly cpuAlarm: cloudwatch.Alarm;
+  /** Fires when free storage runs low. */
+  public readonly freeStorageAlarm: cloudwatch.Alarm;
+  /** Fires when the number of connections nears the engine's limit. */
+  public readonly connectionsAlarm: cloudwatch.Alarm;
+  /** The deploy-time encryption check, unless turned off. */
+  public readonly verification?: EncryptionVerification;
+
+  private readonly iamAuthentication: boolean;
+
+  constructor(scope: Construct, id: string, props: EncryptedRdsInstanceProps) {
+    super(scope, id);
+    const facts = validate(this, props);
+    const env = stackEnvironment(this);
+
+    // --- key and audit trail ----------------------------------------------------------------------------------------
+    const encryption = setUpEncryption(this, props, 'an RDS DB instance, its master user secret, Performance Insights and logs');
+    const key = encryption.key;
+    this.encryptionKey = key;
+    this.auditTrailArn = encryption.auditTrailArn;
+    encryption.addKeyStatements(KeyPolicyStatements.rdsInstance(env), 'the RDS DB instance (storage, master user secret, Performance Insights)');
+
+    // --- identity: a name known before deploy, so the key policy and the monitoring role can name the instance's logs
+    // and ARN without Fn::GetAtt (which would make a key <-> instance cycle) -------------------------------------------
+    // RDS stores identifiers in lower case
+    this.instanceIdentifier = props.instanceIdentifier !== undefined && !Token.isUnresolved(props.instanceIdentifier)
+      ? props.instanceIdentifier.toLowerCase()
+      : props.instanceIdentifier ?? defaultInstanceIdentifier(this);
+    const instanceArn = formatArn(this, { service: 'rds', resource: 'db', resourceName: this.instanceIdentifier, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+
+    // --- TLS --------------------------------------------------------------------------------------------------------
+    const tls = { [facts.tlsParameter]: facts.tlsValue };
+    let parameterGroup: rds.IParameterGroup | undefined = props.parameterGroup;
+    if (props.enforceTls !== false) {
+      if (props.parameterGroup instanceof rds.ParameterGroup) {
+        props.parameterGroup.addParameter(facts.tlsParameter, facts.tlsValue);
+      } else if (!props.parameterGroup) {
+        parameterGroup = new rds.ParameterGroup(this, 'ParameterGroup', {
+          engine: props.engine,
+          description: `TLS-only parameters for ${this.node.path}`,
+          parameters: { ...props.parameters, ...tls },
+        });
+      }
+    } else if (!props.parameterGroup && props.parameters) {
+      parameterGroup = new rds.ParameterGroup(this, 'ParameterGroup', { engine: props.engine, parameters: props.parameters });
+    }
+    this.parameterGroup = parameterGroup;
+
+    // --- logs: created before the instance, encrypted, with retention (RDS would create them unencrypted, forever) -----
+    const logTypes = props.cloudwatchLogsExports ?? facts.logTypes;
+    const logGroups: { [logType: string]: logs.ILogGroup } = {};
+    for (const logType of logTypes) {
+      const logGroupName = `/aws/rds/instance/${this.instanceIdentifier}/${logType}`;
+      logGroups[logType] = new logs.LogGroup(this, `${pascal(logType)}LogGroup`, {
+        logGroupName,
+        encryptionKey: key,
+        retention: props.cloudwatchLogsRetention ?? logs.RetentionDays.ONE_YEAR,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      encryption.addKeyStatements([KeyPolicyStatements.logGroup({ ...env, logGroupArn: logGroupArn(this, logGroupName) })], `the ${logType} log group`);
+    }
+    this.logGroups = logGroups;
+    if (props.cloudwatchLogsRetentionRole) {
+      Annotations.of(this).addWarningV2('cdk-encrypted-constructs:rds-log-retention-role-unused',
+        'cloudwatchLogsRetentionRole is not used: the construct creates the log groups itself, with their retention, so no retention function runs.');
+    }
+
+    // --- enhanced monitoring: a customer managed policy instead of AmazonRDSEnhancedMonitoringRole ------------------
+    const monitoringInterval = props.monitoringInterval ?? Duration.seconds(60);
+    let monitoringRole: iam.IRoleRef | undefined = props.monitoringRole;
+    let monitoringPolicy: iam.ManagedPolicy | undefined;
+    if (!monitoringRole && monitoringInterval.toSeconds() > 0) {
+      const role = new iam.Role(this, 'MonitoringRole', {
+        assumedBy: new iam.ServicePrincipal('monitoring.rds.amazonaws.com').withConditions({
+          StringEquals: { 'aws:SourceAccount': env.account },
+          ArnLike: { 'aws:SourceArn': instanceArn },
+        }),
+        description: `Enhanced Monitoring of ${this.node.path}: writes OS metrics to the RDSOSMetrics log group`,
+      });
+      monitoringPolicy = enhancedMonitoringPolicy(this, role);
+      monitoringRole = role;
+      this.monitoringRole = role;
+    }
+
+    // --- performance insights ---------------------------------------------------------------------------------------
+    const instanceClass = props.instanceType?.toString() ?? DEFAULT_INSTANCE_CLASS;
+    const piSupported = facts.supportsPerformanceInsights(instanceClass);
+    this.performanceInsightsEnabled = props.enablePerformanceInsights ?? piSupported;
+    if (props.enablePerformanceInsights === undefined && !piSupported) {
+      Annotations.of(this).addWarningV2('cdk-encrypted-constructs:rds-performance-insights-unsupported',
+        `Performance Insights is off: RDS for ${facts.family} does not support it on db.${instanceClass}. `
+        + 'Choose a larger instance class to have it (encrypted with the key), or set enablePerformanceInsights: false to silence this warning.');
+    }
+
+    // --- network ----------------------------------------------------------------------------------------------------
+    const securityGroups = props.securityGroups ?? [new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: `Encrypted RDS instance ${this.node.path}`,
+      allowAllOutbound: false,
+    })];
+
+    // --- the instance -----------------------------------------------------------------------------------------------
+    const {
+      encryptionKey: _k, keyOptions: _o, auditTrail: _a, verifyEncryption: _v, verifyKeyRotation: _r, enforceTls: _t,
+      alarmTopic: _at, cpuUtilizationAlarmThreshold: _c, freeStorageAlarmThreshold: _f, connectionsAlarmThreshold: _n,
+      parameters: _p, cloudwatchLogsRetention: _lr, cloudwatchLogsRetentionRole: _lrr,
+      ...instanceProps
+    } = props;
+    this.iamAuthentication = props.iamAuthentication ?? true;
+    this.instance = new rds.DatabaseInstance(this, 'Resource', {
+      multiAz: true,
+      deletionProtection: true,
+      backupRetention: Duration.days(7),
+      copyTagsToSnapshot: true,
+      removalPolicy: RemovalPolicy.SNAPSHOT,
+      autoMinorVersionUpgrade: true,
+      publiclyAccessible: false,
+      vpcSubnets: defaultSubnets(props.vpc),
+      ...instanceProps,
+      instanceIdentifier: this.instanceIdentifier,
+      iamAuthentication: this.iamAuthentication,
+      securityGroups,
+      parameterGroup,
+      storageEncrypted: true,
+      storageEncryptionKey: key,
+      manageMasterUserPassword: true,
+      credentials: rds.Credentials.fromUsername(props.credentials?.username ?? EncryptedRdsInstance.DEFAULT_MASTER_USERNAME, { encryptionKey: key }),
+      enablePerformanceInsights: this.performanceInsightsEnabled,
+      performanceInsightEncryptionKey: this.performanceInsightsEnabled ? key : undefined,
+      monitoringInterval,
+      monitoringRole,
+      cloudwatchLogsExports: logTypes.length > 0 ? logTypes : undefined,
+    });
+    const cfnInstance = this.instance.node.defaultChild as rds.CfnDBInstance;
+    for (const logGroup of Object.values(logGroups)) cfnInstance.node.addDependency(logGroup);
+    if (monitoringPolicy) cfnInstance.node.addDependency(monitoringPolicy);
+    this.masterUserSecret = this.instance.secret!;
+    this.connections = this.instance.connections;
+    acknowledgeInstance(cfnInstance, facts, props.port);
+
+    // --- alarms -----------------------------------------------------------------------------------------------------
+    this.alarmTopic = props.alarmTopic ?? new sns.Topic(this, 'AlarmTopic', {
+      displayName: `Alarms of ${this.node.path}`,
+      masterKey: key,
+      enforceSSL: true,
+    });
+    if (!props.alarmTopic) {
+      encryption.addKeyStatements([KeyPolicyStatements.topic({ ...env, servicePrincipals: ['cloudwatch.amazonaws.com'] })], 'the alarm topic');
+    }
+    const fiveMinutes = Duration.minutes(5);
+    this.cpuAlarm = new cloudwatch.Alarm(this, 'CpuAlarm', {
+      alarmDescription: `CPU utilization of ${this.node.path} stays at or above its threshold`,
+      metric: this.instance.metricCPUUtilization({ period: fiveMinutes, statistic: cloudwatch.Stats.AVERAGE }),
+      threshold: props.cpuUtilizationAlarmThreshold ?? 80,
+      evaluationPeriods: 3,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    });
+    this.freeStorageAlarm = new cloudwatch.Alarm(this, 'FreeStorageAlarm', {
+      alarmDescription: `Free storage of ${this.node.path} is at or below its threshold`,
+      metric: this.instance.metricFreeStorageSpace({ period: fiveMinutes, statistic: cloudwatch.Stats.MINIMUM }),
+      threshold: freeStorageThresholdBytes(props),
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_OR_EQUAL_TO_THRESHOLD,
+    });
+    this.connectionsAlarm = new cloudwatch.Alarm(this, 'ConnectionsAlarm', {
+      alarmDescription: `Database connections of ${this.node.path} stay near the engine's max_connections`,
+      metric: this.instance.metricDatabaseConnections({ period: fiveMinutes, statistic: cloudwatch.Stats.MAXIMUM }),
+      threshold: this.connectionsThreshold(props, facts, instanceClass),
+      evaluationPeriods: 3,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    });
+    const alarms = [this.cpuAlarm, this.freeStorageAlarm, this.connectionsAlarm];
+    const action = new cloudwatchActions.SnsAction(this.alarmTopic);
+    for (const alarm of alarms) alarm.addAlarmAction(action);
+    this.alarmTopic.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'CloudWatchAlarmsOfThisInstance',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [this.alarmTopic.topicArn],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': env.account },
+        ArnEquals: { 'aws:SourceArn': alarms.map(a => a.alarmArn) },
+      },
+    }));
+
+    // --- deploy-time verification -----------------------------------------------------------------------------------
+    this.verification = verifyEncryption(this, props, key, [VerifiedResource.dbInstance(
+      this.instance.instanceIdentifier,
+      instanceArn,
+      { masterUserSecret: true, performanceInsights: this.performanceInsightsEnabled },
+      this.instance,
+    )]);
+  }
+
+  /**
+   * Lets a principal connect to the database as `dbUser` with IAM database authentication (`rds-db:connect` on
+   * `arn:<partition>:rds-db:<region>:<account>:dbuser:<DbiResourceId>/<dbUser>`). The database user must exist and,
+   * for PostgreSQL, be granted `rds_iam`; for MySQL and MariaDB, be created `IDENTIFIED WITH AWSAuthenticationPlugin`.
+   *
+   * @param grantee the principal that connects
+   * @param dbUser the database user it may connect as
+   * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.IAMDBAuth.IAMPolicy.html
+   */
+  public grantConnect(grantee: iam.IGrantable, dbUser: string): iam.Grant {
+    const v = new PropValidator(this);
+    v.check(this.iamAuthentication, 'iamAuthentication', 'false', 'grantConnect needs IAM database authentication: leave iamAuthentication at its default (true)', false);
+    v.name('grantConnect(dbUser)', dbUser, /^[A-Za-z_][A-Za-z0-9_$-]*$/, 63, 'letters, digits, "_", "$" and "-", not starting with a digit (no wildcards)');
+    v.throwIfInvalid();
+    const resourceId = (this.instance.node.defaultChild as rds.CfnDBInstance).attrDbiResourceId;
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['rds-db:connect'],
+      resourceArns: [formatArn(this, { service: 'rds-db', resource: 'dbuser', resourceName: `${resourceId}/${dbUser}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+    });
+  }
+
+  private connectionsThreshold(props: EncryptedRdsInstanceProps, facts: EngineFacts, instanceClass: string): number {
+    if (props.connectionsAlarmThreshold !== undefined) return props.connectionsAlarmThreshold;
+    const max = estimatedMaxConnections(facts, instanceClass);
+    if (max === undefined) {
+      Annotations.of(this).addWarningV2('cdk-encrypted-constructs:rds-connections-threshold-guessed',
+        `The connections alarm fires at 100 connections: the memory of db.${instanceClass} is not known to the construct, so max_connections cannot be estimated. Set connectionsAlarmThreshold.`);
+      return 100;
+    }
+    return Math.max(1, Math.floor(max * 0.8));
+  }
+}
+
+/** Every prop check in one place; returns the engine's facts. */
+function validate(scope: IConstruct, props: EncryptedRdsInstanceProps): EngineFacts {
+  const v = new PropValidator(scope);
+  const facts = engineFacts(props.engine);
+  v.check(facts !== undefined, 'engine', props.engine.engineType, `allowed engines: ${SUPPORTED_ENGINES.join(', ')}`);
+  const resolve = (x: unknown) => JSON.stringify(Stack.of(scope).resolve(x));
+  const keyOf = (k: kms.IKeyRef) => resolve(k.keyRef.keyArn);
+  const given = props.encryptionKey;
+  const sameKey = (other: kms.IKeyRef | undefined) => other === undefined || (given !== undefined && (other === given || keyOf(other) === keyOf(given)));
+
+  // encryption must not be weakened
+  v.check(props.storageEncrypted !== false, 'storageEncrypted', 'false', 'storage is always encrypted with encryptionKey: omit storageEncrypted', false);
+  v.check(sameKey(props.storageEncryptionKey), 'storageEncryptionKey', 'a different key', 'omit it, or pass the same key as encryptionKey (pass your key as encryptionKey)', false);
+  v.check(sameKey(props.performanceInsightEncryptionKey), 'performanceInsightEncryptionKey', 'a different key', 'omit it, or pass the same key as encryptionKey (pass your key as encryptionKey)', false);
+  v.check(props.manageMasterUserPassword !== false, 'manageMasterUserPassword', 'false', 'RDS always manages the master password in Secrets Manager, encrypted with the key: omit it', false);
+  const c = props.credentials;
+  if (c) {
+    v.check(c.password === undefined, 'credentials', 'a password', 'a password in the app ends up in the template: use Credentials.fromUsername(name) and let RDS generate and keep it', false);
+    v.check(c.secret === undefined, 'credentials', 'an existing secret', 'RDS generates the master password and keeps it in its own secret, encrypted with the key: use Credentials.fromUsername(name)', false);
+    v.check(c.secretName === undefined && c.excludeCharacters === undefined && c.replicaRegions === undefined, 'credentials', 'secret options (secretName, excludeCharacters or replicaRegions)',
+      'RDS names, generates and keeps the master secret itself: use Credentials.fromUsername(name)', false);
+    v.check(sameKey(c.encryptionKey), 'credentials.encryptionKey', 'a different key', 'the master secret is encrypted with encryptionKey: omit it', false);
+    if (facts) {
+      v.name('credentials.username', c.username, /^[A-Za-z][A-Za-z0-9_]*$/, facts.maxUsernameLength, 'letters, digits and "_", starting with a letter');
+      v.check(Token.isUnresolved(c.username) || c.username.toLowerCase() !== 'rdsadmin', 'credentials.username', c.username, 'is reserved by RDS');
+    }
+  }
+
+  // instance settings AWS would reject at deploy time
+  v.name('instanceIdentifier', props.instanceIdentifier, /^[A-Za-z](?!.*--)[A-Za-z0-9-]*[A-Za-z0-9]$|^[A-Za-z]$/, 63,
+    'letters, digits and single hyphens, starting with a letter and not ending with a hyphen');
+  v.range('port', props.port, 1150, 65535);
+  const backupDays = props.backupRetention?.toDays({ integral: false });
+  v.range('backupRetention', backupDays, 1, 35, 'days');
+  const monitoring = props.monitoringInterval?.toSeconds({ integral: false });
+  v.check(monitoring === undefined || Token.isUnresolved(monitoring) || [0, 1, 5, 10, 15, 30, 60].includes(monitoring), 'monitoringInterval', `${monitoring} seconds`, 'allowed: 0 (off), 1, 5, 10, 15, 30 or 60 seconds', false);
+  if (facts) {
+    const instanceClass = props.instanceType?.toString() ?? DEFAULT_INSTANCE_CLASS;
+    v.check(props.enablePerformanceInsights !== true || facts.supportsPerformanceInsights(instanceClass), 'enablePerformanceInsights', 'true',
+      `RDS for ${facts.family} does not support Performance Insights on db.${instanceClass}: choose a larger instance class or omit it`, false);
+    for (const logType of props.cloudwatchLogsExports ?? []) {
+      v.check(facts.logTypes.includes(logType), 'cloudwatchLogsExports', logType, `allowed for ${facts.family}: ${facts.logTypes.join(', ')}`);
+    }
+    const version = engineVersion(props.engine);
+    const enforceTls = props.enforceTls !== false;
+    if (enforceTls) {
+      v.check(props.parameterGroup !== undefined || props.engine.parameterGroupFamily !== undefined, 'engine', `${facts.family} without a version`,
+        'give the engine a version (e.g. DatabaseInstanceEngine.postgres({ version: PostgresEngineVersion.VER_16 })) so the TLS parameter group can be created', false);
+      v.check(props.parameterGroup === undefined || props.parameterGroup instanceof rds.ParameterGroup, 'parameterGroup', 'an imported parameter group',
+        `its parameters cannot be edited here: set enforceTls false and make sure the group sets ${facts.tlsParameter}=${facts.tlsValue}`, false);
+      const tlsGiven = props.parameters?.[facts.tlsParameter];
+      const tlsOn = tlsGiven === undefined || Token.isUnresolved(tlsGiven) || ['1', 'on', 'true'].includes(tlsGiven.toLowerCase());
+      v.check(tlsOn, `parameters["${facts.tlsParameter}"]`, tlsGiven,
+        'turns TLS enforcement off, which enforceTls (default true) forbids: remove it, or set enforceTls false');
+      if (facts.family === 'mariadb' && version) {
+        v.check(version[0] > 10 || (version[0] === 10 && version[1] >= 5), 'engine', `mariadb ${version.join('.')}`, 'require_secure_transport needs MariaDB 10.5 or later: use a newer version or set enforceTls false', false);
+      }
+    }
+    if (facts.family === 'mariadb' && version && props.iamAuthentication !== false) {
+      v.check(version[0] > 10 || (version[0] === 10 && version[1] >= 6), 'engine', `mariadb ${version.join('.')}`, 'IAM database authentication needs MariaDB 10.6 or later: use a newer version or set iamAuthentication false', false);
+    }
+  }
+  v.check(props.parameters === undefined || props.parameterGroup === undefined, 'parameters', 'parameters and a parameterGroup', 'give one or the other', false);
+  if (!props.vpcSubnets) {
+    v.check(props.vpc.isolatedSubnets.length > 0 || props.vpc.privateSubnets.length > 0, 'vpc', 'a VPC without private or isolated subnets',
+      'the instance goes in private subnets by default: add isolated or private subnets, or choose vpcSubnets yourself', false);
+  }
+
+  // alarm thresholds
+  if (props.cpuUtilizationAlarmThreshold !== undefined && !Token.isUnresolved(props.cpuUtilizationAlarmThreshold)) {
+    v.check(props.cpuUtilizationAlarmThreshold > 0 && props.cpuUtilizationAlarmThreshold <= 100, 'cpuUtilizationAlarmThreshold', props.cpuUtilizationAlarmThreshold, 'must be a percentage above 0 and at most 100', false);
+  }
+  v.range('connectionsAlarmThreshold', props.connectionsAlarmThreshold, 1, 100000);
+  const freeStorage = props.freeStorageAlarmThreshold?.toBytes();
+  v.check(freeStorage === undefined || Token.isUnresolved(freeStorage) || freeStorage > 0, 'freeStorageAlarmThreshold', `${freeStorage} bytes`, 'must be more than 0 bytes', false);
+  v.throwIfInvalid();
+  return facts!;
+}
+
+/**
+ * A DB instance identifier derived from the construct path: lower case, starting with a letter, single hyphens.
+ */
+function defaultInstanceIdentifier(scope: IConstruct): string {
+  let name = deterministicName(scope, 60).toLowerCase().replace(/_/g, '-').replace(/-{2,}/g, '-').replace(/-+$/, '');
+  if (!/^[a-z]/.test(name)) name = `db-${name}`.replace(/-{2,}/g, '-');
+  return name;
+}
+
+/** Isolated subnets when the VPC has them (a database needs no internet route), else private ones. */
+function defaultSubnets(vpc: ec2.IVpc): ec2.SubnetSelection {
+  return { subnetType: vpc.isolatedSubnets.length > 0 ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS };
+}
+
+/**
+ * What `AmazonRDSEnhancedMonitoringRole` allows, as a customer managed policy scoped to the one log group Enhanced
+ * Monitoring writes to (`RDSOSMetrics`, one stream per instance, named after its DbiResourceId).
+ */
+function enhancedMonitoringPolicy(scope: Construct, role: iam.IRole): iam.ManagedPolicy {
+  const logGroup = formatArn(scope, { service: 'logs', resource: 'log-group', resourceName: 'RDSOSMetrics', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  const policy = new iam.ManagedPolicy(scope, 'MonitoringPolicy', {
+    roles: [role],
+    description: 'Enhanced Monitoring: write OS metrics to the RDSOSMetrics log group',
+    statements: [
+      new iam.PolicyStatement({ actions: ['logs:CreateLogGroup', 'logs:PutRetentionPolicy'], resources: [logGroup, `${logGroup}:*`] }),
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams', 'logs:GetLogEvents'],
+        resources: [`${logGroup}:log-stream:*`],
+      }),
+    ],
+  });
+  const reason = 'Enhanced Monitoring writes to the RDSOSMetrics log group, one stream per instance named after its DbiResourceId, '
+    + 'which is known only once the instance exists (and the instance needs this policy to exist first): the wildcard stays inside that one log group.';
+  acknowledgeEach(policy, {
+    [`AwsSolutions-IAM5[Resource::${flatten(scope, `${logGroup}:*`)}]`]: reason,
+    [`AwsSolutions-IAM5[Resource::${flatten(scope, `${logGroup}:log-stream:*`)}]`]: reason,
+  });
+  return policy;
+}
+
+/** The rules the instance meets in another way, acknowledged on the DB instance only. */
+function acknowledgeInstance(cfnInstance: rds.CfnDBInstance, facts: EngineFacts, port: number | undefined): void {
+  const backup = 'RDS automated backups are on (7 days by default, point-in-time restore), the instance is retained as a snapshot on delete and has deletion protection. '
+    + 'AWS Backup plans are usually organization-wide and tag-based; add the instance to yours with BackupPlan.addSelection if you use one.';
+  const reasons: { [rule: string]: string } = {
+    'HIPAA.Security-RDSInBackupPlan': backup,
+    'NIST.800.53.R5-RDSInBackupPlan': backup,
+  };
+  if (port === undefined || port === facts.defaultPort) {
+    const defaultPort = `The engine's default port (${facts.defaultPort}) is kept so that clients and tools work unchanged; a different port hides nothing from a scan. `
+      + 'Access is limited by the security group (no rule until you allow a peer), TLS is enforced and IAM authentication is on. Set port to move it.';
+    reasons['AwsSolutions-RDS11'] = defaultPort;
+    reasons.rds_instance_no_default_ports_check = defaultPort;
+  }
+  acknowledgeEach(cfnInstance, reasons);
+}
+
+function freeStorageThresholdBytes(props: EncryptedRdsInstanceProps): number {
+  if (props.freeStorageAlarmThreshold) return props.freeStorageAlarmThreshold.toBytes();
+  const allocated = props.allocatedStorage !== undefined && !Token.isUnresolved(props.allocatedStorage) ? props.allocatedStorage : 100;
+  return Math.floor(Size.gibibytes(allocated).toBytes() / 10);
+}
+
+/** `postgresql` -> `Postgresql`, `slowquery` -> `Slowquery`. */
+function pascal(text: string): string {
+  return text.split(/[^A-Za-z0-9]/).filter(Boolean).map(w => w[0].toUpperCase() + w.slice(1)).join('');
+}
+
+/** A value as cdk-nag prints it in a finding id (references in angle brackets), for scoped acknowledgements. */
+function flatten(scope: IConstruct, value: string): string {
+  const visit = (node: any): string => {
+    if (typeof node === 'string') return node;
+    if (Array.isArray(node?.['Fn::Join'])) return node['Fn::Join'][1].map(visit).join(node['Fn::Join'][0]);
+    if (node?.Ref !== undefined) return `<${visit(node.Ref)}>`;
+    if (Array.isArray(node?.['Fn::GetAtt'])) return `<${visit(node['Fn::GetAtt'][0])}.${visit(node['Fn::GetAtt'][1])}>`;
+    return JSON.stringify(node);
+  };
+  return visit(Stack.of(scope).resolve(value));
+}

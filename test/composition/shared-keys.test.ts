@@ -1,0 +1,98 @@
+import { App, Duration, SecretValue, Stack, TimeZone } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import { EncryptedArchive, EncryptedConnection, EncryptedSchedule, EncryptionKey, KeyPolicyStatements } from '../../src';
+import { KEY_POLICY_NOT_MANAGED_WARNING, keyPolicyNotManagedMessage } from '../../src/key/key-policy';
+import { formatFindings, unacknowledgedFindings } from '../support/compliance';
+import { TEST_ENV } from '../support/fixtures';
+import { findCycle } from '../support/template-graph';
+
+function schedule(stack: Stack, id: string, encryptionKey?: kms.IKey): EncryptedSchedule {
+  const fn = (stack.node.tryFindChild('Target') as lambda.Function | undefined) ?? new lambda.Function(stack, 'Target', {
+    runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => {};'),
+  });
+  return new EncryptedSchedule(stack, id, {
+    schedule: scheduler.ScheduleExpression.cron({ hour: '2', minute: '0', timeZone: TimeZone.EUROPE_LONDON }),
+    target: new targets.LambdaInvoke(fn, { input: scheduler.ScheduleTargetInput.fromObject({ job: id }) }),
+    encryptionKey,
+  });
+}
+
+function keyStatements(stack: Stack, key: kms.IKey): any[] {
+  const template = Template.fromStack(stack).toJSON();
+  return template.Resources[stack.getLogicalId((key as kms.Key).node.defaultChild as kms.CfnKey)].Properties.KeyPolicy.Statement;
+}
+
+describe('one key shared by several constructs', () => {
+  test('a schedule and an archive on a team key: each adds only its own conditioned statements, none twice, no cycle', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Team', { env: TEST_ENV });
+    const teamKey = new EncryptionKey(stack, 'TeamKey', { protects: 'the orders team data' });
+    const nightly = schedule(stack, 'Nightly', teamKey);
+    const hourly = schedule(stack, 'Hourly', teamKey);
+    const archive = new EncryptedArchive(stack, 'Orders', { encryptionKey: teamKey, retention: Duration.days(30) });
+    const statements = keyStatements(stack, teamKey);
+
+    const contents = statements.map(s => JSON.stringify({ ...s, Sid: undefined }));
+    expect(new Set(contents).size).toBe(contents.length);
+    const sids = statements.map(s => s.Sid).filter(Boolean);
+    expect(new Set(sids).size).toBe(sids.length);
+
+    const scheduleContexts = statements.map(s => s.Condition?.StringEquals?.['kms:EncryptionContext:aws:scheduler:schedule:arn']).filter(Boolean);
+    expect(new Set(scheduleContexts)).toEqual(new Set([nightly.scheduleArn, hourly.scheduleArn]));
+    const busContexts = statements.map(s => s.Condition?.StringEquals?.['kms:EncryptionContext:aws:events:event-bus:arn']).filter(Boolean);
+    expect(new Set(busContexts)).toEqual(new Set([archive.eventBusArn]));
+    expect(statements.filter(s => s.Sid?.startsWith('EncryptionVerifierDescribe'))).toHaveLength(1);
+    expect(findCycle(Template.fromStack(stack).toJSON())).toBeUndefined();
+    Template.fromStack(stack).resourceCountIs('AWS::KMS::Key', 3); // team key, trail key, verifier log key
+  });
+
+  test('the shared-key stack has no unacknowledged cdk-nag or Control Tower findings in the library\'s resources', () => {
+    const stack = new Stack(new App(), 'TeamNag', { env: TEST_ENV });
+    const teamKey = new EncryptionKey(stack, 'TeamKey', { protects: 'the orders team data' });
+    schedule(stack, 'Nightly', teamKey);
+    new EncryptedArchive(stack, 'Orders', { encryptionKey: teamKey });
+    const findings = formatFindings(unacknowledgedFindings(stack)).filter(f => !f.includes('/Target'));
+    expect(findings).toEqual([]);
+  });
+});
+
+describe('keys this stack does not own', () => {
+  test('a key owned by another stack of the same app: its policy is not edited; each construct warns with the statements for the owner', () => {
+    const app = new App();
+    const owner = new Stack(app, 'KeyOwner', { env: TEST_ENV });
+    const user = new Stack(app, 'KeyUser', { env: TEST_ENV });
+    const key = new EncryptionKey(owner, 'SharedKey', { protects: 'shared data' });
+    const archive = new EncryptedArchive(user, 'Orders', { encryptionKey: key });
+    schedule(user, 'Nightly', key);
+
+    const ownerPolicy = keyStatements(owner, key);
+    expect(ownerPolicy.map(s => s.Sid ?? '').filter((sid: string) => /^(EventBridge|Scheduler|EncryptionVerifier)/.test(sid))).toEqual([]);
+    const warnings = Annotations.fromStack(user).findWarning('*', Match.stringLikeRegexp('cannot be edited here'));
+    expect(warnings.length).toBeGreaterThanOrEqual(2);
+    const archiveWarning = warnings.find(w => w.id === '/KeyUser/Orders' || String(w.entry.data).includes('event-bus'));
+    expect(String(archiveWarning!.entry.data)).toContain(`"kms:EncryptionContext:aws:events:event-bus:arn": "${archive.eventBusArn}"`);
+  });
+
+  test('a key imported by ARN: never edited, and the warning text is exactly the foundation\'s', () => {
+    const stack = new Stack(new App(), 'Imported', { env: TEST_ENV });
+    const key = kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:eu-west-1:111122223333:key/11111111-2222-3333-4444-555555555555');
+    const conn = new EncryptedConnection(stack, 'Crm', {
+      connectionName: 'crm',
+      authorization: events.Authorization.apiKey('x-api-key', SecretValue.secretsManager('crm/api-key')),
+      encryptionKey: key,
+    });
+    const warnings = Annotations.fromStack(stack).findWarning('/Imported/Crm', Match.stringLikeRegexp('cannot be edited here'));
+    expect(warnings.length).toBeGreaterThanOrEqual(1);
+    const texts = warnings.map(w => String(w.entry.data));
+    const expected = keyPolicyNotManagedMessage(conn, key, KeyPolicyStatements.connection({ account: TEST_ENV.account, region: TEST_ENV.region, partition: 'aws', connectionName: 'crm' }), 'x');
+    const statementsPart = expected.split('\n').slice(2, -1).join('\n');
+    expect(texts.some(t => t.includes(statementsPart))).toBe(true);
+    expect(texts.every(t => t.includes(KEY_POLICY_NOT_MANAGED_WARNING))).toBe(true);
+    expect(Template.fromStack(stack).findResources('AWS::KMS::Key', { Properties: { Description: Match.stringLikeRegexp('crm') } })).toEqual({});
+  });
+});

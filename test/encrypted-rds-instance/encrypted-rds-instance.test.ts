@@ -1,0 +1,582 @@
+import { App, Duration, RemovalPolicy, SecretValue, Size, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { compliantVpc } from './fixtures';
+import { KeyAuditTrail } from '../../src';
+import { EncryptedRdsInstance, EncryptedRdsInstanceProps } from '../../src/encrypted-rds-instance/encrypted-rds-instance';
+import { formatFindings, unacknowledgedFindings } from '../support/compliance';
+import { TEST_ENV, testStack } from '../support/fixtures';
+import { findCycle } from '../support/template-graph';
+
+const POSTGRES = rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 });
+const MYSQL = rds.DatabaseInstanceEngine.mysql({ version: rds.MysqlEngineVersion.VER_8_0 });
+const MARIADB = rds.DatabaseInstanceEngine.mariaDb({ version: rds.MariaDbEngineVersion.VER_10_11 });
+const T3_MICRO = ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MICRO);
+
+type Props = Partial<EncryptedRdsInstanceProps>;
+
+/** A stack with a compliant VPC and one instance (PostgreSQL 16 unless the props say otherwise). */
+function newDb(props: Props = {}, stack: Stack = testStack()): { stack: Stack; db: EncryptedRdsInstance } {
+  const vpc = props.vpc ?? compliantVpc(stack);
+  const db = new EncryptedRdsInstance(stack, 'Db', { engine: POSTGRES, ...props, vpc });
+  return { stack, db };
+}
+
+function logicalId(stack: Stack, construct: { node: { defaultChild?: any } } | any): string {
+  return stack.getLogicalId((construct.node.defaultChild ?? construct) as any);
+}
+
+function keyStatements(stack: Stack, db: EncryptedRdsInstance): any[] {
+  const key = Template.fromStack(stack).toJSON().Resources[logicalId(stack, db.encryptionKey)];
+  return key.Properties.KeyPolicy.Statement.map(({ Sid, ...rest }: any) => rest);
+}
+
+function instanceProps(stack: Stack): any {
+  return Object.values(Template.fromStack(stack).findResources('AWS::RDS::DBInstance'))[0].Properties;
+}
+
+const ROOT = { AWS: 'arn:aws:iam::111122223333:root' };
+const VIA_RDS = { 'kms:ViaService': 'rds.eu-west-1.amazonaws.com', 'kms:CallerAccount': '111122223333' };
+const VIA_SECRETS_MANAGER = { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com', 'kms:CallerAccount': '111122223333' };
+const IDENTIFIER = 'teststack-db-4b3753bb';
+
+/** The statements that let RDS, Secrets Manager and Performance Insights use the key (the `rdsInstance` builder). */
+const RDS_STATEMENTS = [
+  {
+    Effect: 'Allow',
+    Principal: ROOT,
+    Resource: '*',
+    Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey'],
+    Condition: { StringEquals: VIA_RDS },
+  },
+  {
+    Effect: 'Allow',
+    Principal: ROOT,
+    Resource: '*',
+    Action: ['kms:CreateGrant', 'kms:ListGrants', 'kms:RevokeGrant'],
+    Condition: { StringEquals: VIA_RDS, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+  },
+  {
+    Effect: 'Allow',
+    Principal: ROOT,
+    Resource: '*',
+    Action: ['kms:GenerateDataKey', 'kms:Decrypt', 'kms:DescribeKey'],
+    Condition: { StringEquals: VIA_SECRETS_MANAGER },
+  },
+  {
+    Effect: 'Allow',
+    Principal: ROOT,
+    Resource: '*',
+    Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+    Condition: { StringEquals: { ...VIA_RDS, 'kms:EncryptionContext:aws:pi:service': 'rds', 'kms:EncryptionContext:service': 'pi' } },
+  },
+];
+
+function logStatement(logType: string, identifier = IDENTIFIER): any {
+  return {
+    Effect: 'Allow',
+    Principal: { Service: 'logs.eu-west-1.amazonaws.com' },
+    Resource: '*',
+    Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+    Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:eu-west-1:111122223333:log-group:/aws/rds/instance/${identifier}/${logType}` } },
+  };
+}
+
+const ALARM_TOPIC_STATEMENT = {
+  Effect: 'Allow',
+  Principal: { Service: 'cloudwatch.amazonaws.com' },
+  Resource: '*',
+  Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+  Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' } },
+};
+
+const CRYPTO_ACTIONS = /^kms:(\*|Encrypt|Decrypt|ReEncrypt|GenerateDataKey|CreateGrant)/;
+
+/** Every Allow that lets a service or a role USE the key carries conditions (the account root's kms:* aside). */
+function unconditionedUses(statements: any[]): any[] {
+  return statements.filter(s => s.Effect === 'Allow' && s.Condition === undefined
+    && [s.Action].flat().some((a: string) => CRYPTO_ACTIONS.test(a))
+    && !(s.Action === 'kms:*' && JSON.stringify(s.Principal).endsWith(':iam::111122223333:root"]]}}')));
+}
+
+describe('EncryptedRdsInstance: encryption', () => {
+  test('storage, the RDS-managed master secret and Performance Insights all name the one customer managed key', () => {
+    const { stack, db } = newDb();
+    const keyArn = { 'Fn::GetAtt': [logicalId(stack, db.encryptionKey), 'Arn'] };
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::RDS::DBInstance', {
+      StorageEncrypted: true,
+      KmsKeyId: keyArn,
+      ManageMasterUserPassword: true,
+      MasterUserSecret: { KmsKeyId: keyArn },
+      MasterUsername: 'dbadmin',
+      MasterUserPassword: Match.absent(),
+      EnablePerformanceInsights: true,
+      PerformanceInsightsKMSKeyId: keyArn,
+    });
+    // no CDK-generated secret: RDS generates, keeps and rotates the password itself
+    template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    expect(stack.resolve(db.masterUserSecret.secretArn)).toEqual({ 'Fn::GetAtt': [logicalId(stack, db.instance), 'MasterUserSecret.SecretArn'] });
+    template.hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain' });
+  });
+
+  test('the key policy holds exactly: root delegation, the grant guard, RDS / Secrets Manager / Performance Insights via RDS, the two log groups, CloudWatch for the alarm topic, the verifier', () => {
+    const { stack, db } = newDb();
+    const statements = keyStatements(stack, db);
+    expect(statements).toEqual([
+      { Effect: 'Allow', Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::111122223333:root']] } }, Action: 'kms:*', Resource: '*' },
+      {
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 'kms:CreateGrant',
+        Resource: '*',
+        Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+      },
+      ...RDS_STATEMENTS,
+      logStatement('postgresql'),
+      logStatement('upgrade'),
+      ALARM_TOPIC_STATEMENT,
+      expect.objectContaining({ Action: ['kms:DescribeKey', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags'], Principal: { AWS: { 'Fn::GetAtt': [expect.stringMatching(/^EncryptionVerifierRole/), 'Arn'] } } }),
+      expect.objectContaining({ Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Condition: expect.objectContaining({ 'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['cdk-encrypted-constructs:verification'] } }) }),
+    ]);
+    expect(unconditionedUses(statements)).toEqual([]);
+  });
+
+  test('strict mode: the root may only administer; every use is still conditioned, and RDS keeps what it needs to create the instance', () => {
+    const { stack, db } = newDb({ keyOptions: { strictMode: true } });
+    const statements = keyStatements(stack, db);
+    expect(statements[0]).toEqual(expect.objectContaining({ Principal: ROOT, Action: expect.not.arrayContaining(['kms:Decrypt', 'kms:Encrypt', 'kms:CreateGrant']) }));
+    expect(statements.some(s => s.Action === 'kms:*')).toBe(false);
+    for (const s of RDS_STATEMENTS) expect(statements).toContainEqual(s);
+    expect(unconditionedUses(statements)).toEqual([]);
+  });
+
+  test('an imported key is never edited: a warning lists the statements its owner must add', () => {
+    const stack = testStack();
+    const key = kms.Key.fromKeyArn(stack, 'Imported', 'arn:aws:kms:eu-west-1:111122223333:key/11111111-2222-3333-4444-555555555555');
+    const { db } = newDb({ encryptionKey: key }, stack);
+    expect(db.encryptionKey).toBe(key);
+    Template.fromStack(stack).resourceCountIs('AWS::KMS::Key', 3); // the trail's and the verifier's keys and the VPC fixture's key only
+    const warnings = Annotations.fromStack(stack).findWarning('/TestStack/Db', Match.stringLikeRegexp('cdk-encrypted-constructs:key-policy-not-managed'));
+    const text = warnings.map(w => String(w.entry.data)).join('\n');
+    expect(text).toContain('rds.eu-west-1.amazonaws.com');
+    expect(text).toContain('kms:GrantIsForAWSResource');
+    expect(text).toContain('secretsmanager.eu-west-1.amazonaws.com');
+    expect(text).toContain(`/aws/rds/instance/${IDENTIFIER}/postgresql`);
+  });
+
+  test('the key is watched by the stack-shared audit trail, and one verification checks storage, master secret and Performance Insights', () => {
+    const { stack, db } = newDb();
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::CloudTrail::Trail', 1);
+    expect(db.auditTrailArn).toBeDefined();
+    expect(KeyAuditTrail.of(stack)).toBeDefined();
+    template.resourceCountIs('Custom::EncryptionVerification', 1);
+    template.hasResource('Custom::EncryptionVerification', {
+      Properties: {
+        KeyArn: { 'Fn::GetAtt': [logicalId(stack, db.encryptionKey), 'Arn'] },
+        Resources: [{ Type: 'AWS::RDS::DBInstance', Identifier: { Ref: logicalId(stack, db.instance) }, ExpectMasterUserSecret: 'true', ExpectPerformanceInsights: 'true' }],
+      },
+      DependsOn: Match.arrayWith([logicalId(stack, db.instance)]),
+    });
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([{ Effect: 'Allow', Action: 'rds:DescribeDBInstances', Resource: `arn:aws:rds:eu-west-1:111122223333:db:${IDENTIFIER}` }]) },
+    });
+  });
+});
+
+describe('EncryptedRdsInstance: secure defaults', () => {
+  test('TLS only, IAM authentication, deletion protection, 7-day backups, tags to snapshots, snapshot on delete, Multi-AZ, private, minor upgrades', () => {
+    const { stack, db } = newDb();
+    const template = Template.fromStack(stack);
+    template.hasResource('AWS::RDS::DBInstance', {
+      Properties: {
+        DBInstanceIdentifier: IDENTIFIER,
+        DBParameterGroupName: { Ref: logicalId(stack, db.parameterGroup!) },
+        EnableIAMDatabaseAuthentication: true,
+        DeletionProtection: true,
+        BackupRetentionPeriod: 7,
+        CopyTagsToSnapshot: true,
+        MultiAZ: true,
+        PubliclyAccessible: false,
+        AutoMinorVersionUpgrade: true,
+      },
+      DeletionPolicy: 'Snapshot',
+      UpdateReplacePolicy: 'Snapshot',
+    });
+    template.hasResourceProperties('AWS::RDS::DBParameterGroup', { Family: 'postgres16', Parameters: { 'rds.force_ssl': '1' } });
+    // isolated subnets of the fixture VPC
+    template.hasResourceProperties('AWS::RDS::DBSubnetGroup', { SubnetIds: [{ Ref: Match.stringLikeRegexp('^VpcDataSubnet1') }, { Ref: Match.stringLikeRegexp('^VpcDataSubnet2') }] });
+    // a security group without outbound rules and without inbound rules until the user allows a peer
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: 'Encrypted RDS instance TestStack/Db',
+      SecurityGroupEgress: [Match.objectLike({ CidrIp: '255.255.255.255/32', Description: 'Disallow all traffic' })],
+      SecurityGroupIngress: Match.absent(),
+    });
+  });
+
+  test('every PostgreSQL log type goes to a log group the construct creates first, encrypted with the key, kept one year and retained', () => {
+    const { stack, db } = newDb();
+    const template = Template.fromStack(stack);
+    expect(instanceProps(stack).EnableCloudwatchLogsExports).toEqual(['postgresql', 'upgrade']);
+    for (const logType of ['postgresql', 'upgrade']) {
+      template.hasResource('AWS::Logs::LogGroup', {
+        Properties: { LogGroupName: `/aws/rds/instance/${IDENTIFIER}/${logType}`, KmsKeyId: { 'Fn::GetAtt': [logicalId(stack, db.encryptionKey), 'Arn'] }, RetentionInDays: 365 },
+        DeletionPolicy: 'Retain',
+      });
+    }
+    const dependsOn = Template.fromStack(stack).toJSON().Resources[logicalId(stack, db.instance)].DependsOn;
+    expect(dependsOn).toEqual(expect.arrayContaining(Object.values(db.logGroups).map(g => logicalId(stack, g))));
+    // no log-retention function
+    template.resourceCountIs('Custom::LogRetention', 0);
+  });
+
+  test('Enhanced Monitoring uses a role that only RDS may assume for this instance, with a customer managed policy scoped to RDSOSMetrics', () => {
+    const { stack, db } = newDb();
+    const template = Template.fromStack(stack);
+    expect(instanceProps(stack)).toEqual(expect.objectContaining({ MonitoringInterval: 60, MonitoringRoleArn: { 'Fn::GetAtt': [logicalId(stack, db.monitoringRole!), 'Arn'] } }));
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [{
+          Effect: 'Allow',
+          Action: 'sts:AssumeRole',
+          Principal: { Service: 'monitoring.rds.amazonaws.com' },
+          Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' }, ArnLike: { 'aws:SourceArn': `arn:aws:rds:eu-west-1:111122223333:db:${IDENTIFIER}` } },
+        }],
+      },
+      ManagedPolicyArns: Match.absent(),
+      Policies: Match.absent(),
+    });
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      Roles: [{ Ref: logicalId(stack, db.monitoringRole!) }],
+      PolicyDocument: {
+        Statement: [
+          { Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:PutRetentionPolicy'], Resource: ['arn:aws:logs:eu-west-1:111122223333:log-group:RDSOSMetrics', 'arn:aws:logs:eu-west-1:111122223333:log-group:RDSOSMetrics:*'] },
+          {
+            Effect: 'Allow',
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams', 'logs:GetLogEvents'],
+            Resource: 'arn:aws:logs:eu-west-1:111122223333:log-group:RDSOSMetrics:log-stream:*',
+          },
+        ],
+      },
+    });
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+  });
+
+  test.each([
+    ['mysql', MYSQL, 'mysql8.0'],
+    ['mariadb', MARIADB, 'mariadb10.11'],
+  ])('%s: require_secure_transport=ON and the audit, error, general and slow query logs', (_name, engine, family) => {
+    const { stack } = newDb({ engine });
+    Template.fromStack(stack).hasResourceProperties('AWS::RDS::DBParameterGroup', { Family: family, Parameters: { require_secure_transport: 'ON' } });
+    expect(instanceProps(stack).EnableCloudwatchLogsExports).toEqual(['audit', 'error', 'general', 'slowquery']);
+    Template.fromStack(stack).resourceCountIs('AWS::Logs::LogGroup', 4 + 3); // the instance's four, the fixture's, the trail's, the verifier's
+  });
+
+  test('parameters you pass are kept next to the TLS parameter; a ParameterGroup you pass gets the TLS parameter added', () => {
+    const own = newDb({ parameters: { log_min_duration_statement: '500' } });
+    Template.fromStack(own.stack).hasResourceProperties('AWS::RDS::DBParameterGroup', { Parameters: { 'log_min_duration_statement': '500', 'rds.force_ssl': '1' } });
+
+    const stack = testStack();
+    const group = new rds.ParameterGroup(stack, 'Group', { engine: POSTGRES, parameters: { work_mem: '8192' } });
+    const { db } = newDb({ parameterGroup: group }, stack);
+    expect(db.parameterGroup).toBe(group);
+    Template.fromStack(stack).hasResourceProperties('AWS::RDS::DBParameterGroup', { Parameters: { 'work_mem': '8192', 'rds.force_ssl': '1' } });
+  });
+
+  test('each default can be overridden', () => {
+    const { stack, db } = newDb({
+      multiAz: false,
+      deletionProtection: false,
+      backupRetention: Duration.days(14),
+      removalPolicy: RemovalPolicy.RETAIN,
+      iamAuthentication: false,
+      autoMinorVersionUpgrade: false,
+      copyTagsToSnapshot: false,
+      monitoringInterval: Duration.seconds(0),
+      cloudwatchLogsExports: [],
+      enforceTls: false,
+      enablePerformanceInsights: false,
+      port: 5433,
+      instanceIdentifier: 'Orders-DB',
+      credentials: rds.Credentials.fromUsername('owner'),
+    });
+    const template = Template.fromStack(stack);
+    template.hasResource('AWS::RDS::DBInstance', {
+      Properties: {
+        MultiAZ: false,
+        DeletionProtection: false,
+        BackupRetentionPeriod: 14,
+        EnableIAMDatabaseAuthentication: false,
+        AutoMinorVersionUpgrade: false,
+        CopyTagsToSnapshot: false,
+        MonitoringInterval: 0,
+        MonitoringRoleArn: Match.absent(),
+        EnableCloudwatchLogsExports: Match.absent(),
+        DBParameterGroupName: Match.absent(),
+        EnablePerformanceInsights: false,
+        PerformanceInsightsKMSKeyId: Match.absent(),
+        Port: '5433',
+        DBInstanceIdentifier: 'orders-db',
+        MasterUsername: 'owner',
+        // what encryption needs cannot be overridden away
+        StorageEncrypted: true,
+        ManageMasterUserPassword: true,
+        MasterUserSecret: { KmsKeyId: Match.anyValue() },
+      },
+      DeletionPolicy: 'Retain',
+    });
+    expect(db.monitoringRole).toBeUndefined();
+    expect(db.parameterGroup).toBeUndefined();
+    expect(db.logGroups).toEqual({});
+    expect(db.performanceInsightsEnabled).toBe(false);
+    template.hasResourceProperties('Custom::EncryptionVerification', { Resources: [Match.objectLike({ ExpectPerformanceInsights: 'false' })] });
+    expect(() => db.grantConnect(new iam.Role(stack, 'App', { assumedBy: new iam.AccountRootPrincipal() }), 'app')).toThrow(/iamAuthentication: got false; grantConnect needs IAM database authentication/);
+  });
+
+  test('a user-given identifier names the log groups, the key-policy log statements and the monitoring trust', () => {
+    const { stack, db } = newDb({ instanceIdentifier: 'orders-db' });
+    expect(db.instanceIdentifier).toBe('orders-db');
+    expect(keyStatements(stack, db)).toContainEqual(logStatement('postgresql', 'orders-db'));
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Condition: Match.objectLike({ ArnLike: { 'aws:SourceArn': 'arn:aws:rds:eu-west-1:111122223333:db:orders-db' } }) })] },
+    });
+  });
+
+  test('the default identifier is derived from the construct path: the same tree gives the same name, and it is a valid DB identifier', () => {
+    const a = newDb().db.instanceIdentifier;
+    const b = newDb().db.instanceIdentifier;
+    expect(a).toBe(b);
+    expect(a).toMatch(/^[a-z](?!.*--)[a-z0-9-]{0,61}[a-z0-9]$/);
+    const app = new App();
+    const other = new Stack(app, '9', { env: TEST_ENV, stackName: 'Nine' });
+    const { db } = newDb({}, other);
+    expect(db.instanceIdentifier).toMatch(/^[a-z](?!.*--)[a-z0-9-]{0,61}[a-z0-9]$/);
+  });
+});
+
+describe('EncryptedRdsInstance: Performance Insights', () => {
+  test('an instance class without Performance Insights gets a clear warning and a verification that does not expect it', () => {
+    const { stack, db } = newDb({ engine: MYSQL, instanceType: T3_MICRO });
+    expect(db.performanceInsightsEnabled).toBe(false);
+    Annotations.fromStack(stack).hasWarning('/TestStack/Db', Match.stringLikeRegexp('Performance Insights is off: RDS for mysql does not support it on db.t3.micro'));
+    expect(instanceProps(stack)).toEqual(expect.objectContaining({ EnablePerformanceInsights: false }));
+    expect(instanceProps(stack)).not.toHaveProperty('PerformanceInsightsKMSKeyId');
+    Template.fromStack(stack).hasResourceProperties('Custom::EncryptionVerification', { Resources: [Match.objectLike({ ExpectPerformanceInsights: 'false' })] });
+  });
+
+  test('PostgreSQL on the same small class keeps Performance Insights, with the key', () => {
+    const { stack, db } = newDb({ instanceType: T3_MICRO });
+    expect(db.performanceInsightsEnabled).toBe(true);
+    Annotations.fromStack(stack).hasNoWarning('/TestStack/Db', Match.stringLikeRegexp('Performance Insights'));
+  });
+});
+
+describe('EncryptedRdsInstance: alarms', () => {
+  test('CPU, free storage and connections alarms notify a TLS-only topic encrypted with the key, which only these alarms may publish to', () => {
+    const { stack, db } = newDb();
+    const template = Template.fromStack(stack);
+    const topic = { Ref: logicalId(stack, db.alarmTopic) };
+    const dimensions = [{ Name: 'DBInstanceIdentifier', Value: { Ref: logicalId(stack, db.instance) } }];
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'CPUUtilization', Threshold: 80, EvaluationPeriods: 3, ComparisonOperator: 'GreaterThanOrEqualToThreshold', AlarmActions: [topic], Dimensions: dimensions,
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'FreeStorageSpace', Threshold: 10 * 1024 ** 3 / 1, Statistic: 'Minimum', ComparisonOperator: 'LessThanOrEqualToThreshold', AlarmActions: [topic],
+    });
+    // 80% of PostgreSQL's default max_connections on db.m5.large (8 GiB / 9531392 = 901)
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DatabaseConnections', Threshold: 720, AlarmActions: [topic] });
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [logicalId(stack, db.encryptionKey), 'Arn'] } });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': '111122223333' },
+              ArnEquals: { 'aws:SourceArn': [db.cpuAlarm, db.freeStorageAlarm, db.connectionsAlarm].map(a => ({ 'Fn::GetAtt': [logicalId(stack, a), 'Arn'] })) },
+            },
+          }),
+        ],
+      },
+    });
+  });
+
+  test('thresholds and the topic can be chosen; MySQL on a small class estimates from its own formula', () => {
+    const stack = testStack();
+    const topic = new sns.Topic(stack, 'Ops', { enforceSSL: true });
+    const { db } = newDb({
+      engine: MYSQL,
+      instanceType: T3_MICRO,
+      enablePerformanceInsights: false,
+      alarmTopic: topic,
+      cpuUtilizationAlarmThreshold: 90,
+      freeStorageAlarmThreshold: Size.gibibytes(5),
+    }, stack);
+    expect(db.alarmTopic).toBe(topic);
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::SNS::Topic', 2); // the user's and the audit trail's
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'CPUUtilization', Threshold: 90, AlarmActions: [{ Ref: logicalId(stack, topic) }] });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'FreeStorageSpace', Threshold: 5 * 1024 ** 3 });
+    // 80% of floor(1 GiB / 12582880) = 85
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DatabaseConnections', Threshold: 68 });
+    expect(keyStatements(stack, db)).not.toContainEqual(ALARM_TOPIC_STATEMENT);
+  });
+
+  test('a class whose memory is unknown gets a warning and a connections threshold of 100', () => {
+    const { stack } = newDb({ instanceType: new ec2.InstanceType('m6i.metal') });
+    Annotations.fromStack(stack).hasWarning('/TestStack/Db', Match.stringLikeRegexp('connections alarm fires at 100 connections'));
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DatabaseConnections', Threshold: 100 });
+  });
+});
+
+describe('EncryptedRdsInstance: grantConnect', () => {
+  test('grants rds-db:connect on exactly this instance\'s DbiResourceId and user', () => {
+    const { stack, db } = newDb();
+    const role = new iam.Role(stack, 'App', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    db.grantConnect(role, 'app_user');
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: logicalId(stack, role) }],
+      PolicyDocument: {
+        Statement: [{
+          Effect: 'Allow',
+          Action: 'rds-db:connect',
+          Resource: { 'Fn::Join': ['', ['arn:aws:rds-db:eu-west-1:111122223333:dbuser:', { 'Fn::GetAtt': [logicalId(stack, db.instance), 'DbiResourceId'] }, '/app_user']] },
+        }],
+      },
+    });
+  });
+
+  test.each([
+    ['*', 'grantConnect(dbUser): got "*"'],
+    ['', 'grantConnect(dbUser): got ""'],
+    ['app user', 'grantConnect(dbUser): got "app user"'],
+  ])('rejects the database user %j', (dbUser, message) => {
+    const { stack, db } = newDb();
+    const role = new iam.Role(stack, 'App', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    expect(() => db.grantConnect(role, dbUser)).toThrow(message);
+  });
+});
+
+describe('EncryptedRdsInstance: compliance', () => {
+  test.each([
+    ['PostgreSQL', POSTGRES, undefined],
+    ['MySQL', MYSQL, undefined],
+    ['MariaDB, small class without Performance Insights', MARIADB, T3_MICRO],
+  ])('%s, default configuration: zero unacknowledged findings across the five cdk-nag packs and Control Tower', (_name, engine, instanceType) => {
+    const { stack } = newDb({ engine, instanceType, enablePerformanceInsights: instanceType ? false : undefined });
+    expect(formatFindings(unacknowledgedFindings(stack))).toEqual([]);
+  });
+
+  test('fullest configuration (strict key, non-default port, long Performance Insights retention, own log retention): zero unacknowledged findings', () => {
+    const { stack } = newDb({
+      keyOptions: { strictMode: true, alias: 'orders-db' },
+      port: 5433,
+      performanceInsightRetention: rds.PerformanceInsightRetention.MONTHS_12,
+      cloudwatchLogsRetention: 731,
+      backupRetention: Duration.days(35),
+      storageType: rds.StorageType.GP3,
+      maxAllocatedStorage: 500,
+    });
+    expect(formatFindings(unacknowledgedFindings(stack))).toEqual([]);
+  });
+
+  test('an environment-agnostic stack (account and region known only at deploy time): zero unacknowledged findings, no cycle', () => {
+    const stack = new Stack(new App(), 'Agnostic');
+    newDb({}, stack);
+    expect(formatFindings(unacknowledgedFindings(stack))).toEqual([]);
+    const template = Template.fromStack(stack).toJSON();
+    expect(findCycle(template)).toBeUndefined();
+    const policy: any = Object.values(template.Resources).find((r: any) => r.Properties?.Description === 'Enhanced Monitoring: write OS metrics to the RDSOSMetrics log group');
+    expect(JSON.stringify(policy.Properties.PolicyDocument)).toContain('{"Ref":"AWS::Region"}');
+  });
+
+  test('the default port is acknowledged on the instance only, with a reason; a non-default port needs no acknowledgement', () => {
+    const acknowledged = (db: EncryptedRdsInstance) => (db.instance.node.defaultChild as rds.CfnDBInstance).node.metadata
+      .filter(m => m.type === 'aws:cdk:acknowledged-rules' || String(m.type).includes('acknowledged')).flatMap(m => Object.keys(m.data));
+    const byDefault = acknowledged(newDb().db).map(id => id.replace(/^annotation::/i, ''));
+    expect(byDefault).toEqual(expect.arrayContaining(['AwsSolutions-RDS11', 'rds_instance_no_default_ports_check', 'NIST.800.53.R5-RDSInBackupPlan', 'HIPAA.Security-RDSInBackupPlan']));
+    const moved = acknowledged(newDb({ port: 5433 }).db).map(id => id.replace(/^annotation::/i, ''));
+    expect(moved).not.toContain('AwsSolutions-RDS11');
+    expect(moved).not.toContain('rds_instance_no_default_ports_check');
+  });
+
+  test.each([
+    ['default', {}],
+    ['strict mode', { keyOptions: { strictMode: true } }],
+  ])('no dependency cycle (%s)', (_name, props) => {
+    const { stack } = newDb(props);
+    expect(findCycle(Template.fromStack(stack).toJSON())).toBeUndefined();
+  });
+});
+
+describe('EncryptedRdsInstance: snapshots', () => {
+  test.each([
+    ['postgres', POSTGRES],
+    ['mysql', MYSQL],
+  ])('default configuration, %s', (_name, engine) => {
+    const { stack } = newDb({ engine });
+    expect(Template.fromStack(stack).toJSON()).toMatchSnapshot();
+  });
+});
+
+describe('EncryptedRdsInstance: bad input fails at synth time', () => {
+  const otherKeyArn = 'arn:aws:kms:eu-west-1:111122223333:key/99999999-2222-3333-4444-555555555555';
+  const cases: Array<[string, (stack: Stack) => Props, string]> = [
+    ['storage encryption turned off', () => ({ storageEncrypted: false }), 'storageEncrypted: got false; storage is always encrypted with encryptionKey'],
+    ['a second storage key', s => ({ storageEncryptionKey: kms.Key.fromKeyArn(s, 'K', otherKeyArn) }), 'storageEncryptionKey: got a different key'],
+    ['a second Performance Insights key', s => ({ performanceInsightEncryptionKey: kms.Key.fromKeyArn(s, 'K', otherKeyArn) }), 'performanceInsightEncryptionKey: got a different key'],
+    ['a master password not managed by RDS', () => ({ manageMasterUserPassword: false }), 'manageMasterUserPassword: got false'],
+    ['a plaintext password', () => ({ credentials: rds.Credentials.fromPassword('owner', SecretValue.unsafePlainText('hunter2hunter2')) }), 'credentials: got a password'],
+    ['an existing secret', s => ({ credentials: rds.Credentials.fromSecret(new secretsmanager.Secret(s, 'S')) }), 'credentials: got an existing secret'],
+    ['secret options', () => ({ credentials: rds.Credentials.fromGeneratedSecret('owner', { excludeCharacters: '"@/' }) }), 'credentials: got secret options'],
+    ['a different key for the master secret', s => ({ credentials: rds.Credentials.fromUsername('owner', { encryptionKey: kms.Key.fromKeyArn(s, 'K', otherKeyArn) }) }), 'credentials.encryptionKey: got a different key'],
+    ['a reserved master user name', () => ({ credentials: rds.Credentials.fromUsername('rdsadmin') }), 'credentials.username: got "rdsadmin"; is reserved by RDS'],
+    ['a master user name too long for MySQL', () => ({ engine: MYSQL, credentials: rds.Credentials.fromUsername('a_very_long_owner_name') }), 'credentials.username: got "a_very_long_owner_name"; must be 1 to 16 characters'],
+    ['an unsupported engine', () => ({ engine: rds.DatabaseInstanceEngine.sqlServerEx({ version: rds.SqlServerEngineVersion.VER_16 }) }), 'engine: got "sqlserver-ex"; allowed engines: postgres, mysql, mariadb'],
+    ['an unversioned engine (no TLS parameter group possible)', () => ({ engine: rds.DatabaseInstanceEngine.POSTGRES }), 'engine: got postgres without a version; give the engine a version'],
+    ['a parameter that turns TLS off', () => ({ parameters: { 'rds.force_ssl': '0' } }), 'parameters["rds.force_ssl"]: got "0"; turns TLS enforcement off'],
+    ['an imported parameter group', s => ({ parameterGroup: rds.ParameterGroup.fromParameterGroupName(s, 'P', 'shared') }), 'parameterGroup: got an imported parameter group'],
+    ['Performance Insights forced on a class without it', () => ({ engine: MYSQL, instanceType: T3_MICRO, enablePerformanceInsights: true }), 'enablePerformanceInsights: got true; RDS for mysql does not support Performance Insights on db.t3.micro'],
+    ['a log type the engine does not have', () => ({ cloudwatchLogsExports: ['slowquery'] }), 'cloudwatchLogsExports: got "slowquery"; allowed for postgres: postgresql, upgrade'],
+    ['backups turned off', () => ({ backupRetention: Duration.days(0) }), 'backupRetention: got 0 days; must be a whole number from 1 to 35 days'],
+    ['backups kept too long', () => ({ backupRetention: Duration.days(36) }), 'backupRetention: got 36 days; must be a whole number from 1 to 35 days'],
+    ['an Enhanced Monitoring interval RDS does not offer', () => ({ monitoringInterval: Duration.seconds(7) }), 'monitoringInterval: got 7 seconds; allowed: 0 (off), 1, 5, 10, 15, 30 or 60 seconds'],
+    ['a port RDS does not allow', () => ({ port: 80 }), 'port: got 80; must be a whole number from 1150 to 65535'],
+    ['an invalid identifier', () => ({ instanceIdentifier: 'orders--db' }), 'instanceIdentifier: got "orders--db"'],
+    ['IAM authentication on an old MariaDB', () => ({ engine: rds.DatabaseInstanceEngine.mariaDb({ version: rds.MariaDbEngineVersion.VER_10_4 }), enforceTls: false }), 'IAM database authentication needs MariaDB 10.6 or later'],
+    ['a CPU threshold above 100%', () => ({ cpuUtilizationAlarmThreshold: 150 }), 'cpuUtilizationAlarmThreshold: got 150; must be a percentage'],
+    ['a VPC with public subnets only', s => ({ vpc: new ec2.Vpc(s, 'PublicVpc', { natGateways: 0, subnetConfiguration: [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC }] }) }), 'vpc: got a VPC without private or isolated subnets'],
+  ];
+
+  test.each(cases)('%s', (_name, props, message) => {
+    const stack = testStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'Data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const error = (() => {
+      try {
+        new EncryptedRdsInstance(stack, 'Db', { engine: POSTGRES, vpc, ...props(stack) });
+      } catch (e) {
+        return e as Error;
+      }
+      return undefined;
+    })();
+    expect(error?.name).toBe('PropValidationError');
+    expect(error?.message).toContain('invalid props for TestStack/Db:');
+    expect(error?.message).toContain(message);
+  });
+
+  test('every problem is reported at once', () => {
+    const stack = testStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'Data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    expect(() => new EncryptedRdsInstance(stack, 'Db', { engine: POSTGRES, vpc, storageEncrypted: false, port: 80, monitoringInterval: Duration.seconds(7) }))
+      .toThrow(/storageEncrypted[\s\S]*port[\s\S]*monitoringInterval/);
+  });
+});
