@@ -1,9 +1,13 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { App, CfnResource, NestedStack, Stack, Stage, Tags, TagManager } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Construct, IConstruct } from 'constructs';
 import { EncryptedResourceProps, KeyAuditTrail, KeyPolicyStatements, VerifiedResource } from '../../src';
 import { formatArn, stackEnvironment } from '../../src/private/arns';
 import { setUpEncryption, verifyEncryption } from '../../src/private/setup';
+import { createExampleApp } from '../../examples/app';
 import { TEST_ENV } from '../support/fixtures';
 
 /** A minimal encrypted construct built from the shared pieces, standing in for any of the four. */
@@ -85,6 +89,20 @@ describe('the library inside larger apps', () => {
         const tags = stack.resolve(c.tags.renderTags()) ?? [];
         const flat = JSON.stringify(tags);
         if (!flat.includes('cost-centre')) untagged.push(`${c.cfnResourceType} ${c.node.path}`);
+      }
+    }
+    expect(untagged).toEqual([]);
+  });
+
+  test('tags applied with Tags.of(app) reach every taggable resource of the example app (all four constructs)', () => {
+    const app = createExampleApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'tags-')) });
+    Tags.of(app).add('cost-centre', 'orders');
+    app.synth();
+    const stack = app.node.findChild('EncryptedConstructsExample') as Stack;
+    const untagged: string[] = [];
+    for (const c of stack.node.findAll() as IConstruct[]) {
+      if (c instanceof CfnResource && TagManager.isTaggable(c) && !JSON.stringify(stack.resolve(c.tags.renderTags()) ?? []).includes('cost-centre')) {
+        untagged.push(`${c.cfnResourceType} ${c.node.path}`);
       }
     }
     expect(untagged).toEqual([]);
