@@ -8,6 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { confineTargetStatements, redirectableProps, ScheduleExecutionRole, targetWithRole } from './execution-role';
+import { ScheduleGroupAlarms } from './group-alarms';
 import { validatePayload, validateScheduleProps, warnIfInThePast } from './validation';
 import { EncryptedResourceProps, IEncryptedResource } from '../encrypted-resource';
 import { addKeyStatements } from '../key/key-policy';
@@ -406,14 +407,16 @@ export class EncryptedSchedule extends Construct implements IEncryptedResource {
       addKeyStatements(this, topic.masterKey, [KeyPolicyStatements.topic({ ...stackEnvironment(this), servicePrincipals: ['cloudwatch.amazonaws.com'] })],
         `the alarms of the EventBridge Scheduler schedule ${this.node.path}`);
     }
+    // Scheduler publishes its metrics per schedule group: those alarms are shared by the group's schedules.
+    const group = ScheduleGroupAlarms.of(this, this.scheduleGroupName, name => this.metric(name));
+    group.notify(topic);
     return {
       deadLetterQueue: alarm('DeadLetterQueueAlarm',
         this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
         'Failed invocations are waiting in the dead-letter queue'),
-      targetErrors: alarm('TargetErrorsAlarm', this.metric('TargetErrorCount'), 'Targets of the schedule group returned errors'),
-      dropped: alarm('DroppedInvocationsAlarm', this.metric('InvocationDroppedCount'), 'Invocations were dropped after the retry policy was exhausted'),
-      deadLetterFailures: alarm('DeadLetterFailuresAlarm', this.metric('InvocationsFailedToBeSentToDeadLetterCount'),
-        'Failed invocations could not be sent to the dead-letter queue and are lost'),
+      targetErrors: group.targetErrors,
+      dropped: group.dropped,
+      deadLetterFailures: group.deadLetterFailures,
     };
   }
 }

@@ -6,16 +6,17 @@ import { IConstruct } from 'constructs';
  * here and is listed in the README ("cdk-nag results").
  */
 export function acknowledgeEach(scope: IConstruct, reasons: Record<string, string>): void {
+  // Recorded exactly as `Validations.of(scope).acknowledge()` records them (same metadata key, same id
+  // qualification), but in one entry and without a stack trace: capturing one per acknowledgement was the largest
+  // single synthesis cost of the constructs (see BENCHMARKS.md). Finding ids that name a deploy-time value (e.g.
+  // `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:...]`) hold more than one '::', which `acknowledge` rejects;
+  // they are recorded unqualified, which is how cdk-nag matches them.
+  const entry: Record<string, string> = {};
   for (const [id, reason] of Object.entries(reasons)) {
-    if (id.split('::').length > 2) {
-      // A finding id that names a deploy-time value (e.g. `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:...]` in an
-      // environment-agnostic stack) holds more than one '::', which Validations.acknowledge rejects. Record it the way
-      // acknowledge does, unqualified: cdk-nag matches the id exactly.
-      scope.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, { [id]: reason }, { stackTrace: true });
-    } else {
-      Validations.of(scope).acknowledge({ id, reason });
-    }
+    const parts = id.split('::');
+    entry[parts.length === 1 ? `annotation::${id}` : id] = reason;
   }
+  scope.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, entry, { stackTrace: false });
 }
 
 /**

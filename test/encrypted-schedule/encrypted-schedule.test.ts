@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { executionStatements, Fixtures, keyPolicy, nightly } from './fixtures';
 import { AuditTrail, EncryptionKey } from '../../src';
@@ -463,6 +464,19 @@ describe('EncryptedSchedule: audit and verification', () => {
     expect(new Set(schedules.map(s => s.scheduleName)).size).toBe(3);
     expect(new Set(schedules.map(s => s.auditTrailArn)).size).toBe(1);
     expect(findCycle(template.toJSON())).toBeUndefined();
+  });
+
+  test('schedules of one group share the group\'s Scheduler alarms (its metrics exist per group), each keeps its own DLQ alarm', () => {
+    const stack = testStack();
+    const fixtures = new Fixtures(stack);
+    const topic = new sns.Topic(stack, 'Ops', { enforceSSL: true });
+    const schedules = ['Nightly', 'Hourly', 'Weekly'].map(id => nightly(stack, fixtures, { alarmTopic: topic }, id));
+    const template = Template.fromStack(stack);
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as any[];
+    expect(alarms.filter(a => a.Properties.Namespace === 'AWS/Scheduler')).toHaveLength(3);
+    expect(alarms.filter(a => a.Properties.Namespace === 'AWS/SQS')).toHaveLength(3);
+    expect(new Set(schedules.map(s => s.targetErrorsAlarm))).toEqual(new Set([schedules[0].targetErrorsAlarm]));
+    expect(alarms.filter(a => a.Properties.Namespace === 'AWS/Scheduler').every(a => a.Properties.AlarmActions.length === 1)).toBe(true);
   });
 
   test('the default configuration forms no dependency cycle', () => {
