@@ -4,10 +4,10 @@ import * as path from 'path';
 import { App, CfnResource, NestedStack, Stack, Stage, Tags, TagManager } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Construct, IConstruct } from 'constructs';
+import { createExampleApp } from '../../examples/app';
 import { EncryptedResourceProps, KeyAuditTrail, KeyPolicyStatements, VerifiedResource } from '../../src';
 import { formatArn, stackEnvironment } from '../../src/private/arns';
 import { setUpEncryption, verifyEncryption } from '../../src/private/setup';
-import { createExampleApp } from '../../examples/app';
 import { TEST_ENV } from '../support/fixtures';
 
 /** A minimal encrypted construct built from the shared pieces, standing in for any of the four. */
