@@ -373,6 +373,8 @@ function warnAboutExistingBus(archive: EncryptedArchive, bus: events.IEventBus, 
 }
 
 const MAX_RETENTION_DAYS = 2_147_483_647;
+/** AWS::Events::Archive `EventPattern`: at most 4096 characters. */
+const MAX_EVENT_PATTERN_LENGTH = 4096;
 const NAME_CHARACTERS = 'letters, digits, ".", "_" and "-"';
 
 /** Every prop error at once, naming the construct path, the prop, what was given and what is allowed. */
@@ -382,6 +384,10 @@ function validate(scope: Construct, props: EncryptedArchiveProps, renderedPatter
     'must not be given together with eventBus: it names a bus the construct creates');
   v.check(!(props.eventBus && props.deadLetterQueue), 'deadLetterQueue', 'a queue',
     'must not be given together with eventBus: the construct can set the dead-letter queue only of a bus it creates (set it on your bus)', false);
+  if (props.deadLetterQueue) {
+    v.check(!props.deadLetterQueue.fifo, 'deadLetterQueue', props.deadLetterQueue.node.path,
+      'must be a standard queue: EventBridge cannot use a FIFO queue as a dead-letter queue');
+  }
   v.name('eventBusName', props.eventBusName, /^[A-Za-z0-9._-]+$/, 256, NAME_CHARACTERS);
   v.check(props.eventBusName !== 'default', 'eventBusName', props.eventBusName,
     'must not be "default": the default bus exists in every account and cannot be created; archive it with eventBus: EventBus.fromEventBusName(this, \'Default\', \'default\')');
@@ -398,6 +404,9 @@ function validate(scope: Construct, props: EncryptedArchiveProps, renderedPatter
     const problem = eventPatternProblem(renderedPattern);
     v.check(problem === undefined, 'eventPattern', truncate(JSON.stringify(renderedPattern)),
       `must be a valid EventBridge event pattern (${problem}); omit it to archive every event`, false);
+    const length = JSON.stringify(renderedPattern)?.length ?? 0;
+    v.check(length <= MAX_EVENT_PATTERN_LENGTH, 'eventPattern', `${length} characters of JSON`,
+      `must be at most ${MAX_EVENT_PATTERN_LENGTH} characters of JSON, the most AWS::Events::Archive accepts`, false);
   }
   if (props.eventBus) {
     const stack = Stack.of(scope);

@@ -243,7 +243,8 @@ export class EncryptedRdsInstance extends Construct implements IEncryptedResourc
       autoMinorVersionUpgrade: true,
       publiclyAccessible: false,
       vpcSubnets: defaultSubnets(props.vpc),
-      ...instanceProps,
+      // a prop given as undefined means "the default": it must not erase the defaults above
+      ...definedOnly(instanceProps),
       instanceIdentifier: this.instanceIdentifier,
       iamAuthentication: this.iamAuthentication,
       securityGroups,
@@ -387,6 +388,8 @@ function validate(scope: IConstruct, props: EncryptedRdsInstanceProps): EngineFa
   v.range('port', props.port, 1150, 65535);
   const backupDays = props.backupRetention?.toDays({ integral: false });
   v.range('backupRetention', backupDays, 1, 35, 'days');
+  v.check(backupDays === undefined || Token.isUnresolved(backupDays) || !(backupDays >= 1 && backupDays < 7), 'backupRetention', `${backupDays} days`,
+    'must be at least 7 days: the AWS Control Tower rule rds_instance_backup_enabled_check requires a week of automated backups', false);
   const monitoring = props.monitoringInterval?.toSeconds({ integral: false });
   v.check(monitoring === undefined || Token.isUnresolved(monitoring) || [0, 1, 5, 10, 15, 30, 60].includes(monitoring), 'monitoringInterval', `${monitoring} seconds`, 'allowed: 0 (off), 1, 5, 10, 15, 30 or 60 seconds', false);
   if (facts) {
@@ -493,6 +496,11 @@ function freeStorageThresholdBytes(props: EncryptedRdsInstanceProps): number {
   if (props.freeStorageAlarmThreshold) return props.freeStorageAlarmThreshold.toBytes();
   const allocated = props.allocatedStorage !== undefined && !Token.isUnresolved(props.allocatedStorage) ? props.allocatedStorage : 100;
   return Math.floor(Size.gibibytes(allocated).toBytes() / 10);
+}
+
+/** The props that are set, without those given as `undefined`, so that spreading them keeps the defaults they follow. */
+function definedOnly<T extends object>(props: T): T {
+  return Object.fromEntries(Object.entries(props).filter(([, value]) => value !== undefined)) as T;
 }
 
 /** `postgresql` -> `Postgresql`, `slowquery` -> `Slowquery`. */

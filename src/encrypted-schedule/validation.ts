@@ -1,5 +1,6 @@
 import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { IConstruct } from 'constructs';
 import { PropValidator } from '../private/validation';
@@ -33,6 +34,7 @@ export interface CheckedScheduleProps {
   readonly retryAttempts?: number;
   readonly maxEventAge?: Duration;
   readonly deadLetterQueue?: sqs.IQueue;
+  readonly target?: scheduler.IScheduleTarget;
 }
 
 /**
@@ -66,6 +68,15 @@ export function validateScheduleProps(scope: IConstruct, props: CheckedScheduleP
   }
   if (props.deadLetterQueue) {
     v.check(!props.deadLetterQueue.fifo, 'deadLetterQueue', props.deadLetterQueue.node.path,
+      'must be a standard queue: EventBridge Scheduler cannot use a FIFO queue as a dead-letter queue');
+  }
+  // The target's own retry policy is checked by aws-cdk-lib when it binds (with a plain error), even when the props
+  // override it; its own dead-letter queue is used when the prop is not given.
+  const targetProps = targetBaseProps(props.target);
+  v.range('target.retryAttempts', targetProps?.retryAttempts, retryMin, retryMax);
+  v.range('target.maxEventAge', seconds(targetProps?.maxEventAge), ageMin, ageMax, 'seconds');
+  if (!props.deadLetterQueue && targetProps?.deadLetterQueue) {
+    v.check(!targetProps.deadLetterQueue.fifo, 'target.deadLetterQueue', targetProps.deadLetterQueue.node.path,
       'must be a standard queue: EventBridge Scheduler cannot use a FIFO queue as a dead-letter queue');
   }
   v.throwIfInvalid();
@@ -127,6 +138,13 @@ function literalBytes(value: unknown): number {
     return parts.reduce<number>((sum, part) => sum + literalBytes(part), 0) + Buffer.byteLength(separator, 'utf8') * Math.max(0, parts.length - 1);
   }
   return 0;
+}
+
+/** The props an `aws-scheduler-targets` target was built with (its dead-letter queue and retry policy), if it is one. */
+function targetBaseProps(target: scheduler.IScheduleTarget | undefined): targets.ScheduleTargetBaseProps | undefined {
+  if (!(target instanceof targets.ScheduleTargetBase)) return undefined;
+  const base: unknown = (target as unknown as { baseProps?: unknown }).baseProps;
+  return typeof base === 'object' && base !== null ? base as targets.ScheduleTargetBaseProps : undefined;
 }
 
 function seconds(duration: Duration | undefined): number | undefined {

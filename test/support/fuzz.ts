@@ -42,7 +42,7 @@ export function fuzzProps<P>(arbitrary: fc.Arbitrary<P>, build: (stack: Stack, i
         if (!(error instanceof PropValidationError)) throw error;
         const message = error.message;
         if (!message.startsWith('invalid props for Fuzz/Subject')) throw new Error(`validation error does not name the construct path: ${message}`);
-        const named = [...message.matchAll(/^ {2}- ([A-Za-z0-9_.[\]]+):/gm)].map(m => m[1]);
+        const named = [...message.matchAll(/^ {2}- (.+?): got /gm)].map(m => m[1]);
         if (named.length === 0) throw new Error(`validation error names no prop: ${message}`);
         named.forEach(p => propsNamed.add(p));
         rejected++;

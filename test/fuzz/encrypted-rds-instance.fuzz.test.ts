@@ -1,0 +1,280 @@
+import { Duration, RemovalPolicy, SecretValue, Size, Stack, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct, IConstruct } from 'constructs';
+import * as fc from 'fast-check';
+import { AuditTrail, EncryptionKey, EncryptionKeyOptions } from '../../src';
+import { EncryptedRdsInstance } from '../../src/encrypted-rds-instance/encrypted-rds-instance';
+import { compliantVpc } from '../encrypted-rds-instance/fixtures';
+import { fuzzProps } from '../support/fuzz';
+
+/**
+ * The user's VPC, keys and topic, shared by every case of one stack (a batch holds 25 instances): the compliant VPC of
+ * the construct's own tests is the heavy part, built once per stack.
+ */
+class Fixtures extends Construct {
+  public static of(stack: Stack): Fixtures {
+    return (stack.node.tryFindChild('Fixtures') as Fixtures | undefined) ?? new Fixtures(stack);
+  }
+
+  public readonly vpc: ec2.Vpc;
+  public readonly key: EncryptionKey;
+  public readonly strictKey: EncryptionKey;
+  public readonly importedKey: kms.IKey;
+  public readonly otherKey: kms.IKey;
+  public readonly topic: sns.Topic;
+  public readonly importedTopic: sns.ITopic;
+  public readonly app: iam.Role;
+  private publicOnlyVpc?: ec2.Vpc;
+
+  private constructor(stack: Stack) {
+    super(stack, 'Fixtures');
+    this.vpc = compliantVpc(stack);
+    this.key = new EncryptionKey(this, 'Key', { protects: 'fuzzed DB instances' });
+    this.strictKey = new EncryptionKey(this, 'StrictKey', { protects: 'fuzzed DB instances', strictMode: true, administrators: [new iam.AccountRootPrincipal()] });
+    this.importedKey = kms.Key.fromKeyArn(this, 'ImportedKey', 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    this.otherKey = kms.Key.fromKeyArn(this, 'OtherKey', 'arn:aws:kms:eu-west-1:111122223333:key/99999999-2222-3333-4444-555555555555');
+    this.topic = new sns.Topic(this, 'Topic', { masterKey: this.key, enforceSSL: true });
+    this.importedTopic = sns.Topic.fromTopicArn(this, 'ImportedTopic', 'arn:aws:sns:eu-west-1:111122223333:ops');
+    this.app = iam.Role.fromRoleArn(this, 'App', 'arn:aws:iam::111122223333:role/app', { mutable: false }) as iam.Role;
+  }
+
+  /** A VPC with public subnets only (only ever rejected, so built only when a case asks for it). */
+  public publicOnly(): ec2.Vpc {
+    this.publicOnlyVpc ??= new ec2.Vpc(this, 'PublicVpc', { natGateways: 0, subnetConfiguration: [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC }] });
+    return this.publicOnlyVpc;
+  }
+}
+
+/**
+ * Mostly `valid`, sometimes `invalid`: by default one value in sixteen is bad, so that about a quarter of all cases
+ * are accepted (the nag/guard check of accepted cases is the slow part).
+ */
+const mostly = <T, U>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<U>, invalidOneIn = 16) =>
+  fc.oneof({ arbitrary: valid, weight: invalidOneIn - 1 }, { arbitrary: invalid, weight: 1 });
+
+/** A whole number in range, or one that is negative, out of range, fractional, huge or not a number at all. */
+const anyNumber = (min: number, max: number) => mostly(
+  fc.integer({ min, max }),
+  fc.oneof(
+    fc.integer({ min: -1000, max: min - 1 }),
+    fc.integer({ min: max + 1, max: max * 10 + 1000 }),
+    fc.double({ min, max, noNaN: true }).filter(n => !Number.isInteger(n)),
+    fc.constantFrom(min - 1, max + 1, 1e21, Number.NaN, Number.POSITIVE_INFINITY),
+  ),
+);
+
+const ENGINES = {
+  postgres16: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }),
+  postgres15: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_15 }),
+  mysql80: rds.DatabaseInstanceEngine.mysql({ version: rds.MysqlEngineVersion.VER_8_0 }),
+  mariadb1011: rds.DatabaseInstanceEngine.mariaDb({ version: rds.MariaDbEngineVersion.VER_10_11 }),
+  // old MariaDB: TLS enforcement needs 10.5, IAM authentication 10.6
+  mariadb104: rds.DatabaseInstanceEngine.mariaDb({ version: rds.MariaDbEngineVersion.VER_10_4 }),
+  mariadb105: rds.DatabaseInstanceEngine.mariaDb({ version: rds.MariaDbEngineVersion.VER_10_5 }),
+  // no version: no TLS parameter group can be made
+  postgresUnversioned: rds.DatabaseInstanceEngine.POSTGRES,
+  sqlServer: rds.DatabaseInstanceEngine.sqlServerEx({ version: rds.SqlServerEngineVersion.VER_16 }),
+};
+type EngineName = keyof typeof ENGINES;
+const LOG_TYPES: { [engine: string]: string[] } = { postgres: ['postgresql', 'upgrade'], mysql: ['audit', 'error', 'general', 'slowquery'], mariadb: ['audit', 'error', 'general', 'slowquery'] };
+
+const INSTANCE_TYPES = {
+  t3micro: ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MICRO),
+  t4gsmall: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.SMALL),
+  m5large: ec2.InstanceType.of(ec2.InstanceClass.M5, ec2.InstanceSize.LARGE),
+  r6gxlarge: ec2.InstanceType.of(ec2.InstanceClass.R6G, ec2.InstanceSize.XLARGE),
+  // a class whose memory the construct does not know: the connections threshold is guessed, with a warning
+  c5large: ec2.InstanceType.of(ec2.InstanceClass.C5, ec2.InstanceSize.LARGE),
+};
+
+const keyOptionsArb = fc.option(fc.record({
+  alias: fc.option(mostly(fc.stringMatching(/^[a-zA-Z0-9/_-]{1,30}$/), fc.constantFrom('aws/reserved', 'alias/aws/x', 'bad alias', '', 'alias/'), 5), { nil: undefined }),
+  rotationDays: fc.option(mostly(
+    fc.integer({ min: 90, max: 2560 }),
+    fc.oneof(fc.integer({ min: 0, max: 89 }), fc.integer({ min: 2561, max: 100_000 }), fc.constant(365.5)),
+    5,
+  ), { nil: undefined }),
+  pendingDays: fc.option(mostly(
+    fc.integer({ min: 7, max: 30 }),
+    fc.oneof(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 31, max: 1000 }), fc.constant(7.5)),
+    5,
+  ), { nil: undefined }),
+  strictMode: fc.option(fc.boolean(), { nil: undefined }),
+}, { requiredKeys: [] }), { nil: undefined });
+type KeyOptionsSpec = typeof keyOptionsArb extends fc.Arbitrary<infer K> ? K : never;
+
+function keyOptions(o: KeyOptionsSpec, id: string): EncryptionKeyOptions | undefined {
+  if (!o) return undefined;
+  return {
+    // a valid alias is made unique per case, so the 25 keys of a batch stack never share one
+    alias: o.alias === undefined ? undefined : /^(alias\/)?[a-zA-Z0-9:/_-]+$/.test(o.alias) && !/^(alias\/)?aws\//.test(o.alias) ? `${o.alias}-${id}` : o.alias,
+    rotationPeriod: o.rotationDays === undefined ? undefined : Duration.days(o.rotationDays),
+    pendingWindow: o.pendingDays === undefined ? undefined : Duration.days(o.pendingDays),
+    strictMode: o.strictMode,
+  };
+}
+
+const propsArb = fc.record({
+  engine: mostly(
+    fc.constantFrom<EngineName>('postgres16', 'postgres16', 'postgres15', 'mysql80', 'mariadb1011'),
+    fc.constantFrom<EngineName>('mariadb104', 'mariadb105', 'postgresUnversioned', 'sqlServer'),
+  ),
+  instanceType: fc.constantFrom(undefined, undefined, 't3micro', 't4gsmall', 'm5large', 'r6gxlarge', 'c5large'),
+  instanceIdentifier: fc.option(mostly(
+    fc.stringMatching(/^[A-Za-z][A-Za-z0-9]{0,20}(-[A-Za-z0-9]{1,10}){0,3}$/),
+    fc.constantFrom('orders--db', '1db', 'db-', '', 'db_1', 'd'.repeat(64), 'orders db'),
+  ), { nil: undefined }),
+  credentials: fc.option(mostly(
+    fc.record({ kind: fc.constant('username' as const), name: fc.stringMatching(/^[A-Za-z][A-Za-z0-9_]{0,15}$/) }),
+    fc.oneof(
+      fc.record({ kind: fc.constant('username' as const), name: fc.constantFrom('rdsadmin', 'RDSADMIN', '1owner', 'owner-name', '', 'a_very_long_owner_name_for_mysql') }),
+      fc.constantFrom({ kind: 'password' as const }, { kind: 'generated' as const }, { kind: 'otherKey' as const }),
+    ),
+    5,
+  ), { nil: undefined }),
+  port: fc.option(anyNumber(1150, 65535), { nil: undefined }),
+  // 7 to 35 days (fewer than 7 is a Control Tower finding), or none, fewer, more, fractional or not a number
+  backupRetentionDays: fc.option(mostly(
+    fc.integer({ min: 7, max: 35 }),
+    fc.oneof(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 36, max: 1000 }), fc.double({ min: 7, max: 35, noNaN: true }).filter(n => !Number.isInteger(n)),
+      fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY)),
+  ), { nil: undefined }),
+  monitoringSeconds: fc.option(mostly(fc.constantFrom(0, 1, 5, 10, 15, 30, 60), fc.constantFrom(2, 7, 120, 0.5)), { nil: undefined }),
+  enablePerformanceInsights: fc.option(fc.boolean(), { nil: undefined }),
+  // every log type of the engine, or one it does not have. Fewer log types are accepted by the construct but leave a
+  // Control Tower finding (rds_instance_logging_enabled_check) that names no resource, so no one can acknowledge it.
+  logExports: fc.option(mostly(fc.constant('all' as const), fc.constant('other' as const)), { nil: undefined }),
+  // how parameters reach the instance: none, parameters (the construct makes the group), the user's group, parameters
+  // that already turn TLS on; or an imported group (not editable) or both parameters and a group
+  tls: mostly(
+    fc.constantFrom({ kind: 'none' as const }, { kind: 'parameters' as const }, { kind: 'group' as const }, { kind: 'tlsOnParameter' as const }),
+    fc.constantFrom({ kind: 'importedGroup' as const }, { kind: 'parametersAndGroup' as const }),
+    6,
+  ),
+  enforceTls: fc.option(mostly(fc.constant(true), fc.constant(false), 4), { nil: undefined }),
+  storageEncrypted: fc.option(mostly(fc.constant(true), fc.constant(false)), { nil: undefined }),
+  storageEncryptionKey: mostly(fc.constantFrom(undefined, 'same'), fc.constant('other')),
+  performanceInsightEncryptionKey: mostly(fc.constantFrom(undefined, 'same'), fc.constant('other')),
+  manageMasterUserPassword: fc.option(mostly(fc.constant(true), fc.constant(false)), { nil: undefined }),
+  cpuThreshold: fc.option(mostly(fc.double({ min: 0.5, max: 100, noNaN: true }), fc.constantFrom(0, -5, 100.5, 150, Number.NaN)), { nil: undefined }),
+  connectionsThreshold: fc.option(anyNumber(1, 100_000), { nil: undefined }),
+  freeStorageGiB: fc.option(mostly(fc.integer({ min: 1, max: 100 }), fc.constant(0)), { nil: undefined }),
+  alarmTopic: fc.constantFrom(undefined, 'encrypted', 'imported'),
+  vpc: mostly(fc.constantFrom('compliant', 'compliantWithSubnets'), fc.constant('publicOnly')),
+  encryptionKey: fc.constantFrom(undefined, undefined, 'fixtures', 'strict', 'imported'),
+  keyOptions: keyOptionsArb,
+  auditTrail: fc.constantFrom(undefined, 'stackShared', 'none', 'existing'),
+  verifyEncryption: fc.option(fc.boolean(), { nil: undefined }),
+  verifyKeyRotation: fc.option(fc.boolean(), { nil: undefined }),
+  // compliant defaults the construct lets the user override (the user then owns the findings: see `acknowledgeOverrides`)
+  multiAz: fc.option(fc.boolean(), { nil: undefined }),
+  deletionProtection: fc.option(fc.boolean(), { nil: undefined }),
+  iamAuthentication: fc.option(mostly(fc.constant(true), fc.constant(false), 4), { nil: undefined }),
+  autoMinorVersionUpgrade: fc.option(fc.boolean(), { nil: undefined }),
+  removalPolicy: fc.constantFrom(undefined, RemovalPolicy.RETAIN, RemovalPolicy.SNAPSHOT, RemovalPolicy.DESTROY),
+  grantConnect: fc.option(fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_$-]{0,20}$/), { nil: undefined, freq: 2 }),
+});
+type Props = typeof propsArb extends fc.Arbitrary<infer P> ? P : never;
+
+function build(stack: Stack, id: string, p: Props): void {
+  const f = Fixtures.of(stack);
+  const engine = ENGINES[p.engine];
+  const encryptionKey = p.encryptionKey === 'fixtures' ? f.key : p.encryptionKey === 'strict' ? f.strictKey : p.encryptionKey === 'imported' ? f.importedKey : undefined;
+  const keyFor = (choice: string | undefined) => choice === 'other' ? f.otherKey : choice === 'same' ? encryptionKey : undefined;
+  const logTypes = LOG_TYPES[engine.engineType] ?? ['postgresql'];
+  const tlsParameter = engine.engineType === 'postgres' ? 'rds.force_ssl' : 'require_secure_transport';
+  // (aws-cdk-lib cannot make a parameter group for an unversioned engine)
+  const group = () => new rds.ParameterGroup(stack, `${id}Parameters`, { engine: engine.parameterGroupFamily ? engine : ENGINES.postgres16, parameters: { max_connections: '200' } });
+  const parameters = { max_connections: '200' };
+
+  const db = new EncryptedRdsInstance(stack, id, {
+    engine,
+    vpc: p.vpc === 'publicOnly' ? f.publicOnly() : f.vpc,
+    vpcSubnets: p.vpc === 'compliantWithSubnets' ? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } : undefined,
+    instanceType: p.instanceType === undefined ? undefined : INSTANCE_TYPES[p.instanceType as keyof typeof INSTANCE_TYPES],
+    instanceIdentifier: p.instanceIdentifier,
+    credentials: p.credentials === undefined ? undefined
+      : p.credentials.kind === 'username' ? rds.Credentials.fromUsername(p.credentials.name)
+        : p.credentials.kind === 'password' ? rds.Credentials.fromPassword('owner', SecretValue.unsafePlainText('hunter2hunter2'))
+          : p.credentials.kind === 'generated' ? rds.Credentials.fromGeneratedSecret('owner', { excludeCharacters: '"@/' })
+            : rds.Credentials.fromUsername('owner', { encryptionKey: f.otherKey }),
+    port: p.port,
+    backupRetention: p.backupRetentionDays === undefined ? undefined : Duration.days(p.backupRetentionDays),
+    monitoringInterval: p.monitoringSeconds === undefined ? undefined : Duration.seconds(p.monitoringSeconds),
+    enablePerformanceInsights: p.enablePerformanceInsights,
+    cloudwatchLogsExports: p.logExports === undefined ? undefined
+      : p.logExports === 'all' ? logTypes : ['slowquery', 'postgresql'],
+    parameters: ['parameters', 'parametersAndGroup'].includes(p.tls.kind) ? parameters
+      : p.tls.kind === 'tlsOnParameter' ? { ...parameters, [tlsParameter]: engine.engineType === 'postgres' ? '1' : 'ON' } : undefined,
+    parameterGroup: ['group', 'parametersAndGroup'].includes(p.tls.kind) ? group()
+      : p.tls.kind === 'importedGroup' ? rds.ParameterGroup.fromParameterGroupName(stack, `${id}ImportedParameters`, 'shared') : undefined,
+    enforceTls: p.enforceTls,
+    storageEncrypted: p.storageEncrypted,
+    storageEncryptionKey: keyFor(p.storageEncryptionKey),
+    performanceInsightEncryptionKey: keyFor(p.performanceInsightEncryptionKey),
+    manageMasterUserPassword: p.manageMasterUserPassword,
+    cpuUtilizationAlarmThreshold: p.cpuThreshold,
+    connectionsAlarmThreshold: p.connectionsThreshold,
+    freeStorageAlarmThreshold: p.freeStorageGiB === undefined ? undefined : Size.gibibytes(p.freeStorageGiB),
+    alarmTopic: p.alarmTopic === 'encrypted' ? f.topic : p.alarmTopic === 'imported' ? f.importedTopic : undefined,
+    encryptionKey,
+    keyOptions: keyOptions(p.keyOptions, id),
+    auditTrail: p.auditTrail === 'stackShared' ? AuditTrail.stackShared() : p.auditTrail === 'none' ? AuditTrail.none()
+      : p.auditTrail === 'existing' ? AuditTrail.fromTrailArn('arn:aws:cloudtrail:eu-west-1:111122223333:trail/organization') : undefined,
+    verifyEncryption: p.verifyEncryption,
+    verifyKeyRotation: p.verifyKeyRotation,
+    multiAz: p.multiAz,
+    deletionProtection: p.deletionProtection,
+    iamAuthentication: p.iamAuthentication,
+    autoMinorVersionUpgrade: p.autoMinorVersionUpgrade,
+    removalPolicy: p.removalPolicy,
+  });
+  acknowledgeOverrides(db, p);
+  // (with iamAuthentication false, grantConnect is rejected naming iamAuthentication)
+  if (p.grantConnect !== undefined) db.grantConnect(f.app, p.grantConnect);
+}
+
+/**
+ * The construct lets the user turn off what makes it compliant by default (Multi-AZ, deletion protection, IAM
+ * authentication, TLS enforcement, Enhanced Monitoring, minor version upgrades): the findings that follow are then the
+ * user's, who acknowledges them as here, each on the resource it names. Any other finding still fails the run.
+ */
+function acknowledgeOverrides(db: EncryptedRdsInstance, p: Props): void {
+  const acknowledge = (scope: IConstruct | undefined, ids: string[], choice: string) => {
+    if (scope) ids.forEach(id => Validations.of(scope).acknowledge({ id, reason: `The user chose ${choice}.` }));
+  };
+  const instance = db.instance.node.defaultChild as rds.CfnDBInstance;
+  if (p.multiAz === false) {
+    acknowledge(instance, ['AwsSolutions-RDS3', 'HIPAA.Security-RDSMultiAZSupport', 'NIST.800.53.R5-RDSMultiAZSupport', 'rds_instance_multi_az_support_check'], 'multiAz: false');
+  }
+  if (p.deletionProtection === false) {
+    acknowledge(instance, ['AwsSolutions-RDS10', 'HIPAA.Security-RDSInstanceDeletionProtectionEnabled', 'NIST.800.53.R5-RDSInstanceDeletionProtectionEnabled',
+      'rds_instance_deletion_protection_enabled_check'], 'deletionProtection: false');
+  }
+  if (p.iamAuthentication === false) acknowledge(instance, ['rds_instance_iam_authentication_enabled_check'], 'iamAuthentication: false');
+  if (p.monitoringSeconds === 0) {
+    acknowledge(instance, ['HIPAA.Security-RDSEnhancedMonitoringEnabled', 'NIST.800.53.R5-RDSEnhancedMonitoringEnabled', 'rds_instance_enhanced_monitoring_enabled_check'],
+      'monitoringInterval: 0');
+  }
+  if (p.autoMinorVersionUpgrade === false) {
+    acknowledge(instance, ['HIPAA.Security-RDSAutomaticMinorVersionUpgradeEnabled', 'PCI.DSS.321-RDSAutomaticMinorVersionUpgradeEnabled',
+      'rds_instance_automatic_minor_version_upgrade_enabled_check'], 'autoMinorVersionUpgrade: false');
+  }
+  if (p.enforceTls === false) acknowledge(db.parameterGroup?.node.defaultChild ?? undefined, ['rds_db_parameter_group_tls_check'], 'enforceTls: false');
+}
+
+test('EncryptedRdsInstance: random props end in a clean template or a validation error naming the prop', () => {
+  const outcome = fuzzProps(propsArb, build);
+  expect(outcome.rejected).toBeGreaterThan(0);
+  expect(outcome.accepted).toBeGreaterThan(0);
+  expect(outcome.propsNamed).toEqual(expect.arrayContaining([
+    'engine', 'instanceIdentifier', 'credentials', 'credentials.username', 'credentials.encryptionKey', 'port', 'backupRetention',
+    'monitoringInterval', 'enablePerformanceInsights', 'cloudwatchLogsExports', 'parameterGroup', 'parameters', 'storageEncrypted',
+    'storageEncryptionKey', 'performanceInsightEncryptionKey', 'manageMasterUserPassword', 'cpuUtilizationAlarmThreshold',
+    'connectionsAlarmThreshold', 'freeStorageAlarmThreshold', 'vpc', 'alias', 'rotationPeriod', 'pendingWindow',
+  ]));
+});
