@@ -451,6 +451,8 @@ describe('EncryptedArchive: bad input fails at synth time', () => {
     ['description too long', () => ({ description: 'x'.repeat(513) }), /description: got 513 characters; must be at most 512 characters/],
     ['bus name with an existing bus', (s) => ({ eventBus: events.EventBus.fromEventBusName(s, 'B', 'b'), eventBusName: 'c' }), /eventBusName: got "c"; must not be given together with eventBus/],
     ['dead-letter queue with an existing bus', (s) => ({ eventBus: events.EventBus.fromEventBusName(s, 'B', 'b'), deadLetterQueue: new sqs.Queue(s, 'Q') }), /deadLetterQueue: got a queue; must not be given together with eventBus/],
+    ['a FIFO dead-letter queue', (s) => ({ deadLetterQueue: new sqs.Queue(s, 'Fifo', { fifo: true }) }), /deadLetterQueue: got "[^"]*"; must be a standard queue: EventBridge cannot use a FIFO queue/],
+    ['an event pattern over 4096 characters', () => ({ eventPattern: { source: Array.from({ length: 400 }, (_, i) => `com.example.source${i}`) } }), /eventPattern: got \d+ characters of JSON; must be at most 4096 characters/],
     ['a bus in another region', (s) => ({ eventBus: otherRegionBus(s) }), /eventBus: got a bus in 111122223333\/us-east-1; must be in the stack's account and region \(111122223333\/eu-west-1\)/],
   ])('rejects %s, naming the construct path and the prop', (_name, props, message) => {
     const stack = testStack();

@@ -549,6 +549,7 @@ describe('EncryptedRdsInstance: bad input fails at synth time', () => {
     ['a log type the engine does not have', () => ({ cloudwatchLogsExports: ['slowquery'] }), 'cloudwatchLogsExports: got "slowquery"; allowed for postgres: postgresql, upgrade'],
     ['backups turned off', () => ({ backupRetention: Duration.days(0) }), 'backupRetention: got 0 days; must be a whole number from 1 to 35 days'],
     ['backups kept too long', () => ({ backupRetention: Duration.days(36) }), 'backupRetention: got 36 days; must be a whole number from 1 to 35 days'],
+    ['backups kept under a week', () => ({ backupRetention: Duration.days(3) }), 'backupRetention: got 3 days; must be at least 7 days'],
     ['an Enhanced Monitoring interval RDS does not offer', () => ({ monitoringInterval: Duration.seconds(7) }), 'monitoringInterval: got 7 seconds; allowed: 0 (off), 1, 5, 10, 15, 30 or 60 seconds'],
     ['a port RDS does not allow', () => ({ port: 80 }), 'port: got 80; must be a whole number from 1150 to 65535'],
     ['an invalid identifier', () => ({ instanceIdentifier: 'orders--db' }), 'instanceIdentifier: got "orders--db"'],
@@ -578,5 +579,21 @@ describe('EncryptedRdsInstance: bad input fails at synth time', () => {
     const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'Data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
     expect(() => new EncryptedRdsInstance(stack, 'Db', { engine: POSTGRES, vpc, storageEncrypted: false, port: 80, monitoringInterval: Duration.seconds(7) }))
       .toThrow(/storageEncrypted[\s\S]*port[\s\S]*monitoringInterval/);
+  });
+});
+
+describe('EncryptedRdsInstance: props given as undefined', () => {
+  test('an optional prop passed as undefined keeps the construct\'s secure default (found by fuzzing)', () => {
+    const stack = testStack();
+    const vpc = compliantVpc(stack);
+    new EncryptedRdsInstance(stack, 'Db', {
+      engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }),
+      vpc,
+      multiAz: undefined,
+      deletionProtection: undefined,
+      vpcSubnets: undefined,
+      backupRetention: undefined,
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::RDS::DBInstance', { MultiAZ: true, DeletionProtection: true, BackupRetentionPeriod: 7 });
   });
 });

@@ -24,6 +24,11 @@ describe('EncryptedSchedule validation', () => {
       `scheduleGroup: got "${'g'.repeat(65)}"; ${NAME_RULE}`],
     ['a description over 512 characters', () => ({ description: 'd'.repeat(513) }), 'description: got 513 characters; must be at most 512 characters'],
     ['negative retry attempts', () => ({ retryAttempts: -1 }), 'retryAttempts: got -1; must be a whole number from 0 to 185'],
+    ['a target whose own dead-letter queue is FIFO', (stack, f) => ({
+      target: new targets.LambdaInvoke(f.fn, { deadLetterQueue: new sqs.Queue(stack, 'FifoDlq', { fifo: true }) }),
+    }), 'target.deadLetterQueue: got'],
+    ['a target whose own retry attempts are out of range', (_stack, f) => ({ target: new targets.LambdaInvoke(f.fn, { retryAttempts: 200 }) }),
+      'target.retryAttempts: got 200'],
     ['too many retry attempts', () => ({ retryAttempts: 186 }), 'retryAttempts: got 186; must be a whole number from 0 to 185'],
     ['fractional retry attempts', () => ({ retryAttempts: 2.5 }), 'retryAttempts: got 2.5; must be a whole number from 0 to 185'],
     ['a maximum event age under 60 seconds', () => ({ maxEventAge: Duration.seconds(59) }), 'maxEventAge: got 59 seconds; must be a whole number from 60 to 86400 seconds'],

@@ -6,10 +6,11 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import * as fc from 'fast-check';
-import { AuditTrail, EncryptionKey, EncryptionKeyOptions } from '../../src';
+import { AuditTrail, EncryptionKey } from '../../src';
 import { EncryptedArchive } from '../../src/encrypted-archive/encrypted-archive';
 import { acknowledgeDeadLetterQueue } from '../../src/private/acknowledgements';
 import { fuzzProps } from '../support/fuzz';
+import { keyOptionsArbitrary, keyOptionsOf } from '../support/fuzz-arbitraries';
 
 /** The user's keys, buses, queues and topics, shared by every case of one stack (a batch holds 25 archives). */
 class Fixtures extends Construct {
@@ -116,34 +117,8 @@ const invalidPatternArb = fc.oneof(
   fc.integer({ min: 200, max: 400 }).map(n => ({ source: Array.from({ length: n }, (_, i) => `com.example.orders.source${i}`) })),
 );
 
-const keyOptionsArb = fc.option(fc.record({
-  alias: fc.option(mostly(fc.stringMatching(/^[a-zA-Z0-9/_-]{1,30}$/), fc.constantFrom('aws/reserved', 'alias/aws/x', 'bad alias', '', 'alias/'), 5), { nil: undefined }),
-  rotationDays: fc.option(mostly(
-    fc.integer({ min: 90, max: 2560 }),
-    fc.oneof(fc.integer({ min: 0, max: 89 }), fc.integer({ min: 2561, max: 100_000 }), fc.constant(365.5)),
-    5,
-  ), { nil: undefined }),
-  pendingDays: fc.option(mostly(
-    fc.integer({ min: 7, max: 30 }),
-    fc.oneof(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 31, max: 1000 }), fc.constant(7.5)),
-    5,
-  ), { nil: undefined }),
-  strictMode: fc.option(fc.boolean(), { nil: undefined }),
-  destroy: fc.boolean(),
-}, { requiredKeys: [] }), { nil: undefined });
-type KeyOptionsSpec = typeof keyOptionsArb extends fc.Arbitrary<infer K> ? K : never;
-
-function keyOptions(o: KeyOptionsSpec, id: string): EncryptionKeyOptions | undefined {
-  if (!o) return undefined;
-  return {
-    // a valid alias is made unique per case, so the 25 keys of a batch stack never share one
-    alias: o.alias === undefined ? undefined : /^(alias\/)?[a-zA-Z0-9:/_-]+$/.test(o.alias) && !/^(alias\/)?aws\//.test(o.alias) ? `${o.alias}-${id}` : o.alias,
-    rotationPeriod: o.rotationDays === undefined ? undefined : Duration.days(o.rotationDays),
-    pendingWindow: o.pendingDays === undefined ? undefined : Duration.days(o.pendingDays),
-    strictMode: o.strictMode,
-    removalPolicy: o.destroy ? RemovalPolicy.DESTROY : undefined,
-  };
-}
+const keyOptionsArb = keyOptionsArbitrary(5);
+const keyOptions = keyOptionsOf;
 
 /** Retention in whole days (0 keeps events indefinitely), or in hours, fractional, huge or not a number at all. */
 const retentionArb = fc.option(mostly(

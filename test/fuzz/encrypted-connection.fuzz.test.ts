@@ -1,4 +1,4 @@
-import { CfnParameter, Duration, SecretValue, Stack, Tags } from 'aws-cdk-lib';
+import { CfnParameter, SecretValue, Stack, Tags } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -6,11 +6,12 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import * as fc from 'fast-check';
-import { AuditTrail, EncryptionKey, EncryptionKeyOptions } from '../../src';
+import { EncryptionKey } from '../../src';
 import { EncryptedConnection } from '../../src/encrypted-connection';
 import { acknowledgeEach } from '../../src/private/acknowledgements';
 import { TEST_ENV } from '../support/fixtures';
 import { fuzzProps } from '../support/fuzz';
+import { auditTrailOf, keyOptionsArbitrary, keyOptionsOf } from '../support/fuzz-arbitraries';
 
 /** The user's keys, secrets and topics, shared by every case of one stack (a batch holds 25 connections). */
 class Fixtures extends Construct {
@@ -188,32 +189,8 @@ const destinationArb = fc.record({
   apiDestinationName: fc.option(nameArb, { nil: undefined }),
 }, { requiredKeys: ['endpoint', 'rateLimitPerSecond'] });
 
-const keyOptionsArb = fc.option(fc.record({
-  alias: fc.option(mostly(fc.stringMatching(/^[a-zA-Z0-9/_-]{1,30}$/), fc.constantFrom('aws/reserved', 'alias/aws/x', 'bad alias', '', 'alias/'), 6), { nil: undefined }),
-  rotationDays: fc.option(mostly(
-    fc.integer({ min: 90, max: 2560 }),
-    fc.oneof(fc.integer({ min: 0, max: 89 }), fc.integer({ min: 2561, max: 100_000 }), fc.constant(365.5)),
-    6,
-  ), { nil: undefined }),
-  pendingDays: fc.option(mostly(
-    fc.integer({ min: 7, max: 30 }),
-    fc.oneof(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 31, max: 1000 }), fc.constant(7.5)),
-    6,
-  ), { nil: undefined }),
-  strictMode: fc.option(fc.boolean(), { nil: undefined }),
-}, { requiredKeys: [] }), { nil: undefined });
-type KeyOptionsSpec = typeof keyOptionsArb extends fc.Arbitrary<infer K> ? K : never;
-
-function keyOptions(o: KeyOptionsSpec, id: string): EncryptionKeyOptions | undefined {
-  if (!o) return undefined;
-  return {
-    // a valid alias is made unique per case, so the 25 keys of a batch stack never share one
-    alias: o.alias === undefined ? undefined : /^(alias\/)?[a-zA-Z0-9:/_-]+$/.test(o.alias) && !/^(alias\/)?aws\//.test(o.alias) ? `${o.alias}-${id}` : o.alias,
-    rotationPeriod: o.rotationDays === undefined ? undefined : Duration.days(o.rotationDays),
-    pendingWindow: o.pendingDays === undefined ? undefined : Duration.days(o.pendingDays),
-    strictMode: o.strictMode,
-  };
-}
+const keyOptionsArb = keyOptionsArbitrary(6);
+const keyOptions = keyOptionsOf;
 
 /** A key of another stack of the same app, which the connection does not edit (it checks its tag once aspects ran). */
 function otherStackKey(f: Fixtures, tagged: boolean): kms.IKey {
@@ -239,14 +216,7 @@ function encryptionKey(f: Fixtures, choice: string | undefined): kms.IKey | unde
   }
 }
 
-function auditTrail(choice: string | undefined): AuditTrail | undefined {
-  switch (choice) {
-    case 'stackShared': return AuditTrail.stackShared();
-    case 'none': return AuditTrail.none();
-    case 'existing': return AuditTrail.fromTrailArn('arn:aws:cloudtrail:eu-west-1:111122223333:trail/organization');
-    default: return undefined;
-  }
-}
+const auditTrail = auditTrailOf;
 
 const propsArb = fc.record({
   authorization: authorizationArb,

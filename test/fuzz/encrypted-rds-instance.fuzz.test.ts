@@ -6,10 +6,11 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
 import * as fc from 'fast-check';
-import { AuditTrail, EncryptionKey, EncryptionKeyOptions } from '../../src';
+import { AuditTrail, EncryptionKey } from '../../src';
 import { EncryptedRdsInstance } from '../../src/encrypted-rds-instance/encrypted-rds-instance';
 import { compliantVpc } from '../encrypted-rds-instance/fixtures';
 import { fuzzProps } from '../support/fuzz';
+import { keyOptionsArbitrary, keyOptionsOf } from '../support/fuzz-arbitraries';
 
 /**
  * The user's VPC, keys and topic, shared by every case of one stack (a batch holds 25 instances): the compliant VPC of
@@ -91,32 +92,8 @@ const INSTANCE_TYPES = {
   c5large: ec2.InstanceType.of(ec2.InstanceClass.C5, ec2.InstanceSize.LARGE),
 };
 
-const keyOptionsArb = fc.option(fc.record({
-  alias: fc.option(mostly(fc.stringMatching(/^[a-zA-Z0-9/_-]{1,30}$/), fc.constantFrom('aws/reserved', 'alias/aws/x', 'bad alias', '', 'alias/'), 5), { nil: undefined }),
-  rotationDays: fc.option(mostly(
-    fc.integer({ min: 90, max: 2560 }),
-    fc.oneof(fc.integer({ min: 0, max: 89 }), fc.integer({ min: 2561, max: 100_000 }), fc.constant(365.5)),
-    5,
-  ), { nil: undefined }),
-  pendingDays: fc.option(mostly(
-    fc.integer({ min: 7, max: 30 }),
-    fc.oneof(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 31, max: 1000 }), fc.constant(7.5)),
-    5,
-  ), { nil: undefined }),
-  strictMode: fc.option(fc.boolean(), { nil: undefined }),
-}, { requiredKeys: [] }), { nil: undefined });
-type KeyOptionsSpec = typeof keyOptionsArb extends fc.Arbitrary<infer K> ? K : never;
-
-function keyOptions(o: KeyOptionsSpec, id: string): EncryptionKeyOptions | undefined {
-  if (!o) return undefined;
-  return {
-    // a valid alias is made unique per case, so the 25 keys of a batch stack never share one
-    alias: o.alias === undefined ? undefined : /^(alias\/)?[a-zA-Z0-9:/_-]+$/.test(o.alias) && !/^(alias\/)?aws\//.test(o.alias) ? `${o.alias}-${id}` : o.alias,
-    rotationPeriod: o.rotationDays === undefined ? undefined : Duration.days(o.rotationDays),
-    pendingWindow: o.pendingDays === undefined ? undefined : Duration.days(o.pendingDays),
-    strictMode: o.strictMode,
-  };
-}
+const keyOptionsArb = keyOptionsArbitrary(5);
+const keyOptions = keyOptionsOf;
 
 const propsArb = fc.record({
   engine: mostly(

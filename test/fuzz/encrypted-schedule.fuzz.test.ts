@@ -6,11 +6,12 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as fc from 'fast-check';
-import { AuditTrail, EncryptionKey, EncryptionKeyOptions } from '../../src';
+import { EncryptionKey } from '../../src';
 import { EncryptedSchedule } from '../../src/encrypted-schedule';
 import { acknowledgeDeadLetterQueue, acknowledgeEach } from '../../src/private/acknowledgements';
 import { Fixtures } from '../encrypted-schedule/fixtures';
 import { fuzzProps } from '../support/fuzz';
+import { auditTrailOf, keyOptionsOf } from '../support/fuzz-arbitraries';
 
 /** The user's targets and queues, shared by every case of one stack (a batch holds 25 schedules). */
 class FuzzFixtures {
@@ -126,26 +127,9 @@ const keyOptionsArb: fc.Arbitrary<{ alias?: string; rotationDays?: number; pendi
   strictMode: fc.option(fc.boolean(), { nil: undefined }),
 }, { requiredKeys: [] }), { nil: undefined });
 
-function keyOptions(o: { alias?: string; rotationDays?: number; pendingDays?: number; strictMode?: boolean } | undefined, id: string): EncryptionKeyOptions | undefined {
-  if (!o) return undefined;
-  return {
-    // a valid alias is made unique per case, so the 25 keys of a batch stack never share one
-    alias: o.alias === undefined ? undefined : /^(alias\/)?[a-zA-Z0-9:/_-]+$/.test(o.alias) && !/^(alias\/)?aws\//.test(o.alias) ? `${o.alias}-${id}` : o.alias,
-    rotationPeriod: o.rotationDays === undefined ? undefined : Duration.days(o.rotationDays),
-    pendingWindow: o.pendingDays === undefined ? undefined : Duration.days(o.pendingDays),
-    strictMode: o.strictMode,
-  };
-}
+const keyOptions = keyOptionsOf;
 
-/** The audit-trail choices: the default (no prop), the stack-shared trail, none, an existing trail. */
-function auditTrail(choice: string | undefined): AuditTrail | undefined {
-  switch (choice) {
-    case 'stackShared': return AuditTrail.stackShared();
-    case 'none': return AuditTrail.none();
-    case 'existing': return AuditTrail.fromTrailArn('arn:aws:cloudtrail:eu-west-1:111122223333:trail/organization');
-    default: return undefined;
-  }
-}
+const auditTrail = auditTrailOf;
 
 const FUTURE = Date.UTC(2040, 0, 1);
 const dateArb = mostly(
