@@ -308,10 +308,13 @@ export class EncryptedConnection extends Construct implements IEncryptedResource
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
+    // On the stack-shared trail key, one statement serves every connection's rule (`*-deauth`): a statement per
+    // connection would push that key's policy past KMS's 32 KB with a few dozen connections.
+    const sourceArn = trail ? formatArn(this, { service: 'events', resource: 'rule', resourceName: '*-deauth' }) : ruleArn;
     addKeyStatements(this, alertKey, [KeyPolicyStatements.queue({
       ...environment,
       principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-      sourceArns: [ruleArn],
+      sourceArns: [sourceArn],
     })], 'the deauthorization alert dead-letter queue');
     acknowledgeDeadLetterQueue(deadLetterQueue, 'the connection deauthorization rule');
 

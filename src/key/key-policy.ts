@@ -45,6 +45,7 @@ export function addKeyStatements(scope: IConstruct, key: kms.IKey, statements: i
   if (isPolicyEditable(scope, key)) {
     const seen = added.get(key) ?? new Set<string>();
     added.set(key, seen);
+    guardPolicySize(key);
     for (const statement of statements) {
       // Identity is the resolved statement without its sid: logical ids and literals, never token numbers.
       const content = JSON.stringify(Stack.of(key).resolve(statement.copy({ sid: undefined } as iam.PolicyStatementProps).toStatementJson()));
@@ -70,4 +71,28 @@ export function keyPolicyNotManagedMessage(scope: IConstruct, key: kms.IKey, sta
     rendered,
     `Acknowledge with Annotations.of(construct).acknowledgeWarning('${KEY_POLICY_NOT_MANAGED_WARNING}', '<reason>') once they are in place.`,
   ].join('\n');
+}
+
+/** KMS rejects key policies over 32 KB; CloudFormation would only tell at deploy time. */
+export const MAX_KEY_POLICY_CHARACTERS = 32_768;
+
+const guarded = new WeakSet<kms.Key>();
+
+/**
+ * Fails synthesis when the key's policy grows past what KMS accepts (e.g. dozens of constructs sharing one key),
+ * instead of letting the deploy fail. Deploy-time values (`Fn::GetAtt` of a role ARN) are counted at 128 characters.
+ */
+function guardPolicySize(key: kms.Key): void {
+  if (guarded.has(key)) return;
+  guarded.add(key);
+  key.node.addValidation({
+    validate: () => {
+      const policy = Stack.of(key).resolve((key.node.defaultChild as kms.CfnKey).keyPolicy);
+      const text = JSON.stringify(policy).replace(/\{"(Fn::GetAtt|Ref|Fn::Join|Fn::Select|Fn::Split)":(\[[^\]]*\]|"[^"]*")\}/g, 'x'.repeat(128));
+      return text.length <= MAX_KEY_POLICY_CHARACTERS ? [] : [
+        `the key policy of ${key.node.path} would be about ${text.length} characters; KMS accepts at most ${MAX_KEY_POLICY_CHARACTERS}. ` +
+        'Too many constructs share this key: give some of them their own key (omit encryptionKey) or a second shared key.',
+      ];
+    },
+  });
 }

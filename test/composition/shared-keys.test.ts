@@ -96,3 +96,19 @@ describe('keys this stack does not own', () => {
     expect(Template.fromStack(stack).findResources('AWS::KMS::Key', { Properties: { Description: Match.stringLikeRegexp('crm') } })).toEqual({});
   });
 });
+
+describe('a key shared too widely', () => {
+  test('a key policy past the 32 KB KMS accepts fails synthesis with the fix, instead of failing the deploy', () => {
+    const stack = new Stack(new App(), 'Crowded', { env: TEST_ENV });
+    const teamKey = new EncryptionKey(stack, 'TeamKey', { protects: 'everything' });
+    for (let i = 0; i < 30; i++) schedule(stack, `Job${i}`, teamKey);
+    expect(() => Template.fromStack(stack)).toThrow(/the key policy of Crowded\/TeamKey would be about \d+ characters; KMS accepts at most 32768/);
+  });
+
+  test('a handful of constructs on one key stays well under the limit', () => {
+    const stack = new Stack(new App(), 'Fine', { env: TEST_ENV });
+    const teamKey = new EncryptionKey(stack, 'TeamKey', { protects: 'a few jobs' });
+    for (let i = 0; i < 5; i++) schedule(stack, `Job${i}`, teamKey);
+    expect(() => Template.fromStack(stack)).not.toThrow();
+  });
+});

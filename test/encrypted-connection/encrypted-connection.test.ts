@@ -364,14 +364,19 @@ describe('EncryptedConnection', () => {
       template.hasResourceProperties('AWS::SQS::QueuePolicy', {
         PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'sqs:SendMessage', Condition: { ArnEquals: { 'aws:SourceArn': ruleArn } } })]) },
       });
-      // the dead-letter queue is encrypted with the trail's key (not the connection's), which lets EventBridge in only for this rule
+      // the dead-letter queue is encrypted with the trail's key (not the connection's), which lets EventBridge in only
+      // through SQS for the deauthorization rules of this account: one statement shared by every connection, so the
+      // shared key's policy does not grow with each one (the queue policy still names this rule exactly)
       template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: { 'Fn::GetAtt': [stack.getLogicalId(trail.encryptionKey.node.defaultChild as kms.CfnKey), 'Arn'] } });
       expect(keyStatements(template, 'KeyAuditTrailKey').map(withoutSid)).toContainEqual({
         Effect: 'Allow',
         Principal: { Service: 'events.amazonaws.com' },
         Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
         Resource: '*',
-        Condition: { StringEquals: { 'kms:ViaService': 'sqs.eu-west-1.amazonaws.com', 'aws:SourceAccount': '111122223333' }, ArnEquals: { 'aws:SourceArn': ruleArn } },
+        Condition: {
+          StringEquals: { 'kms:ViaService': 'sqs.eu-west-1.amazonaws.com', 'aws:SourceAccount': '111122223333' },
+          ArnEquals: { 'aws:SourceArn': 'arn:aws:events:eu-west-1:111122223333:rule/*-deauth' },
+        },
       });
     });
 
