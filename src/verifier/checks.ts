@@ -23,13 +23,26 @@ export interface VerifierClients {
   readonly rds: RDSClient;
 }
 
+/** One thing a check found wrong, and what to do about it. */
+export interface Problem {
+  /** What is wrong, naming the key and the resource. */
+  readonly what: string;
+  /** The fix, when there is one. */
+  readonly fix?: string;
+}
+
 /** The result of one check. */
 export interface CheckOutcome {
   /** What was checked, e.g. `key`, `round trip`, `schedule default/nightly`. */
   readonly name: string;
   readonly passed: boolean;
-  /** On success a few words for the report; on failure what is wrong, with which key and resource, and the fix. */
+  /**
+   * On success a few words for the report; on failure every problem found, each followed by its fix
+   * (`<what>: <fix>; <what>: <fix>`). Never shortened: the handler logs it whole and fits it into the Reason.
+   */
   readonly detail: string;
+  /** On failure, the problems `detail` is made of, so that a shortened Reason can keep every fix whole. */
+  readonly problems?: readonly Problem[];
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -185,19 +198,19 @@ export async function checkKey(session: VerificationSession): Promise<CheckOutco
   const { keyArn } = session.request;
   return guard(session, name, async () => {
     const metadata = (await describeKey(session, keyArn)).KeyMetadata;
-    if (!metadata) return fail(name, `DescribeKey returned no metadata for key ${keyArn}`);
-    const problems: string[] = [];
-    if (metadata.KeyState !== 'Enabled') problems.push(`key ${keyArn} is ${metadata.KeyState}: ${fixForKeyState(metadata.KeyState)}`);
+    if (!metadata) return fail(name, { what: `DescribeKey returned no metadata for key ${keyArn}` });
+    const problems: Problem[] = [];
+    if (metadata.KeyState !== 'Enabled') problems.push({ what: `key ${keyArn} is ${metadata.KeyState}`, fix: fixForKeyState(metadata.KeyState) });
     if (metadata.KeyManager !== 'CUSTOMER') {
-      problems.push(`key ${keyArn} is managed by ${metadata.KeyManager}, not the customer: pass a customer managed key`);
+      problems.push({ what: `key ${keyArn} is managed by ${metadata.KeyManager}, not the customer`, fix: 'pass a customer managed key' });
     }
     if (metadata.KeySpec !== 'SYMMETRIC_DEFAULT') {
-      problems.push(`key ${keyArn} has key spec ${metadata.KeySpec}: the services need a symmetric encryption key (SYMMETRIC_DEFAULT)`);
+      problems.push({ what: `key ${keyArn} has key spec ${metadata.KeySpec}`, fix: 'the services need a symmetric encryption key (SYMMETRIC_DEFAULT)' });
     }
     if (metadata.KeyUsage !== 'ENCRYPT_DECRYPT') {
-      problems.push(`key ${keyArn} has key usage ${metadata.KeyUsage}: the services need ENCRYPT_DECRYPT`);
+      problems.push({ what: `key ${keyArn} has key usage ${metadata.KeyUsage}`, fix: 'the services need ENCRYPT_DECRYPT' });
     }
-    if (problems.length > 0) return fail(name, problems.join('; '));
+    if (problems.length > 0) return fail(name, ...problems);
     return pass(name, 'enabled, customer managed, SYMMETRIC_DEFAULT, ENCRYPT_DECRYPT');
   });
 }
@@ -210,7 +223,7 @@ export async function checkKeyRotation(session: VerificationSession): Promise<Ch
     const status = await call(session, 'kms:GetKeyRotationStatus', keyArn, signal =>
       session.clients.kms.send(new GetKeyRotationStatusCommand({ KeyId: keyArn }), { abortSignal: signal }));
     if (status.KeyRotationEnabled !== true) {
-      return fail(name, `automatic rotation is off for key ${keyArn}: enable key rotation (enableKeyRotation: true, or aws kms enable-key-rotation)`);
+      return fail(name, { what: `automatic rotation is off for key ${keyArn}`, fix: 'enable key rotation (enableKeyRotation: true, or aws kms enable-key-rotation)' });
     }
     return pass(name, 'enabled');
   });
@@ -233,7 +246,7 @@ export async function checkRoundTrip(session: VerificationSession): Promise<{ ro
     generated = { plaintext: out.Plaintext, ciphertext: out.CiphertextBlob };
   } catch (error) {
     const roundTrip = fail('round trip', explain(session, 'round trip', error));
-    return { roundTrip, contextBinding: fail('context binding', 'not tested: the round trip produced no ciphertext') };
+    return { roundTrip, contextBinding: fail('context binding', { what: 'not tested: the round trip produced no ciphertext' }) };
   }
 
   const tampered = { [VERIFICATION_CONTEXT_KEY]: `${contextValue}:tampered` };
@@ -244,7 +257,10 @@ export async function checkRoundTrip(session: VerificationSession): Promise<{ ro
       const same = out.Plaintext !== undefined && sameBytes(out.Plaintext, generated.plaintext);
       out.Plaintext?.fill(0);
       if (!same) {
-        return fail('round trip', `the data key generated with key ${keyArn} did not decrypt to the same bytes: the key or an intermediary is not behaving as KMS should; do not use this key`);
+        return fail('round trip', {
+          what: `the data key generated with key ${keyArn} did not decrypt to the same bytes`,
+          fix: 'the key or an intermediary is not behaving as KMS should; do not use this key',
+        });
       }
       return pass('round trip', 'data key decrypted to the same bytes');
     }),
@@ -253,12 +269,16 @@ export async function checkRoundTrip(session: VerificationSession): Promise<{ ro
         const out = await call(session, 'kms:Decrypt', keyArn, signal =>
           kms.send(new DecryptCommand({ CiphertextBlob: generated.ciphertext, EncryptionContext: tampered, KeyId: keyArn }), { abortSignal: signal }));
         out.Plaintext?.fill(0);
-        return fail('context binding', `the key accepted a wrong encryption context (${VERIFICATION_CONTEXT_KEY}=${contextValue}:tampered) for key ${keyArn}: the ciphertext is not bound to its context; do not use this key`);
+        return fail('context binding', {
+          what: `the key accepted a wrong encryption context (${VERIFICATION_CONTEXT_KEY}=${contextValue}:tampered) for key ${keyArn}`,
+          fix: 'the ciphertext is not bound to its context; do not use this key',
+        });
       } catch (error) {
         if (error instanceof AwsCallError && errorName(error.failure) === 'InvalidCiphertextException') {
           return pass('context binding', 'wrong context rejected');
         }
-        return fail('context binding', `decrypting with a wrong context did not fail with InvalidCiphertextException: ${explain(session, 'context binding', error)}`);
+        const problem = explain(session, 'context binding', error);
+        return fail('context binding', { ...problem, what: `decrypting with a wrong context did not fail with InvalidCiphertextException: ${problem.what}` });
       }
     })(),
   ]);
@@ -327,9 +347,11 @@ export async function checkConnection(session: VerificationSession, connectionNa
       session.clients.events.send(new DescribeConnectionCommand({ Name: connectionName }), { abortSignal: signal }));
     const [connectionKey, secretKey, tagged] = await Promise.all([
       compareKey(session, `the ${name}`, connection.KmsKeyIdentifier, 'set the connection\'s KmsKeyIdentifier to the key'),
-      (async (): Promise<string | undefined> => {
+      (async (): Promise<Problem | undefined> => {
         const secretArn = connection.SecretArn;
-        if (!secretArn) return `the ${name} has no secret (DescribeConnection returned no SecretArn): re-create the connection with its authorization parameters`;
+        if (!secretArn) {
+          return { what: `the ${name} has no secret (DescribeConnection returned no SecretArn)`, fix: 're-create the connection with its authorization parameters' };
+        }
         const secret = await call(session, 'secretsmanager:DescribeSecret', `secret ${secretArn}`, signal =>
           session.clients.secretsManager.send(new DescribeSecretCommand({ SecretId: secretArn }), { abortSignal: signal }));
         return compareKey(session, `the ${name}'s secret ${secretArn}`, secret.KmsKeyId,
@@ -337,8 +359,10 @@ export async function checkConnection(session: VerificationSession, connectionNa
       })(),
       hasApiDestinationsTag(session),
     ]);
-    const tagProblem = tagged ? undefined
-      : `key ${session.request.keyArn} lacks the tag EventBridgeApiDestinations=true, without which EventBridge cannot use it for the ${name}: tag the key`;
+    const tagProblem = tagged ? undefined : {
+      what: `key ${session.request.keyArn} lacks the tag EventBridgeApiDestinations=true, without which EventBridge cannot use it for the ${name}`,
+      fix: 'tag the key',
+    };
     return binding(name, [connectionKey, secretKey, tagProblem]);
   });
 }
@@ -374,10 +398,15 @@ export async function checkDbInstance(
     const out = await call(session, 'rds:DescribeDBInstances', name, signal =>
       session.clients.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }), { abortSignal: signal }));
     const instance = out.DBInstances?.[0];
-    if (!instance) return fail(name, `the ${name} was not found (DescribeDBInstances returned none): make the verification depend on the instance`);
-    const problems: Array<Promise<string | undefined> | string | undefined> = [];
+    if (!instance) {
+      return fail(name, { what: `the ${name} was not found (DescribeDBInstances returned none)`, fix: 'make the verification depend on the instance' });
+    }
+    const problems: Array<Promise<Problem | undefined> | Problem | undefined> = [];
     if (instance.StorageEncrypted !== true) {
-      problems.push(`the ${name} has unencrypted storage: set StorageEncrypted true and KmsKeyId to the key (storage encryption needs a new instance)`);
+      problems.push({
+        what: `the ${name} has unencrypted storage`,
+        fix: 'set StorageEncrypted true and KmsKeyId to the key (storage encryption needs a new instance)',
+      });
     } else {
       problems.push(compareKey(session, `the ${name}'s storage`, instance.KmsKeyId, 'set KmsKeyId to the key (changing it replaces the instance)'));
     }
@@ -385,12 +414,12 @@ export async function checkDbInstance(
       const secret = instance.MasterUserSecret;
       problems.push(secret
         ? compareKey(session, `the ${name}'s master user secret`, secret.KmsKeyId, 'set MasterUserSecret.KmsKeyId to the key')
-        : `the ${name} has no RDS-managed master user secret: set ManageMasterUserPassword true and MasterUserSecret.KmsKeyId to the key`);
+        : { what: `the ${name} has no RDS-managed master user secret`, fix: 'set ManageMasterUserPassword true and MasterUserSecret.KmsKeyId to the key' });
     }
     if (expectPerformanceInsights) {
       problems.push(instance.PerformanceInsightsEnabled
         ? compareKey(session, `the ${name}'s Performance Insights`, instance.PerformanceInsightsKMSKeyId, 'set PerformanceInsightsKMSKeyId to the key')
-        : `the ${name} has Performance Insights off: enable it with PerformanceInsightsKMSKeyId set to the key`);
+        : { what: `the ${name} has Performance Insights off`, fix: 'enable it with PerformanceInsightsKMSKeyId set to the key' });
     }
     return binding(name, await Promise.all(problems));
   });
@@ -404,26 +433,26 @@ const KEY_ARN = /^arn:[^:]+:kms:[^:]*:\d{12}:key\//;
 
 /**
  * Compares the key identifier a resource returned with the expected key. Returns undefined when it names the key, or
- * the problem and the fix. Identifiers that are not the key ARN itself (key id, alias name, alias ARN) are resolved to
+ * the problem with `fix` as its fix. Identifiers that are not the key ARN itself (key id, alias name, alias ARN) are resolved to
  * a key ARN with DescribeKey, once per identifier and invocation. A different key ARN is a mismatch without a call (key
  * ARNs are canonical; the verifier role may not describe other keys). A missing identifier means an AWS owned key.
  */
-export async function compareKey(session: VerificationSession, what: string, identifier: string | undefined, fix: string): Promise<string | undefined> {
+export async function compareKey(session: VerificationSession, what: string, identifier: string | undefined, fix: string): Promise<Problem | undefined> {
   const { keyArn } = session.request;
   if (identifier === undefined || identifier === '') {
-    return `${what} names no key, so it is encrypted with an AWS owned key, expected ${keyArn}: ${fix}`;
+    return { what: `${what} names no key, so it is encrypted with an AWS owned key, expected ${keyArn}`, fix };
   }
   if (identifier === keyArn) return undefined;
-  if (KEY_ARN.test(identifier)) return `${what} names key ${identifier}, expected ${keyArn}: ${fix}`;
+  if (KEY_ARN.test(identifier)) return { what: `${what} names key ${identifier}, expected ${keyArn}`, fix };
   let resolved: string | undefined;
   try {
     resolved = await resolveKeyArn(session, identifier);
   } catch (error) {
     const cause = error instanceof AwsCallError ? errorName(error.failure) : errorName(error);
-    return `${what} names key ${identifier}, which the verifier could not resolve (${cause}), expected ${keyArn}: ${fix}`;
+    return { what: `${what} names key ${identifier}, which the verifier could not resolve (${cause}), expected ${keyArn}`, fix };
   }
   if (resolved === keyArn) return undefined;
-  return `${what} names key ${identifier} (${resolved ?? 'unknown'}), expected ${keyArn}: ${fix}`;
+  return { what: `${what} names key ${identifier} (${resolved ?? 'unknown'}), expected ${keyArn}`, fix };
 }
 
 /** kms:DescribeKey on an identifier, cached per invocation. */
@@ -440,19 +469,22 @@ function describeKey(session: VerificationSession, keyId: string) {
 // Outcomes and messages
 // ---------------------------------------------------------------------------------------------------------------------
 
-const MAX_DETAIL = 700;
-
 function pass(name: string, detail: string): CheckOutcome {
   return { name, passed: true, detail };
 }
 
-function fail(name: string, detail: string): CheckOutcome {
-  return { name, passed: false, detail: truncate(detail, MAX_DETAIL) };
+function fail(name: string, ...problems: Problem[]): CheckOutcome {
+  return { name, passed: false, detail: problems.map(describeProblem).join('; '), problems };
 }
 
-function binding(name: string, problems: ReadonlyArray<string | undefined>): CheckOutcome {
-  const found = problems.filter((p): p is string => p !== undefined);
-  return found.length > 0 ? fail(name, found.join('; ')) : pass(name, 'bound to the key');
+/** A problem as one clause: `<what>: <fix>`, or `<what>` when it has no fix. */
+export function describeProblem(problem: Problem): string {
+  return problem.fix === undefined ? problem.what : `${problem.what}: ${problem.fix}`;
+}
+
+function binding(name: string, problems: ReadonlyArray<Problem | undefined>): CheckOutcome {
+  const found = problems.filter((p): p is Problem => p !== undefined);
+  return found.length > 0 ? fail(name, ...found) : pass(name, 'bound to the key');
 }
 
 async function guard(session: VerificationSession, name: string, check: () => Promise<CheckOutcome>): Promise<CheckOutcome> {
@@ -463,20 +495,22 @@ async function guard(session: VerificationSession, name: string, check: () => Pr
   }
 }
 
-/** Turns a failed call into a message that names the action, the resource, the key and the likely fix. */
-export function explain(session: VerificationSession, check: string, error: unknown): string {
+/** Turns a failed call into a problem that names the action, the resource and the key, with the likely fix. */
+export function explain(session: VerificationSession, check: string, error: unknown): Problem {
   const { keyArn } = session.request;
-  if (!(error instanceof AwsCallError)) return `unexpected error in the ${check} check: ${errorName(error)}: ${errorMessage(error)}`;
+  if (!(error instanceof AwsCallError)) return { what: `unexpected error in the ${check} check: ${errorName(error)}: ${errorMessage(error)}` };
   const name = errorName(error.failure);
-  const message = truncate(errorMessage(error.failure), 300);
+  const message = errorMessage(error.failure);
   const head = `${error.action} on ${error.target} failed with ${name}`;
-  if (name === 'AbortError') return `${error.action} on ${error.target} was still running at the deadline`;
+  if (name === 'AbortError') return { what: `${error.action} on ${error.target} was still running at the deadline` };
   if (error.transient) {
     const code = (error.failure as { code?: unknown } | undefined)?.code;
     const network = typeof code === 'string' && NETWORK_ERROR_CODES.has(code)
       ? `: check that the function can reach ${error.action.split(':')[0]} (NAT gateway or VPC endpoint)` : '';
-    return `${head} after ${error.attempts} attempt(s) (${message}): the service stayed throttled, unavailable or unreachable until the retries or the deadline ran out${network}; `
-      + 'retry the deployment or raise TimeoutSeconds';
+    return {
+      what: `${head} after ${error.attempts} attempt(s) (${message})`,
+      fix: `the service stayed throttled, unavailable or unreachable until the retries or the deadline ran out${network}; retry the deployment or raise TimeoutSeconds`,
+    };
   }
   const service = error.action.split(':')[0];
   switch (name) {
@@ -486,33 +520,44 @@ export function explain(session: VerificationSession, check: string, error: unkn
     case 'UnauthorizedOperation':
     case 'UnauthorizedException':
       if (error.action === 'kms:GenerateDataKey' || error.action === 'kms:Decrypt') {
-        return `${head} (${message}): add the key-policy statement (and IAM permission) that lets the verifier role call ${error.action} on key ${keyArn} under encryption context ${VERIFICATION_CONTEXT_KEY}`;
+        return {
+          what: `${head} (${message})`,
+          fix: `add the key-policy statement (and IAM permission) that lets the verifier role call ${error.action} on key ${keyArn} under encryption context ${VERIFICATION_CONTEXT_KEY}`,
+        };
       }
       if (service === 'kms') {
-        return `${head} (${message}): let the verifier role call ${error.action} on key ${keyArn} (key policy and IAM policy)`;
+        return { what: `${head} (${message})`, fix: `let the verifier role call ${error.action} on key ${keyArn} (key policy and IAM policy)` };
       }
-      return `${head} (${message}): let the verifier role call ${error.action} on the ${error.target}`;
+      return { what: `${head} (${message})`, fix: `let the verifier role call ${error.action} on the ${error.target}` };
     case 'DisabledException':
-      return `${head}: key ${keyArn} is disabled: enable the key (aws kms enable-key)`;
+      return { what: `${head}: key ${keyArn} is disabled`, fix: 'enable the key (aws kms enable-key)' };
     case 'KMSInvalidStateException':
-      return `${head} (${message}): key ${keyArn} is not usable in its current state (pending deletion?): cancel key deletion (aws kms cancel-key-deletion) and enable the key`;
+      return {
+        what: `${head} (${message}): key ${keyArn} is not usable in its current state (pending deletion?)`,
+        fix: 'cancel key deletion (aws kms cancel-key-deletion) and enable the key',
+      };
     case 'NotFoundException':
-      if (service === 'kms') return `${head}: key ${error.target} does not exist in this account and region: check the key ARN, or whether the key was deleted`;
-      return `${head}: the ${error.target} does not exist: create it before the verification runs (the verification must depend on it)`;
+      if (service === 'kms') {
+        return { what: `${head}: key ${error.target} does not exist in this account and region`, fix: 'check the key ARN, or whether the key was deleted' };
+      }
+      return { what: `${head}: the ${error.target} does not exist`, fix: 'create it before the verification runs (the verification must depend on it)' };
     case 'ResourceNotFoundException':
     case 'DBInstanceNotFound':
     case 'DBInstanceNotFoundFault':
-      return `${head}: the ${error.target} does not exist in this account and region: create it before the verification runs (the verification must depend on it)`;
+      return {
+        what: `${head}: the ${error.target} does not exist in this account and region`,
+        fix: 'create it before the verification runs (the verification must depend on it)',
+      };
     case 'InvalidCiphertextException':
-      return `${head}: key ${keyArn} rejected its own ciphertext under the same encryption context: do not use this key`;
+      return { what: `${head}: key ${keyArn} rejected its own ciphertext under the same encryption context`, fix: 'do not use this key' };
     case 'IncorrectKeyException':
-      return `${head}: the ciphertext was not produced by key ${keyArn}: do not use this key`;
+      return { what: `${head}: the ciphertext was not produced by key ${keyArn}`, fix: 'do not use this key' };
     case 'InvalidKeyUsageException':
-      return `${head}: key ${keyArn} cannot encrypt and decrypt: use a symmetric encryption key with key usage ENCRYPT_DECRYPT`;
+      return { what: `${head}: key ${keyArn} cannot encrypt and decrypt`, fix: 'use a symmetric encryption key with key usage ENCRYPT_DECRYPT' };
     case 'KeyUnavailableException':
-      return `${head}: key ${keyArn} is unavailable (custom key store disconnected?): reconnect the key store`;
+      return { what: `${head}: key ${keyArn} is unavailable (custom key store disconnected?)`, fix: 'reconnect the key store' };
     default:
-      return `${head} (${message})`;
+      return { what: `${head} (${message})` };
   }
 }
 

@@ -7,14 +7,16 @@
  */
 /* eslint-disable import/no-extraneous-dependencies -- the AWS SDK v3 is provided by the Lambda runtime and kept out of the bundle */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { KMSClient } from '@aws-sdk/client-kms';
+import { KMSClient, KMSClientConfig } from '@aws-sdk/client-kms';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 /* eslint-enable import/no-extraneous-dependencies */
-import { CheckOutcome, createSession, errorMessage, errorName, runChecks, truncate, VerifierClients } from './checks';
+import { CheckOutcome, createSession, describeProblem, errorMessage, errorName, Problem, runChecks, truncate, VerifierClients } from './checks';
 import {
+  bodyBytes,
   CloudFormationResponse,
+  cutToBytes,
   defaultSleep,
   describeResource,
   envelopeProblems,
@@ -22,6 +24,7 @@ import {
   parseProperties,
   physicalResourceId,
   readEnvelope,
+  reasonRoom,
   RequestEnvelope,
   sendResponse,
   VerificationRequest,
@@ -29,8 +32,6 @@ import {
 
 /** Time kept back from the function's remaining time to answer CloudFormation. */
 export const SAFETY_MARGIN_MS = 5_000;
-/** Upper bound of the Reason (CloudFormation allows 4 KB for the whole reason). */
-export const MAX_REASON_LENGTH = 3_500;
 /** Upper bound of `Data.Report`. */
 export const MAX_REPORT_LENGTH = 1_000;
 
@@ -43,7 +44,7 @@ export interface LambdaContextLike {
 
 /** What tests (or another runtime) may replace. Defaults are the real thing. */
 export interface HandlerOptions {
-  /** Builds the AWS clients; called once per Create/Update. @default lazily built clients from the SDK environment */
+  /** Builds the AWS clients; called once per Create/Update. @default `createClients()`: the SDK environment, one attempt per call */
   readonly clients?: () => VerifierClients;
   /** @default setTimeout */
   readonly sleep?: (ms: number) => Promise<void>;
@@ -60,7 +61,8 @@ export interface HandlerOptions {
 /** The handler's decision before it is sent. */
 interface Decision {
   readonly status: 'SUCCESS' | 'FAILED';
-  readonly reason?: string;
+  /** Writes the Reason within `maxBytes`: the room the rest of the response leaves (see {@link reasonRoom}). */
+  readonly reason?: (maxBytes: number) => string;
   readonly physicalResourceId: string;
   readonly data?: Record<string, string>;
   readonly request?: VerificationRequest;
@@ -73,7 +75,7 @@ export function createHandler(options: HandlerOptions = {}): (event: unknown, co
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
   const log = options.log ?? ((line: string) => console.log(line));
-  const clients = options.clients ?? lazyClients;
+  const clients = options.clients ?? (() => createClients());
   const respond = options.respond ?? ((url: string, response: CloudFormationResponse) => sendResponse(url, response, { sleep }));
 
   return async (event, context) => {
@@ -90,20 +92,23 @@ export function createHandler(options: HandlerOptions = {}): (event: unknown, co
     } catch (error) {
       decision = {
         status: 'FAILED',
-        reason: truncate(`unexpected error during encryption verification: ${errorName(error)}: ${errorMessage(error)}`, MAX_REASON_LENGTH),
+        reason: fitted(`unexpected error during encryption verification: ${errorName(error)}: ${errorMessage(error)}`, context.logStreamName),
         physicalResourceId: envelope.physicalResourceId ?? INVALID_REQUEST_PHYSICAL_ID,
       };
     }
 
-    const response: CloudFormationResponse = {
+    const fields: CloudFormationResponse = {
       Status: decision.status,
-      ...(decision.reason !== undefined ? { Reason: decision.reason } : {}),
       PhysicalResourceId: decision.physicalResourceId,
       StackId: envelope.stackId,
       RequestId: envelope.requestId,
       LogicalResourceId: envelope.logicalResourceId,
       ...(decision.data ? { Data: decision.data } : {}),
     };
+    const response: CloudFormationResponse = decision.reason ? { ...fields, Reason: decision.reason(reasonRoom(fields)) } : fields;
+    // The Reason may be shortened: this line holds in full every failed check's detail or, without checks, the reason.
+    const failed = decision.outcomes?.filter(o => !o.passed) ?? [];
+    const fullReason = failed.length === 0 ? decision.reason?.(Number.POSITIVE_INFINITY) : undefined;
     log(JSON.stringify({
       level: decision.status === 'SUCCESS' ? 'INFO' : 'ERROR',
       requestType: envelope.requestType,
@@ -113,8 +118,10 @@ export function createHandler(options: HandlerOptions = {}): (event: unknown, co
       context: decision.request?.contextValue,
       resources: decision.request?.resources.map(describeResource),
       checks: decision.outcomes?.map(o => `${o.passed ? 'PASS' : 'FAIL'} ${o.name}`),
+      failures: failed.length > 0 ? failed.map(o => ({ check: o.name, detail: o.detail })) : undefined,
       status: decision.status,
-      reason: decision.reason,
+      reason: response.Reason,
+      fullReason: fullReason !== response.Reason ? fullReason : undefined,
       durationMs: now() - started,
     }));
 
@@ -139,7 +146,7 @@ export function createHandler(options: HandlerOptions = {}): (event: unknown, co
       default:
         return {
           status: 'FAILED',
-          reason: `malformed request: unknown RequestType ${JSON.stringify(envelope.requestType ?? null)}; expected Create, Update or Delete`,
+          reason: fitted(`malformed request: unknown RequestType ${JSON.stringify(envelope.requestType ?? null)}; expected Create, Update or Delete`, context.logStreamName),
           physicalResourceId: fallbackId,
         };
     }
@@ -147,7 +154,7 @@ export function createHandler(options: HandlerOptions = {}): (event: unknown, co
     const parsed = parseProperties(envelope.resourceProperties);
     const problems = [...envelopeProblems(envelope), ...(parsed.ok ? [] : parsed.problems)];
     if (!parsed.ok || problems.length > 0) {
-      return { status: 'FAILED', reason: truncate(`malformed request: ${problems.join('; ')}`, MAX_REASON_LENGTH), physicalResourceId: fallbackId };
+      return { status: 'FAILED', reason: fitted(`malformed request: ${problems.join('; ')}`, context.logStreamName), physicalResourceId: fallbackId };
     }
 
     const request = parsed.request;
@@ -160,7 +167,8 @@ export function createHandler(options: HandlerOptions = {}): (event: unknown, co
     if (budgetMs <= 0) {
       return {
         status: 'FAILED',
-        reason: `verification timed out after 0 s: the function had ${context.getRemainingTimeInMillis()} ms left, less than the ${SAFETY_MARGIN_MS / 1000} s kept to answer CloudFormation; raise the function timeout`,
+        reason: fitted(`verification timed out after 0 s: the function had ${context.getRemainingTimeInMillis()} ms left, `
+          + `less than the ${SAFETY_MARGIN_MS / 1000} s kept to answer CloudFormation; raise the function timeout`, context.logStreamName),
         physicalResourceId: failedId,
         request,
       };
@@ -185,8 +193,8 @@ export function createHandler(options: HandlerOptions = {}): (event: unknown, co
       const still = [...pending];
       return {
         status: 'FAILED',
-        reason: truncate(`verification timed out after ${formatSeconds(budgetMs)} s for ${request.contextValue} with key ${request.keyArn}; still running: ${still.join(', ') || 'none'}. `
-          + 'Raise TimeoutSeconds or the function timeout, or look in the function\'s log for a call that hangs', MAX_REASON_LENGTH),
+        reason: fitted(`verification timed out after ${formatSeconds(budgetMs)} s for ${request.contextValue} with key ${request.keyArn}; still running: ${still.join(', ') || 'none'}. `
+          + 'Raise TimeoutSeconds or the function timeout, or look in the function\'s log for a call that hangs', context.logStreamName),
         physicalResourceId: failedId,
         request,
       };
@@ -194,7 +202,8 @@ export function createHandler(options: HandlerOptions = {}): (event: unknown, co
 
     const failed = outcomes.filter(o => !o.passed);
     if (failed.length > 0) {
-      return { status: 'FAILED', reason: failureReason(request, failed, outcomes.length, context.logStreamName), physicalResourceId: failedId, request, outcomes };
+      const reason = (maxBytes: number) => failureReason(request, failed, outcomes.length, maxBytes, context.logStreamName);
+      return { status: 'FAILED', reason, physicalResourceId: failedId, request, outcomes };
     }
     return {
       status: 'SUCCESS',
@@ -209,43 +218,110 @@ export function createHandler(options: HandlerOptions = {}): (event: unknown, co
 /** The Lambda entry point. */
 export const handler = createHandler();
 
-/** Clients from the standard SDK environment (region, credentials), each built on first use. */
-function lazyClients(): VerifierClients {
+/** What {@link createClients} takes besides the SDK environment: tests give a region, credentials and a fake transport. */
+export type ClientSettings = Pick<KMSClientConfig, 'region' | 'credentials' | 'requestHandler'>;
+
+/**
+ * The clients of one invocation, from the standard SDK environment (region, credentials) and `settings`, each built on
+ * first use. Every client makes one attempt per call (`maxAttempts: 1`, whatever `settings` or the environment say):
+ * the checks' `callWithRetry` is the only retry layer, so the attempts a Reason reports are the requests made. With the
+ * SDK's default of 3 attempts inside the handler's 10, one call under repeated 503s made up to 30 requests.
+ */
+export function createClients(settings: ClientSettings = {}): VerifierClients {
+  const config = { ...settings, maxAttempts: 1 };
   let kms: KMSClient | undefined;
   let scheduler: SchedulerClient | undefined;
   let events: EventBridgeClient | undefined;
   let secretsManager: SecretsManagerClient | undefined;
   let rds: RDSClient | undefined;
   return {
-    get kms() { return kms ??= new KMSClient({}); },
-    get scheduler() { return scheduler ??= new SchedulerClient({}); },
-    get events() { return events ??= new EventBridgeClient({}); },
-    get secretsManager() { return secretsManager ??= new SecretsManagerClient({}); },
-    get rds() { return rds ??= new RDSClient({}); },
+    get kms() { return kms ??= new KMSClient(config); },
+    get scheduler() { return scheduler ??= new SchedulerClient(config); },
+    get events() { return events ??= new EventBridgeClient(config); },
+    get secretsManager() { return secretsManager ??= new SecretsManagerClient(config); },
+    get rds() { return rds ??= new RDSClient(config); },
   };
 }
 
-/** The Reason of a failed verification: every failed check, as many as fit, each with its fix. */
-export function failureReason(request: VerificationRequest, failed: readonly CheckOutcome[], total: number, logStreamName?: string): string {
+/**
+ * The Reason of a failed verification, taking at most `maxBytes` in the response body (as `bodyBytes` counts them).
+ * It names every failed check with each problem and its fix, then the log stream. When that does not fit, it is
+ * shortened fairly, one step at a time, and says so; the log line holds every detail in full:
+ *
+ * 1. what each problem is gets cut to the same length for all, keeping every fix whole;
+ * 2. then the problems' descriptions go and the fixes are cut to the same length for all, keeping every name;
+ * 3. only when not even the names fit are the checks after the last one that fits counted instead of named (they
+ *    come in the order the checks ran, as in the log).
+ */
+export function failureReason(request: VerificationRequest, failed: readonly CheckOutcome[], total: number, maxBytes: number, logStreamName?: string): string {
   const head = `encryption verification failed for ${request.contextValue} with key ${request.keyArn}: ${failed.length} of ${total} checks failed.`;
-  const tail = logStreamName ? ` Details in log stream ${logStreamName}.` : '';
-  const room = MAX_REASON_LENGTH - tail.length - 40; // 40: room for "(+N more failed checks)"
-  let text = head;
-  let shown = 0;
-  for (const outcome of failed) {
-    const item = ` (${shown + 1}) [${outcome.name}] ${outcome.detail}`;
-    if (text.length + item.length > room) break;
-    text += item;
-    shown++;
+  const full = head + items(failed, describeProblem) + (logStreamName ? ` Details in log stream ${logStreamName}.` : '');
+  if (bodyBytes(full) <= maxBytes) return full;
+
+  const tail = ` Shortened to fit: every detail in full is in ${theLog(logStreamName)}.`;
+  const problems = failed.flatMap(o => problemsOf(o));
+
+  // 1. Every fix whole; what each problem is, cut to a common length (a problem without a fix is kept whole).
+  const withFixes = (cap: number) => (p: Problem) => (p.fix === undefined ? p.what : `${cutToBytes(p.what, cap)}: ${p.fix}`);
+  const whats = problems.filter(p => p.fix !== undefined).map(p => bodyBytes(p.what));
+  const whatCap = fairCap(whats, maxBytes - bodyBytes(head + items(failed, withFixes(0)) + tail));
+  if (whatCap >= ELLIPSIS_BYTES) return head + items(failed, withFixes(whatCap)) + tail;
+
+  // 2. Every check named; only the fixes (or the problem, when it has none), cut to a common length.
+  const essential = (p: Problem) => p.fix ?? p.what;
+  const fixCap = fairCap(problems.map(p => bodyBytes(essential(p))), maxBytes - bodyBytes(head + items(failed, () => '') + tail));
+  if (fixCap >= ELLIPSIS_BYTES) return head + items(failed, p => cutToBytes(essential(p), fixCap)) + tail;
+
+  // 3. The names alone, of as many checks as fit, then how many more failed.
+  for (let shown = failed.length; shown >= 0; shown--) {
+    const more = shown < failed.length ? ` (+${failed.length - shown} more failed checks)` : '';
+    const text = head + failed.slice(0, shown).map((o, i) => ` (${i + 1}) [${o.name}]`).join('') + more + tail;
+    if (bodyBytes(text) <= maxBytes) return text;
   }
-  if (shown < failed.length) text += ` (+${failed.length - shown} more failed checks)`;
-  return truncate(text + tail, MAX_REASON_LENGTH);
+  return cutToBytes(head + tail, maxBytes);
+}
+
+/** The bytes of the `...` that marks a cut: a text cut to fewer keeps nothing of itself. */
+const ELLIPSIS_BYTES = 3;
+
+function problemsOf(outcome: CheckOutcome): readonly Problem[] {
+  return outcome.problems ?? [{ what: outcome.detail }];
+}
+
+/** ` (1) [name] <problem>; <problem> (2) [name] ...`, each problem written by `write`. */
+function items(failed: readonly CheckOutcome[], write: (problem: Problem) => string): string {
+  return failed.map((o, i) => ` (${i + 1}) [${o.name}] ${problemsOf(o).map(write).join('; ')}`).join('');
+}
+
+/** The largest cap such that texts of these sizes, each cut to at most `cap` bytes, take at most `room` bytes together. */
+function fairCap(sizes: readonly number[], room: number): number {
+  const sorted = [...sizes].sort((a, b) => a - b);
+  let left = room;
+  for (let i = 0; i < sorted.length; i++) {
+    const sharing = sorted.length - i;
+    if (sorted[i] * sharing > left) return Math.floor(left / sharing);
+    left -= sorted[i];
+  }
+  return Number.POSITIVE_INFINITY;
 }
 
 /** `Data.Report` of a successful verification. */
 export function successReport(request: VerificationRequest, outcomes: readonly CheckOutcome[]): string {
   const parts = outcomes.map(o => `${o.name}: ${o.detail}`);
   return truncate(`${outcomes.length} checks passed for ${request.contextValue}: ${parts.join('; ')}`, MAX_REPORT_LENGTH);
+}
+
+/** A Reason known in full; cut, and pointing to the log line that holds it, only when the response has no room for it. */
+function fitted(text: string, logStreamName?: string): (maxBytes: number) => string {
+  return maxBytes => {
+    if (bodyBytes(text) <= maxBytes) return text;
+    const pointer = ` Shortened to fit: the full text is in ${theLog(logStreamName)}.`;
+    return cutToBytes(cutToBytes(text, maxBytes - bodyBytes(pointer)) + pointer, maxBytes);
+  };
+}
+
+function theLog(logStreamName?: string): string {
+  return logStreamName ? `log stream ${logStreamName}` : 'the function\'s log';
 }
 
 function formatSeconds(ms: number): string {

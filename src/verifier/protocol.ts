@@ -314,6 +314,41 @@ export interface CloudFormationResponse {
   readonly Data?: Readonly<Record<string, string>>;
 }
 
+/**
+ * The largest response body CloudFormation accepts, Reason included.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-responses.html
+ */
+export const MAX_RESPONSE_BYTES = 4096;
+
+/** The bytes `text` takes as a string in a JSON body: its UTF-8 length plus the escapes JSON adds (`"`, `\`, controls). */
+export function bodyBytes(text: string): number {
+  return Buffer.byteLength(JSON.stringify(text)) - 2;
+}
+
+/**
+ * Cuts `text` so that it takes at most `maxBytes` in a JSON body (see {@link bodyBytes}), marking the cut with `...`.
+ * Never splits a character.
+ */
+export function cutToBytes(text: string, maxBytes: number): string {
+  if (bodyBytes(text) <= maxBytes) return text;
+  const marker = '...';
+  if (maxBytes < marker.length) return marker.slice(0, Math.max(0, maxBytes));
+  let kept = '';
+  let used = 0;
+  for (const character of text) {
+    const size = bodyBytes(character);
+    if (used + size > maxBytes - marker.length) break;
+    kept += character;
+    used += size;
+  }
+  return kept + marker;
+}
+
+/** The bytes left for a Reason in `response` (which has none yet) before its body passes {@link MAX_RESPONSE_BYTES}. */
+export function reasonRoom(response: CloudFormationResponse): number {
+  return Math.max(0, MAX_RESPONSE_BYTES - Buffer.byteLength(JSON.stringify({ ...response, Reason: '' })));
+}
+
 /** Options of {@link sendResponse}. */
 export interface SendOptions {
   /** Attempts in all, including the first. @default 3 */

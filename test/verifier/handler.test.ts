@@ -15,6 +15,7 @@ import { GetScheduleCommand, ResourceNotFoundException as SchedulerNotFound } fr
 import { DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
 import 'aws-sdk-client-mock-jest';
 import {
+  ACCOUNT,
   ALL_RESOURCES,
   ARCHIVE,
   awsError,
@@ -48,7 +49,9 @@ import {
 } from './support/aws';
 import { CloudFormationEndpoint } from './support/cfn-endpoint';
 import { cfnEvent, lambdaContext, LOGICAL_ID, properties, REQUEST_ID, STACK_ID } from './support/events';
-import { createHandler, handler, HandlerOptions, LambdaContextLike } from '../../src/verifier/handler.lambda';
+import { FAKE_CREDENTIALS, UnavailableService } from './support/transport';
+import { createClients, createHandler, failureReason, handler, HandlerOptions, LambdaContextLike } from '../../src/verifier/handler.lambda';
+import { bodyBytes, parseProperties, VerificationRequest } from '../../src/verifier/protocol';
 
 /** The id the handler gives the verification of ALL_RESOURCES under CONSTRUCT_PATH with KEY_ARN. Pinned: a change replaces the custom resource in users' stacks. */
 const ALL_RESOURCES_ID = `encryption-verification:${KEY_ARN}:4e76214c5747`;
@@ -107,6 +110,13 @@ function body(status: 'SUCCESS' | 'FAILED', physicalResourceId: string, fields: 
 
 function allResources(overrides: Record<string, unknown> = {}) {
   return properties({ Resources: ALL_RESOURCES, ...overrides });
+}
+
+/** The request of the default properties, for the pure functions. */
+function request(): VerificationRequest {
+  const parsed = parseProperties(properties());
+  if (!parsed.ok) throw new Error(parsed.problems.join('; '));
+  return parsed.request;
 }
 
 describe('Create and Update', () => {
@@ -243,7 +253,94 @@ describe('Create and Update', () => {
     }));
   });
 
-  test('a reason with many failures stays under 3,500 characters and counts what it left out', async () => {
+});
+
+describe('a Reason too long for the response', () => {
+  const SHORTENED = ' Shortened to fit: every detail in full is in log stream 2025/01/01/[$LATEST]0123456789abcdef.';
+  const ACCESS_DENIED = `User: arn:aws:sts::${ACCOUNT}:assumed-role/Orders-EncryptionVerifierRole-1A2B3C4D5E6F/Orders-encryption-verifier is not authorized `
+    + `to perform: kms:GenerateDataKey on resource: ${KEY_ARN} because no identity-based policy allows the kms:GenerateDataKey action`;
+  const CONTEXT_KEY = 'cdk-encrypted-constructs:verification';
+
+  test('every failed check is named with every fix, the Reason fits the response, and the log line holds each detail in full', async () => {
+    healthyAccount();
+    healthyKey({ KeyManager: 'AWS', KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY' });
+    mocks.kms.on(GetKeyRotationStatusCommand, { KeyId: KEY_ARN }, true).resolves({ KeyRotationEnabled: false });
+    mocks.kms.on(GenerateDataKeyCommand).rejects(awsError('AccessDeniedException', ACCESS_DENIED));
+    healthySchedule(OTHER_KEY_ARN);
+    keyIdentifier('alias/orders-other', OTHER_KEY_ARN);
+    healthyEventBus('alias/orders-other');
+    healthyArchive(null);
+    healthyConnection({ connectionKey: OTHER_KEY_ARN, secretKey: undefined, tags: [{ TagKey: 'Purpose', TagValue: 'orders' }] });
+    healthyDbInstance({ KmsKeyId: OTHER_KEY_ARN, MasterUserSecret: { KmsKeyId: OTHER_KEY_ARN }, PerformanceInsightsKMSKeyId: AWS_MANAGED_RDS_KEY_ARN });
+    const hourly = { ...SCHEDULE, Name: 'hourly' };
+    mocks.scheduler.on(GetScheduleCommand, { Name: 'hourly', GroupName: 'jobs' }, true).resolves({ Name: 'hourly', GroupName: 'jobs' });
+    const replica = { ...DB_INSTANCE, Identifier: 'orders-db-replica' };
+    mocks.rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'orders-db-replica' }, true)
+      .resolves({ DBInstances: [{ DBInstanceIdentifier: 'orders-db-replica', StorageEncrypted: false, PerformanceInsightsEnabled: false }] });
+    // Each failed check with its problems, as [what, fix]; the last ones are those a cut at the end used to lose.
+    const expected: Array<[string, Array<[string, string?]>]> = [
+      ['key', [
+        [`key ${KEY_ARN} is managed by AWS, not the customer`, 'pass a customer managed key'],
+        [`key ${KEY_ARN} has key spec RSA_2048`, 'the services need a symmetric encryption key (SYMMETRIC_DEFAULT)'],
+        [`key ${KEY_ARN} has key usage SIGN_VERIFY`, 'the services need ENCRYPT_DECRYPT'],
+      ]],
+      ['key rotation', [[`automatic rotation is off for key ${KEY_ARN}`, 'enable key rotation (enableKeyRotation: true, or aws kms enable-key-rotation)']]],
+      ['round trip', [[`kms:GenerateDataKey on ${KEY_ARN} failed with AccessDeniedException (${ACCESS_DENIED})`,
+        `add the key-policy statement (and IAM permission) that lets the verifier role call kms:GenerateDataKey on key ${KEY_ARN} under encryption context ${CONTEXT_KEY}`]]],
+      ['context binding', [['not tested: the round trip produced no ciphertext']]],
+      ['schedule jobs/nightly', [[`the schedule jobs/nightly names key ${OTHER_KEY_ARN}, expected ${KEY_ARN}`, "set the schedule's KmsKeyArn to the key ARN"]]],
+      ['schedule jobs/hourly', [[`the schedule jobs/hourly names no key, so it is encrypted with an AWS owned key, expected ${KEY_ARN}`,
+        "set the schedule's KmsKeyArn to the key ARN"]]],
+      ['event bus orders', [[`the event bus orders names key alias/orders-other (${OTHER_KEY_ARN}), expected ${KEY_ARN}`, "set the event bus's KmsKeyIdentifier to the key"]]],
+      ['archive orders-archive', [[`the archive orders-archive names no key, so it is encrypted with an AWS owned key, expected ${KEY_ARN}`,
+        "set the archive's KmsKeyIdentifier to the key (EventBus.archive() drops the key: build events.Archive)"]]],
+      ['DB instance orders-db-replica', [
+        ['the DB instance orders-db-replica has unencrypted storage', 'set StorageEncrypted true and KmsKeyId to the key (storage encryption needs a new instance)'],
+        ['the DB instance orders-db-replica has no RDS-managed master user secret', 'set ManageMasterUserPassword true and MasterUserSecret.KmsKeyId to the key'],
+        ['the DB instance orders-db-replica has Performance Insights off', 'enable it with PerformanceInsightsKMSKeyId set to the key'],
+      ]],
+      ['connection partner-api', [
+        [`the connection partner-api names key ${OTHER_KEY_ARN}, expected ${KEY_ARN}`, "set the connection's KmsKeyIdentifier to the key"],
+        [`the connection partner-api's secret ${SECRET_ARN} names no key, so it is encrypted with an AWS owned key, expected ${KEY_ARN}`,
+          'update the connection with KmsKeyIdentifier set to the key so EventBridge re-encrypts its secret'],
+        [`key ${KEY_ARN} lacks the tag EventBridgeApiDestinations=true, without which EventBridge cannot use it for the connection partner-api`, 'tag the key'],
+      ]],
+      ['DB instance orders-db', [
+        [`the DB instance orders-db's storage names key ${OTHER_KEY_ARN}, expected ${KEY_ARN}`, 'set KmsKeyId to the key (changing it replaces the instance)'],
+        [`the DB instance orders-db's master user secret names key ${OTHER_KEY_ARN}, expected ${KEY_ARN}`, 'set MasterUserSecret.KmsKeyId to the key'],
+        [`the DB instance orders-db's Performance Insights names key ${AWS_MANAGED_RDS_KEY_ARN}, expected ${KEY_ARN}`, 'set PerformanceInsightsKMSKeyId to the key'],
+      ]],
+    ];
+    const details = expected.map(([check, problems]) => ({ check, detail: problems.map(([what, fix]) => (fix ? `${what}: ${fix}` : what)).join('; ') }));
+
+    const response = await invoke(cfnEvent('Create', endpoint.url, properties({ Resources: [SCHEDULE, hourly, EVENT_BUS, ARCHIVE, replica, CONNECTION, DB_INSTANCE] })));
+
+    const reason = response.Reason as string;
+    expect(Buffer.byteLength(details.map(d => d.detail).join(''))).toBeGreaterThan(4096); // too long for any response
+    expect(Buffer.byteLength(endpoint.received[0].rawBody)).toBeLessThanOrEqual(4096);
+    expect(Buffer.byteLength(reason)).toBeLessThanOrEqual(4096);
+    expect(reason.startsWith(`${HEAD} 11 of 11 checks failed. (1) [key] `)).toBe(true);
+    expect(reason.endsWith(SHORTENED)).toBe(true);
+    let from = 0;
+    expected.forEach(([check, problems], i) => {
+      // In order: the check, then for each problem the start of what is wrong and the whole fix (or the whole problem, without a fix).
+      from = reason.indexOf(` (${i + 1}) [${check}] `, from);
+      expect(from).toBeGreaterThan(0);
+      for (const [what, fix] of problems) {
+        from = reason.indexOf(fix ? what.slice(0, 20) : what, from);
+        expect(from).toBeGreaterThan(0);
+        if (fix) {
+          from = reason.indexOf(`: ${fix}`, from);
+          expect(from).toBeGreaterThan(0);
+        }
+      }
+    });
+    const line = JSON.parse(logs[0]);
+    expect(line).toMatchObject({ level: 'ERROR', status: 'FAILED', reason });
+    expect(line.failures).toEqual(details);
+  });
+
+  test('with so many failures that only the fixes fit, every failed check is still named, each with the start of its fix', async () => {
     healthyKey();
     const schedules = Array.from({ length: 60 }, (_, i) => ({ ...SCHEDULE, Name: `schedule-number-${i}` }));
     for (const s of schedules) {
@@ -252,13 +349,50 @@ describe('Create and Update', () => {
     const response = await invoke(cfnEvent('Create', endpoint.url, properties({ Resources: schedules })));
     const reason = response.Reason as string;
     expect(response.Status).toBe('FAILED');
-    expect(reason.length).toBeLessThanOrEqual(3500);
-    expect(reason).toMatch(new RegExp(`^${escape(HEAD)} 60 of 64 checks failed\\. \\(1\\) \\[schedule jobs/schedule-number-0\\]`));
-    expect(reason).toMatch(/ \(\+\d+ more failed checks\) Details in log stream .*\.$/);
-    const shown = (reason.match(/ \(\d+\) \[/g) ?? []).length;
-    const more = Number(/\(\+(\d+) more/.exec(reason)![1]);
-    expect(shown + more).toBe(60);
-    expect(Buffer.byteLength(endpoint.received[0].rawBody)).toBeLessThan(4096);
+    expect(Buffer.byteLength(endpoint.received[0].rawBody)).toBeLessThanOrEqual(4096);
+    // In order, for each: ' (1) [schedule jobs/schedule-number-0] set the schedu...'
+    expect(reason).toMatch(new RegExp(`^${escape(HEAD)} 60 of 64 checks failed\\.${schedules.map((s, i) => ` \\(${i + 1}\\) \\[schedule jobs/${s.Name}\\] set the sched[^(]*`).join('')}${escape(SHORTENED)}$`));
+    expect(JSON.parse(logs[0]).failures).toHaveLength(60);
+  });
+
+  test('a malformed request too long for the Reason is cut there, with the pointer, and logged in full', async () => {
+    const queues = Array.from({ length: 40 }, (_, i) => ({ Type: 'AWS::SQS::Queue', Name: `queue-${i}` }));
+    const response = await invoke(cfnEvent('Create', endpoint.url, properties({ Resources: queues })));
+    const reason = response.Reason as string;
+    expect(Buffer.byteLength(endpoint.received[0].rawBody)).toBeLessThanOrEqual(4096);
+    expect(reason.startsWith('malformed request: Resources[0] has unknown Type "AWS::SQS::Queue"; allowed: ')).toBe(true);
+    expect(reason.endsWith(`...${SHORTENED.replace('every detail in full', 'the full text')}`)).toBe(true);
+    const line = JSON.parse(logs[0]);
+    expect(line.reason).toBe(reason);
+    expect(line.fullReason).toBe(`malformed request: ${queues.map((_, i) => `Resources[${i}] has unknown Type "AWS::SQS::Queue"; `
+      + 'allowed: AWS::Scheduler::Schedule, AWS::Events::EventBus, AWS::Events::Archive, AWS::Events::Connection, AWS::RDS::DBInstance').join('; ')}`);
+  });
+
+  test('when not even the names fit, the first checks are named in the order they ran and the rest are counted, before the pointer to the log', () => {
+    const failed = Array.from({ length: 200 }, (_, i) => ({ name: `schedule jobs/schedule-number-${i}`, passed: false, detail: 'd', problems: [{ what: 'w', fix: 'f' }] }));
+    const reason = failureReason(request(), failed, 204, 3000, '2025/01/01/[$LATEST]0123456789abcdef');
+    expect(bodyBytes(reason)).toBeLessThanOrEqual(3000);
+    const named = [...reason.matchAll(/ \((\d+)\) \[schedule jobs\/schedule-number-(\d+)\]/g)].map(m => [Number(m[1]), Number(m[2])]);
+    expect(named.length).toBeGreaterThan(50);
+    expect(named).toEqual(named.map((_, i) => [i + 1, i]));
+    expect(reason.endsWith(` [schedule jobs/schedule-number-${named.length - 1}] (+${200 - named.length} more failed checks)${SHORTENED}`)).toBe(true);
+  });
+
+  test('the Reason is measured in bytes as the JSON body holds them, and no character is split', () => {
+    const failed = Array.from({ length: 12 }, (_, i) => ({
+      name: `schedule jobs/nächtlich-${i}`,
+      passed: false,
+      detail: 'd',
+      problems: [{ what: `the schedule "jobs/nächtlich-${i}" 🔑 names key ${OTHER_KEY_ARN}, expected ${KEY_ARN} — überall`, fix: 'set the schedule’s KmsKeyArn to the key ARN 🔑' }],
+    }));
+    for (const max of [1500, 1501, 1502, 1503, 2000]) {
+      const reason = failureReason({ ...request(), contextValue: 'App/Bestellungen/Überprüfung' }, failed, 16, max);
+      expect(Buffer.byteLength(JSON.stringify(reason)) - 2).toBeLessThanOrEqual(max);
+      expect(Buffer.from(reason, 'utf8').toString('utf8')).toBe(reason); // a split surrogate pair would come back as U+FFFD
+      failed.forEach((f, i) => expect(reason).toContain(`(${i + 1}) [${f.name}] `));
+      expect(reason).toContain('set the schedule’s KmsKeyArn to the key ARN 🔑');
+      expect(reason.endsWith(" Shortened to fit: every detail in full is in the function's log.")).toBe(true);
+    }
   });
 });
 
@@ -670,6 +804,42 @@ describe('response delivery', () => {
     endpoint.status = 403;
     await expect(verifier()(cfnEvent('Delete', endpoint.url), lambdaContext())).rejects.toThrow('ResponseURL answered HTTP 403');
     expect(endpoint.attempts).toBe(1);
+  });
+});
+
+describe('AWS clients', () => {
+  test('every client the handler builds makes one attempt per call, whatever the environment says: its retry loop is the only one', async () => {
+    const previous = process.env.AWS_MAX_ATTEMPTS;
+    process.env.AWS_MAX_ATTEMPTS = '5';
+    try {
+      const clients = createClients({ region: 'eu-west-1', credentials: FAKE_CREDENTIALS });
+      for (const client of [clients.kms, clients.scheduler, clients.events, clients.secretsManager, clients.rds]) {
+        expect(await client.config.maxAttempts()).toBe(1);
+      }
+    } finally {
+      if (previous === undefined) delete process.env.AWS_MAX_ATTEMPTS;
+      else process.env.AWS_MAX_ATTEMPTS = previous;
+    }
+  });
+
+  test('under repeated 503s a real KMS client sends exactly as many requests as the Reason reports attempts', async () => {
+    // A real client on a fake transport, which also sees retries inside the SDK. The next resetStrictMocks() mocks KMS again.
+    mocks.kms.restore();
+    const kms = new UnavailableService();
+    let clock = 1_000_000;
+
+    const response = await invoke(cfnEvent('Create', endpoint.url, properties({ CheckRotation: 'false' })), lambdaContext(), {
+      clients: () => createClients({ region: 'eu-west-1', credentials: FAKE_CREDENTIALS, requestHandler: kms }),
+      now: () => clock,
+      sleep: async ms => {
+        clock += ms;
+      },
+    });
+
+    const reported = Object.fromEntries([...(response.Reason as string).matchAll(/kms:(\w+) on \S+ failed with \w+ after (\d+) attempt\(s\)/g)]
+      .map(([, action, attempts]) => [action, Number(attempts)]));
+    expect(reported).toEqual({ DescribeKey: 10, GenerateDataKey: 10 });
+    expect(kms.requests).toEqual(reported);
   });
 });
 
