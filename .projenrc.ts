@@ -65,6 +65,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'typescript@~5.9.3',
     '@types/node@^20',
     'ts-node@^10',
+    // The IAM policy evaluator of the access-path tests (AGPL-3.0: tests only, never shipped or imported from src/).
+    // Pinned: scripts/mend-iam-simulate.js mends this exact version (see test/access/evaluator.test.ts).
+    '@cloud-copilot/iam-simulate@0.1.173',
   ],
 
   jestOptions: {
@@ -122,12 +125,17 @@ const synthExample = project.addTask('synth:example', {
 synthExample.spawn(project.bundler.bundleTask);
 synthExample.exec('cdk synth --no-notices --quiet', { cwd: 'examples' });
 
-// Key-access report: who may use each KMS key of the example app, generated into SECURITY.md.
+// The access-path report: README's table of evaluated paths and SECURITY.md's key-access section, from the catalog.
 const reportKeys = project.addTask('report:keys', {
-  description: 'Synthesize the example app and regenerate the key-access section of SECURITY.md',
+  description: 'Run the access-path proof and regenerate README\'s access-path table and SECURITY.md\'s key-access section',
 });
-reportKeys.spawn(synthExample);
-reportKeys.exec('ts-node --transpile-only scripts/key-access-report.ts examples/cdk.out --write SECURITY.md');
+reportKeys.spawn(project.bundler.bundleTask);
+reportKeys.exec('jest --coverage=false test/access/access-paths.test.ts', { env: { UPDATE_ACCESS_REPORT: '1' } });
+
+// @cloud-copilot/iam-simulate 0.1.173 drops `kms:EncryptionContext:<key>` request keys: mend it on every install of
+// this repository. `prepare` (not `postinstall`) runs on `npm ci`/`npm install` here but never when a user installs
+// the published package, which ships no scripts/.
+project.package.setScript('prepare', 'node scripts/mend-iam-simulate.js');
 
 // The long fuzz run (the test command runs 200 cases per construct; this runs 2,000 with a fresh seed).
 const fuzz = project.addTask('fuzz', { description: 'Long property-based fuzz run over every construct\'s props' });

@@ -1,4 +1,4 @@
-import { Duration, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,13 +7,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, IConstruct } from 'constructs';
 import { AUDIT_TRAIL_CONTEXT_KEY, KEY_TAMPERING_EVENT_NAMES } from './constants';
 import { EncryptionKey } from '../key/encryption-key';
 import { addKeyStatements } from '../key/key-policy';
 import { KeyPolicyStatements } from '../key/statements';
-import { acknowledgeDeadLetterQueue, acknowledgeEach } from '../private/acknowledgements';
+import { acknowledgeDeadLetterQueue, acknowledgeEach, nagResourceText } from '../private/acknowledgements';
 import { formatArn, logGroupArn, stackEnvironment } from '../private/arns';
 import { deterministicName } from '../private/names';
 import { topicTarget } from '../private/rule-targets';
@@ -191,25 +190,30 @@ export class KeyAuditTrail extends Construct {
     });
     addKeyStatements(this, this.encryptionKey, [KeyPolicyStatements.logGroup({ ...stackEnvironment(this), logGroupArn: logGroupArn(this, logGroupName) })], 'the audit trail log group');
 
-    // CloudTrail's own CloudWatch Logs role would carry an inline policy; ours uses a customer managed policy.
+    // CloudTrail's own CloudWatch Logs role would carry an inline policy; ours uses a customer managed policy. Its trust
+    // policy is the documented one, without aws:SourceArn/aws:SourceAccount: "The role policy doesn't support the use of
+    // aws:SourceArn and aws:SourceAccount."
+    // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-required-policy-for-cloudwatch-logs.html
     const logsRole = new iam.Role(this, 'LogsRole', {
-      assumedBy: new iam.ServicePrincipal('cloudtrail.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceArn': this.trailArn, 'aws:SourceAccount': Stack.of(this).account } },
-      }),
+      assumedBy: new iam.ServicePrincipal('cloudtrail.amazonaws.com'),
       description: 'Lets CloudTrail deliver the key audit trail to CloudWatch Logs',
     });
-    // CloudTrail names its streams <account>_CloudTrail_<region>: list them, so the policy holds no wildcard.
+    // CloudTrail names its streams <account>_CloudTrail_<source region> and may create several per region, so each
+    // resource ends in a wildcard, as documented. A multi-region trail writes a stream per source region.
+    // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudwatch-log-group-log-stream-naming-for-cloudtrail.html
     const env = stackEnvironment(this);
-    const regions = props.multiRegion
-      ? RegionInfo.regions.filter(r => Token.isUnresolved(env.partition) || r.partition === env.partition).map(r => r.name)
-      : [env.region];
+    const streams = props.multiRegion ? [`${env.account}_CloudTrail_*`] : [`${env.account}_CloudTrail_${env.region}*`];
     const logsPolicy = new iam.ManagedPolicy(this, 'LogsPolicy', {
       roles: [logsRole],
       statements: [new iam.PolicyStatement({
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: regions.map(region => `${logGroupArn(this, logGroupName)}:log-stream:${env.account}_CloudTrail_${region}`),
+        resources: streams.map(stream => `${logGroupArn(this, logGroupName)}:log-stream:${stream}`),
       })],
     });
+    acknowledgeEach(logsPolicy, Object.fromEntries(streams.map(stream => [
+      `AwsSolutions-IAM5[Resource::${nagResourceText(this, `${logGroupArn(this, logGroupName)}:log-stream:${stream}`)}]`,
+      'CloudTrail names its log streams <account>_CloudTrail_<source region> and may create several per region: the documented policy ends the stream name in a wildcard, within this one log group.',
+    ])));
 
     this.trail = new cloudtrail.Trail(this, 'Trail', {
       trailName,
@@ -221,6 +225,17 @@ export class KeyAuditTrail extends Construct {
       managementEvents: cloudtrail.ReadWriteType.ALL,
       sendToCloudWatchLogs: false,
     });
+    // CDK's Trail lets cloudtrail.amazonaws.com write to the bucket without naming the trail: only this trail may.
+    // "The value of aws:SourceArn is always the ARN of the trail ... that is using the bucket to store logs."
+    // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html
+    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'OnlyThisTrailWrites',
+      effect: iam.Effect.DENY,
+      principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+      actions: ['s3:PutObject'],
+      resources: [this.bucket.arnForObjects('*')],
+      conditions: { StringNotEquals: { 'aws:SourceArn': this.trailArn } },
+    }));
     const cfnTrail = this.trail.node.defaultChild as cloudtrail.CfnTrail;
     cfnTrail.cloudWatchLogsLogGroupArn = this.logGroup.logGroupArn;
     cfnTrail.cloudWatchLogsRoleArn = logsRole.roleArn;
@@ -232,7 +247,7 @@ export class KeyAuditTrail extends Construct {
       enforceSSL: true,
     });
     if (!props.alertTopic) {
-      addKeyStatements(this, this.encryptionKey, [KeyPolicyStatements.topic({ ...stackEnvironment(this), servicePrincipals: ['events.amazonaws.com'] })], 'the key-tampering alert topic');
+      addKeyStatements(this, this.encryptionKey, KeyPolicyStatements.topic({ ...stackEnvironment(this), servicePrincipals: ['events.amazonaws.com'] }), 'the key-tampering alert topic');
     }
 
     // Alerts that cannot be delivered are kept in a dead-letter queue on the same key.

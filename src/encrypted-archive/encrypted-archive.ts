@@ -12,6 +12,7 @@ import { EncryptedResourceProps, IEncryptedResource } from '../encrypted-resourc
 import { addKeyStatements } from '../key/key-policy';
 import { KeyPolicyStatements } from '../key/statements';
 import { acknowledgeDeadLetterQueue } from '../private/acknowledgements';
+import { allowAlarmsToPublish } from '../private/alarm-topic';
 import { formatArn, stackEnvironment } from '../private/arns';
 import { deterministicName } from '../private/names';
 import { setUpEncryption, verifyEncryption } from '../private/setup';
@@ -206,9 +207,6 @@ export class EncryptedArchive extends Construct implements IEncryptedResource {
       masterKey: this.encryptionKey,
       enforceSSL: true,
     });
-    if (!props.alarmTopic) {
-      keyStatements.push(KeyPolicyStatements.topic({ ...env, servicePrincipals: ['cloudwatch.amazonaws.com'] }));
-    }
     const notify = new cloudwatchActions.SnsAction(this.alarmTopic);
     if (this.deadLetterQueue) {
       this.deadLetterQueueAlarm = new cloudwatch.Alarm(this, 'DeadLetterQueueAlarm', {
@@ -230,6 +228,9 @@ export class EncryptedArchive extends Construct implements IEncryptedResource {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     this.failedInvocationsAlarm.addAlarmAction(notify);
+    const alarms = [this.deadLetterQueueAlarm, this.failedInvocationsAlarm].filter((x): x is cloudwatch.Alarm => x !== undefined);
+    allowAlarmsToPublish(this, this.alarmTopic, alarms, `the alarms of ${this.node.path}`,
+      this.alarmTopic.masterKey === this.encryptionKey ? statements => keyStatements.push(...statements) : undefined);
 
     encryption.addKeyStatements(keyStatements, `the EventBridge event bus ${this.eventBusName}, its archive ${this.archiveName}, dead-letter queue and alarm topic`);
 

@@ -227,7 +227,9 @@ export class EncryptedConnection extends Construct implements IEncryptedResource
     this.deauthorizationRule = alerts.rule;
 
     this.verification = verifyEncryption(this, props, this.encryptionKey, [
-      VerifiedResource.connection(this.connectionName, this.connectionArn, this.connectionSecretArn, this.connection),
+      // IAM authorizes DescribeConnection against connection/<name>, not the /<uuid> ARN of Fn::GetAtt Arn.
+      VerifiedResource.connection(this.connectionName, formatArn(this, { service: 'events', resource: 'connection', resourceName: this.connectionName }),
+        this.connectionSecretArn, this.connection),
     ]);
   }
 
@@ -296,7 +298,7 @@ export class EncryptedConnection extends Construct implements IEncryptedResource
     let topic = alertTopic ?? trail?.alertTopic;
     if (!topic) {
       topic = new sns.Topic(this, 'AlertTopic', { displayName: 'EventBridge connection deauthorization alerts', masterKey: alertKey, enforceSSL: true });
-      addKeyStatements(this, alertKey, [KeyPolicyStatements.topic({ ...environment, servicePrincipals: ['events.amazonaws.com'] })], 'the deauthorization alert topic');
+      addKeyStatements(this, alertKey, KeyPolicyStatements.topic({ ...environment, servicePrincipals: ['events.amazonaws.com'] }), 'the deauthorization alert topic');
     }
 
     // A deterministic rule name: the queue's key policy names the rule's ARN, which through Fn::GetAtt would be a cycle.

@@ -15,6 +15,7 @@ import {
 import { EncryptedResourceProps, IEncryptedResource } from '../encrypted-resource';
 import { KeyPolicyStatements } from '../key/statements';
 import { acknowledgeEach } from '../private/acknowledgements';
+import { allowAlarmsToPublish } from '../private/alarm-topic';
 import { formatArn, logGroupArn, stackEnvironment } from '../private/arns';
 import { deterministicName } from '../private/names';
 import { setUpEncryption, verifyEncryption } from '../private/setup';
@@ -272,9 +273,6 @@ export class EncryptedRdsInstance extends Construct implements IEncryptedResourc
       masterKey: key,
       enforceSSL: true,
     });
-    if (!props.alarmTopic) {
-      encryption.addKeyStatements([KeyPolicyStatements.topic({ ...env, servicePrincipals: ['cloudwatch.amazonaws.com'] })], 'the alarm topic');
-    }
     const fiveMinutes = Duration.minutes(5);
     this.cpuAlarm = new cloudwatch.Alarm(this, 'CpuAlarm', {
       alarmDescription: `CPU utilization of ${this.node.path} stays at or above its threshold`,
@@ -300,16 +298,7 @@ export class EncryptedRdsInstance extends Construct implements IEncryptedResourc
     const alarms = [this.cpuAlarm, this.freeStorageAlarm, this.connectionsAlarm];
     const action = new cloudwatchActions.SnsAction(this.alarmTopic);
     for (const alarm of alarms) alarm.addAlarmAction(action);
-    this.alarmTopic.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'CloudWatchAlarmsOfThisInstance',
-      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-      actions: ['sns:Publish'],
-      resources: [this.alarmTopic.topicArn],
-      conditions: {
-        StringEquals: { 'aws:SourceAccount': env.account },
-        ArnEquals: { 'aws:SourceArn': alarms.map(a => a.alarmArn) },
-      },
-    }));
+    allowAlarmsToPublish(this, this.alarmTopic, alarms, `the alarms of ${this.node.path}`);
 
     // --- deploy-time verification -----------------------------------------------------------------------------------
     this.verification = verifyEncryption(this, props, key, [VerifiedResource.dbInstance(

@@ -14,6 +14,7 @@ import { EncryptedResourceProps, IEncryptedResource } from '../encrypted-resourc
 import { addKeyStatements } from '../key/key-policy';
 import { KeyPolicyStatements } from '../key/statements';
 import { acknowledgeDeadLetterQueue, acknowledgeEach } from '../private/acknowledgements';
+import { allowAlarmsToPublish } from '../private/alarm-topic';
 import { formatArn, stackEnvironment } from '../private/arns';
 import { deterministicName } from '../private/names';
 import { setUpEncryption, verifyEncryption } from '../private/setup';
@@ -403,17 +404,15 @@ export class EncryptedSchedule extends Construct implements IEncryptedResource {
       }
       return created;
     };
-    if (topic?.masterKey) {
-      addKeyStatements(this, topic.masterKey, [KeyPolicyStatements.topic({ ...stackEnvironment(this), servicePrincipals: ['cloudwatch.amazonaws.com'] })],
-        `the alarms of the EventBridge Scheduler schedule ${this.node.path}`);
-    }
     // Scheduler publishes its metrics per schedule group: those alarms are shared by the group's schedules.
     const group = ScheduleGroupAlarms.of(this, this.scheduleGroupName, name => this.metric(name));
     group.notify(topic);
+    const deadLetterQueue = alarm('DeadLetterQueueAlarm',
+      this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
+      'Failed invocations are waiting in the dead-letter queue');
+    if (topic) allowAlarmsToPublish(this, topic, [deadLetterQueue], `the alarms of the EventBridge Scheduler schedule ${this.node.path}`);
     return {
-      deadLetterQueue: alarm('DeadLetterQueueAlarm',
-        this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
-        'Failed invocations are waiting in the dead-letter queue'),
+      deadLetterQueue,
       targetErrors: group.targetErrors,
       dropped: group.dropped,
       deadLetterFailures: group.deadLetterFailures,

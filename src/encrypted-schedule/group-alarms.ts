@@ -4,6 +4,7 @@ import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
 import { acknowledgeEach } from '../private/acknowledgements';
+import { allowAlarmsToPublish } from '../private/alarm-topic';
 import { shortHash } from '../private/arns';
 
 /**
@@ -52,5 +53,6 @@ export class ScheduleGroupAlarms extends Construct {
     if (this.topics.has(topic)) return;
     this.topics.add(topic);
     for (const a of alarms) a.addAlarmAction(new cloudwatchActions.SnsAction(topic));
+    allowAlarmsToPublish(this, topic, alarms, `the Scheduler alarms of schedule group ${this.node.path}`);
   }
 }

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
 import { EncryptionKey, EncryptionKeyOptions } from './encryption-key';
-import { shortHash } from '../private/arns';
+import { shortHash, stackEnvironment } from '../private/arns';
 
 /**
  * Where a construct's key comes from: the user's key, or a new {@link EncryptionKey}.
@@ -46,7 +46,8 @@ export function addKeyStatements(scope: IConstruct, key: kms.IKey, statements: i
     const seen = added.get(key) ?? new Set<string>();
     added.set(key, seen);
     guardPolicySize(key);
-    for (const statement of statements) {
+    for (const given of statements) {
+      const statement = withoutRolePrincipals(key, given);
       // Identity is the resolved statement without its sid: logical ids and literals, never token numbers.
       const content = JSON.stringify(Stack.of(key).resolve(statement.copy({ sid: undefined } as iam.PolicyStatementProps).toStatementJson()));
       if (seen.has(content)) continue;
@@ -56,6 +57,35 @@ export function addKeyStatements(scope: IConstruct, key: kms.IKey, statements: i
     return;
   }
   Annotations.of(scope).addWarningV2(KEY_POLICY_NOT_MANAGED_WARNING, keyPolicyNotManagedMessage(scope, key, statements, purpose));
+}
+
+/**
+ * A statement that names IAM roles as principals, rewritten to name their account with the roles in
+ * `aws:PrincipalArn` instead. KMS rejects a key policy whose principals it cannot see yet ("The principals in the key
+ * policy must exist and be visible to KMS ... you might need to enforce a delay before including the new principal"),
+ * and a role created in the same deployment may not be visible when CloudFormation writes the key policy. With the
+ * account as principal, the role's own IAM policy must allow the action too: every role the library names has one.
+ *
+ * @see https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html
+ */
+export function withoutRolePrincipals(key: kms.IKey, statement: iam.PolicyStatement): iam.PolicyStatement {
+  const principals = statement.principals;
+  const roles = principals.filter((p): p is iam.IRole => typeof (p as Partial<iam.IRole>).roleArn === 'string');
+  if (roles.length === 0 || roles.length !== principals.length) return statement;
+  const accounts = new Set(roles.map(r => r.env.account));
+  const account = accounts.size === 1 ? [...accounts][0] : Stack.of(key).account;
+  const partition = stackEnvironment(key).partition;
+  const conditions: Record<string, Record<string, unknown>> = { ...statement.conditions };
+  const arns = roles.map(r => r.roleArn);
+  conditions.ArnEquals = { ...conditions.ArnEquals, 'aws:PrincipalArn': arns.length === 1 ? arns[0] : arns };
+  return new iam.PolicyStatement({
+    sid: statement.sid,
+    effect: statement.effect,
+    principals: [new iam.ArnPrincipal(`arn:${partition}:iam::${account}:root`)],
+    actions: statement.actions,
+    resources: statement.resources,
+    conditions,
+  });
 }
 
 /**

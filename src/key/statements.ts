@@ -78,9 +78,10 @@ export interface QueueKeyStatementProps extends KeyStatementEnvironment {
   /** The principals that send messages to (or receive from) the queue. */
   readonly principals: iam.IPrincipal[];
   /**
-   * ARNs of the resources that send to the queue on the principals' behalf (`aws:SourceArn`).
+   * For service principals: the resources (ARNs or `ArnLike` patterns) on whose behalf the service may send. Checked
+   * only when the service presents an `aws:SourceArn` (`ArnLikeIfExists`): AWS does not document that it does.
    *
-   * @default - no `aws:SourceArn` condition (use for IAM roles, whose identity already scopes them)
+   * @default - no `aws:SourceArn` condition
    */
   readonly sourceArns?: string[];
 }
@@ -259,21 +260,22 @@ export class KeyPolicyStatements {
   }
 
   /**
-   * EventBridge event bus (and its archive): `events.amazonaws.com` may use the key only for this bus's encryption
-   * context, only on behalf of this bus (or archive) in this account.
+   * EventBridge event bus (and its archive), as the EventBridge guide documents them:
    *
+   * - `events.amazonaws.com` may describe the key (no condition: EventBridge validates the key with it);
+   * - a bus alone: `events.amazonaws.com` may generate and decrypt data keys only under this bus's encryption context
+   *   and only on behalf of this bus (`aws:SourceArn`);
+   * - with an archive: also re-encrypt, under this bus's encryption context only. The archive page documents no
+   *   `aws:SourceArn`, and which one (bus, archive, replay) archive writes and replays present is not documented, so
+   *   the statement does not require one;
+   * - principals of this account, only through EventBridge, may use the key to create and update the bus and its rules
+   *   (the caller needs these calls itself; in strict mode nothing else would allow them).
+   *
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-encryption-event-bus-cmkey.html
    * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/encryption-archives.html
    */
   public static eventBus(props: EventBusKeyStatementProps): iam.PolicyStatement[] {
-    // With an archive, EventBridge may act on behalf of the bus, the archive or one of its replays: AWS documents
-    // only the context condition for archives, so the replays of this account are accepted as a source too.
     const e = env(props);
-    const source: Record<string, Record<string, unknown>> = props.archiveArn
-      ? {
-        StringEquals: { 'aws:SourceAccount': e.account },
-        ArnLike: { 'aws:SourceArn': [props.eventBusArn, props.archiveArn, `arn:${e.partition}:events:${e.region}:${e.account}:replay/*`] },
-      }
-      : { StringEquals: { 'aws:SourceAccount': e.account }, ArnEquals: { 'aws:SourceArn': props.eventBusArn } };
     const context = { 'kms:EncryptionContext:aws:events:event-bus:arn': props.eventBusArn };
     const events = new iam.ServicePrincipal('events.amazonaws.com');
     return [
@@ -282,16 +284,28 @@ export class KeyPolicyStatements {
         principals: [events],
         actions: ['kms:DescribeKey'],
         resources: ['*'],
-        conditions: source,
       }),
+      props.archiveArn
+        ? new iam.PolicyStatement({
+          sid: 'EventBridgeBusAndArchive',
+          principals: [events],
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'],
+          resources: ['*'],
+          conditions: { StringEquals: context },
+        })
+        : new iam.PolicyStatement({
+          sid: 'EventBridgeBus',
+          principals: [events],
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: ['*'],
+          conditions: { StringEquals: { ...context, 'aws:SourceArn': props.eventBusArn } },
+        }),
       new iam.PolicyStatement({
-        sid: props.archiveArn ? 'EventBridgeBusAndArchive' : 'EventBridgeBus',
-        principals: [events],
-        actions: props.archiveArn
-          ? ['kms:GenerateDataKey', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo']
-          : ['kms:GenerateDataKey', 'kms:Decrypt'],
+        sid: 'EventBridgeBusCallers',
+        principals: [accountRoot(props)],
+        actions: ['kms:DescribeKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'],
         resources: ['*'],
-        conditions: { ...source, StringEquals: { ...source.StringEquals, ...context } },
+        conditions: { StringEquals: { 'kms:ViaService': `events.${e.region}.amazonaws.com`, 'kms:CallerAccount': e.account } },
       }),
     ];
   }
@@ -321,14 +335,31 @@ export class KeyPolicyStatements {
         principals: [account],
         actions: ['kms:CreateGrant', 'kms:ListGrants', 'kms:RevokeGrant'],
         resources: ['*'],
-        conditions: { StringEquals: via('rds'), Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+        // The master secret's grant may come through Secrets Manager: the RDS guide does not say which service calls.
+        conditions: {
+          StringEquals: { 'kms:ViaService': [via('rds')['kms:ViaService'], via('secretsmanager')['kms:ViaService']], 'kms:CallerAccount': env(props).account },
+          Bool: { 'kms:GrantIsForAWSResource': 'true' },
+        },
       }),
       new iam.PolicyStatement({
-        sid: 'RdsMasterSecret',
+        sid: 'RdsMasterSecretDescribe',
         principals: [account],
-        actions: ['kms:GenerateDataKey', 'kms:Decrypt', 'kms:DescribeKey'],
+        actions: ['kms:DescribeKey'],
         resources: ['*'],
         conditions: { StringEquals: via('secretsmanager') },
+      }),
+      // Managed rotation: who calls KMS is not documented, and the RDS service-linked role has no KMS permissions of its
+      // own, so, like the AWS managed key aws/secretsmanager, any principal of this account may use the key through
+      // Secrets Manager, here only for RDS-managed secrets (`rds!...`). Secrets Manager permissions govern the rest.
+      new iam.PolicyStatement({
+        sid: 'RdsMasterSecret',
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: via('secretsmanager'),
+          StringLike: { 'kms:EncryptionContext:SecretARN': `arn:${env(props).partition}:secretsmanager:${env(props).region}:${env(props).account}:secret:rds!*` },
+        },
       }),
       new iam.PolicyStatement({
         sid: 'RdsPerformanceInsights',
@@ -341,7 +372,8 @@ export class KeyPolicyStatements {
   }
 
   /**
-   * CloudTrail: `cloudtrail.amazonaws.com` may generate data keys for this trail's log files and describe the key.
+   * CloudTrail: `cloudtrail.amazonaws.com` may generate data keys for this trail's log files, describe the key, and
+   * decrypt (required when the trail bucket uses an S3 Bucket Key), only on behalf of this trail.
    *
    * @see https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
    */
@@ -366,6 +398,15 @@ export class KeyPolicyStatements {
         resources: ['*'],
         conditions: { StringEquals: source },
       }),
+      // "If you are using an existing S3 bucket with an S3 Bucket Key, kms:Decrypt permissions are required to create or
+      // update a trail with SSE-KMS encryption enabled." The library's trail bucket uses a bucket key.
+      new iam.PolicyStatement({
+        sid: 'CloudTrailBucketKeyDecrypt',
+        principals: [principal],
+        actions: ['kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: source },
+      }),
     ];
   }
 
@@ -385,18 +426,25 @@ export class KeyPolicyStatements {
   }
 
   /**
-   * SQS: the principals that send to an encrypted queue may generate and decrypt data keys only through SQS in this
-   * account (and, for service principals, only on behalf of the given source resources).
+   * SQS: the principals that send to an encrypted queue may generate and decrypt data keys.
+   *
+   * IAM roles are confined to calls through SQS (`kms:ViaService`: their calls through SQS are forward access
+   * sessions, which carry it). AWS service principals (e.g. `events.amazonaws.com` delivering to a dead-letter queue)
+   * get the statement AWS documents, whose only condition is that an `aws:SourceArn`, if the service presents one, names
+   * one of `sourceArns`: the docs promise neither `kms:ViaService` nor an `aws:SourceArn` for these calls, and a
+   * condition the service does not meet silently drops the messages. The queue's own policy names the exact source.
    *
    * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-troubleshooting.html#eb-sqs-encrypted
    */
   public static queue(props: QueueKeyStatementProps): iam.PolicyStatement {
-    const conditions: Record<string, Record<string, unknown>> = {
-      StringEquals: { 'kms:ViaService': `sqs.${env(props).region}.amazonaws.com` },
-    };
-    if (props.sourceArns && props.sourceArns.length > 0) {
-      conditions.StringEquals['aws:SourceAccount'] = env(props).account;
-      conditions.ArnEquals = { 'aws:SourceArn': props.sourceArns.length === 1 ? props.sourceArns[0] : props.sourceArns };
+    const services = props.principals.every(p => p instanceof iam.ServicePrincipal);
+    const sources = props.sourceArns ?? [];
+    let conditions: Record<string, Record<string, unknown>> | undefined;
+    if (!services) {
+      conditions = { StringEquals: { 'kms:ViaService': `sqs.${env(props).region}.amazonaws.com` } };
+    } else if (sources.length > 0) {
+      conditions = { ArnLikeIfExists: { 'aws:SourceArn': sources.length === 1 ? sources[0] : sources } };
     }
     return new iam.PolicyStatement({
       sid: 'SqsQueue',
@@ -408,19 +456,37 @@ export class KeyPolicyStatements {
   }
 
   /**
-   * SNS: service principals that publish to an encrypted topic may generate and decrypt data keys only through SNS on
-   * behalf of this account.
+   * SNS: service principals that publish to an encrypted topic may generate and decrypt data keys.
+   *
+   * `events.amazonaws.com` gets the statement without conditions: SNS states that `aws:SourceAccount` and
+   * `aws:SourceArn` in a KMS key policy are not supported for EventBridge-to-encrypted-topic delivery (the topic's
+   * own policy still names the rule). Other services (e.g. `cloudwatch.amazonaws.com`) are confined to this account
+   * with `aws:SourceAccount`.
    *
    * @see https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html
    */
-  public static topic(props: TopicKeyStatementProps): iam.PolicyStatement {
-    return new iam.PolicyStatement({
-      sid: 'SnsTopicPublishers',
-      principals: props.servicePrincipals.map(p => new iam.ServicePrincipal(p)),
-      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-      resources: ['*'],
-      conditions: { StringEquals: { 'aws:SourceAccount': env(props).account } },
-    });
+  public static topic(props: TopicKeyStatementProps): iam.PolicyStatement[] {
+    const eventBridge = props.servicePrincipals.filter(p => p === 'events.amazonaws.com');
+    const others = props.servicePrincipals.filter(p => p !== 'events.amazonaws.com');
+    const statements: iam.PolicyStatement[] = [];
+    if (eventBridge.length > 0) {
+      statements.push(new iam.PolicyStatement({
+        sid: 'SnsTopicEventBridge',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: ['*'],
+      }));
+    }
+    if (others.length > 0) {
+      statements.push(new iam.PolicyStatement({
+        sid: 'SnsTopicPublishers',
+        principals: others.map(p => new iam.ServicePrincipal(p)),
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': env(props).account } },
+      }));
+    }
+    return statements;
   }
 
   /**

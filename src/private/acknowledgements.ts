@@ -1,4 +1,4 @@
-import { Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 /**
@@ -30,4 +30,20 @@ export function acknowledgeDeadLetterQueue(queue: IConstruct, usedBy: string): v
     'Serverless-SQSRedrivePolicy': reason,
     'sqs_dlq_check': reason,
   });
+}
+
+/**
+ * The text cdk-nag shows for a policy resource in a finding id (`AwsSolutions-IAM5[Resource::<this>]`): literals as
+ * they are, pseudo parameters as `<AWS::Region>`, other references as `<LogicalId.Attribute>`.
+ */
+export function nagResourceText(scope: IConstruct, value: string): string {
+  const render = (v: unknown): string => {
+    if (typeof v === 'string') return v;
+    const o = v as Record<string, any>;
+    if (o.Ref !== undefined) return `<${o.Ref}>`;
+    if (o['Fn::GetAtt'] !== undefined) return `<${[o['Fn::GetAtt']].flat().join('.')}>`;
+    if (o['Fn::Join'] !== undefined) return (o['Fn::Join'][1] as unknown[]).map(render).join(o['Fn::Join'][0]);
+    return JSON.stringify(v);
+  };
+  return render(Stack.of(scope).resolve(value));
 }

@@ -51,6 +51,11 @@ export class VerifiedResource {
   /**
    * An EventBridge connection: `DescribeConnection` must return `KmsKeyIdentifier` = the key, Secrets Manager's
    * `DescribeSecret` of its secret `KmsKeyId` = the key, and the key must carry `EventBridgeApiDestinations=true`.
+   *
+   * @param connectionArn the ARN IAM authorizes connection actions against: `arn:<partition>:events:<region>:<account>:connection/<name>`
+   *   (CloudFormation's `ArnForPolicy`), NOT the connection's `Arn` attribute, which ends in `/<uuid>` and matches no
+   *   IAM resource of `events:DescribeConnection`
+   * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoneventbridge.html
    */
   public static connection(connectionName: string, connectionArn: string, secretArn: string, dependency?: IConstruct): VerifiedResource {
     return new VerifiedResource(
@@ -184,6 +189,9 @@ export class EncryptionVerification extends Construct {
   }
 }
 
+const CONCURRENCY_REASON = 'Reserving concurrency fails the deploy on accounts whose concurrency quota is below 100 plus the reservation (Lambda keeps 100 unreserved; new accounts start lower). '
+  + 'The verifier runs only while CloudFormation creates or updates a verification, once per custom resource.';
+
 /**
  * The stack's single verifier: one function, one role, one log group (and one small key for its logs and
  * dead-letter queue), however many resources are verified. Its permissions live in customer managed policies,
@@ -254,7 +262,9 @@ class VerifierProvider extends Construct {
       role: this.role.withoutPolicyUpdates(),
       memorySize: 256,
       timeout: Duration.seconds(VerifierProvider.TIMEOUT_SECONDS),
-      reservedConcurrentExecutions: 5,
+      // No reserved concurrency: Lambda keeps 100 executions unreserved, so an account whose concurrency quota is below
+      // 100 + the reservation (new accounts start lower) would reject the function and fail every deploy.
+      // https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
       tracing: lambda.Tracing.ACTIVE,
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
@@ -269,6 +279,8 @@ class VerifierProvider extends Construct {
       'NIST.800.53.R5-LambdaInsideVPC': 'The verifier only calls AWS APIs (KMS, Scheduler, EventBridge, Secrets Manager, RDS) and handles no customer data; a VPC would need an interface endpoint per service.',
       'PCI.DSS.321-LambdaInsideVPC': 'The verifier only calls AWS APIs (KMS, Scheduler, EventBridge, Secrets Manager, RDS) and handles no customer data; a VPC would need an interface endpoint per service.',
       'lambda_inside_vpc_check': 'The verifier only calls AWS APIs (KMS, Scheduler, EventBridge, Secrets Manager, RDS) and handles no customer data; a VPC would need an interface endpoint per service.',
+      'HIPAA.Security-LambdaConcurrency': CONCURRENCY_REASON,
+      'NIST.800.53.R5-LambdaConcurrency': CONCURRENCY_REASON,
     });
   }
 

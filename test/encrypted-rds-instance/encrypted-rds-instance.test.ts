@@ -10,7 +10,7 @@ import { compliantVpc } from './fixtures';
 import { KeyAuditTrail } from '../../src';
 import { EncryptedRdsInstance, EncryptedRdsInstanceProps } from '../../src/encrypted-rds-instance/encrypted-rds-instance';
 import { formatFindings, unacknowledgedFindings } from '../support/compliance';
-import { TEST_ENV, testStack } from '../support/fixtures';
+import { byRole, TEST_ENV, testStack } from '../support/fixtures';
 import { findCycle } from '../support/template-graph';
 
 const POSTGRES = rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 });
@@ -55,18 +55,31 @@ const RDS_STATEMENTS = [
     Condition: { StringEquals: VIA_RDS },
   },
   {
+    // the master secret's grant may come through Secrets Manager: the RDS guide does not say which service calls
     Effect: 'Allow',
     Principal: ROOT,
     Resource: '*',
     Action: ['kms:CreateGrant', 'kms:ListGrants', 'kms:RevokeGrant'],
-    Condition: { StringEquals: VIA_RDS, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+    Condition: {
+      StringEquals: { 'kms:ViaService': ['rds.eu-west-1.amazonaws.com', 'secretsmanager.eu-west-1.amazonaws.com'], 'kms:CallerAccount': '111122223333' },
+      Bool: { 'kms:GrantIsForAWSResource': 'true' },
+    },
   },
   {
     Effect: 'Allow',
     Principal: ROOT,
     Resource: '*',
-    Action: ['kms:GenerateDataKey', 'kms:Decrypt', 'kms:DescribeKey'],
+    Action: 'kms:DescribeKey',
     Condition: { StringEquals: VIA_SECRETS_MANAGER },
+  },
+  {
+    // managed rotation: the RDS service-linked role has no KMS permissions of its own, so (like aws/secretsmanager) any
+    // principal of the account, only through Secrets Manager, only for RDS-managed secrets
+    Effect: 'Allow',
+    Principal: { AWS: '*' },
+    Resource: '*',
+    Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+    Condition: { StringEquals: VIA_SECRETS_MANAGER, StringLike: { 'kms:EncryptionContext:SecretARN': 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:rds!*' } },
   },
   {
     Effect: 'Allow',
@@ -141,7 +154,10 @@ describe('EncryptedRdsInstance: encryption', () => {
       logStatement('postgresql'),
       logStatement('upgrade'),
       ALARM_TOPIC_STATEMENT,
-      expect.objectContaining({ Action: ['kms:DescribeKey', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags'], Principal: { AWS: { 'Fn::GetAtt': [expect.stringMatching(/^EncryptionVerifierRole/), 'Arn'] } } }),
+      expect.objectContaining({
+        Action: ['kms:DescribeKey', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags'],
+        ...byRole({ 'Fn::GetAtt': [expect.stringMatching(/^EncryptionVerifierRole/), 'Arn'] }),
+      }),
       expect.objectContaining({ Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Condition: expect.objectContaining({ 'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['cdk-encrypted-constructs:verification'] } }) }),
     ]);
     expect(unconditionedUses(statements)).toEqual([]);

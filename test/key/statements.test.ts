@@ -79,58 +79,78 @@ describe('KeyPolicyStatements', () => {
     });
   });
 
-  test('event bus and archive: events.amazonaws.com only for this bus context, source bus/archive and account', () => {
+  test('event bus and archive: the documented statements (describe unconditioned; data keys only under this bus\'s context)', () => {
     const eventBusArn = 'arn:aws:events:eu-west-1:111122223333:event-bus/orders';
     const archiveArn = 'arn:aws:events:eu-west-1:111122223333:archive/orders';
+    const callers = {
+      Sid: 'EventBridgeBusCallers',
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::111122223333:root' },
+      Action: ['kms:DescribeKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'],
+      Resource: '*',
+      Condition: { StringEquals: { 'kms:ViaService': 'events.eu-west-1.amazonaws.com', 'kms:CallerAccount': '111122223333' } },
+    };
     expect(render(KeyPolicyStatements.eventBus({ ...env, eventBusArn, archiveArn }))).toEqual([
-      {
-        Sid: 'EventBridgeDescribe',
-        Effect: 'Allow',
-        Principal: { Service: 'events.amazonaws.com' },
-        Action: 'kms:DescribeKey',
-        Resource: '*',
-        Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' }, ArnLike: { 'aws:SourceArn': [eventBusArn, archiveArn, 'arn:aws:events:eu-west-1:111122223333:replay/*'] } },
-      },
+      { Sid: 'EventBridgeDescribe', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'kms:DescribeKey', Resource: '*' },
       {
         Sid: 'EventBridgeBusAndArchive',
         Effect: 'Allow',
         Principal: { Service: 'events.amazonaws.com' },
         Action: ['kms:GenerateDataKey', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'],
         Resource: '*',
-        Condition: {
-          StringEquals: { 'aws:SourceAccount': '111122223333', 'kms:EncryptionContext:aws:events:event-bus:arn': eventBusArn },
-          ArnLike: { 'aws:SourceArn': [eventBusArn, archiveArn, 'arn:aws:events:eu-west-1:111122223333:replay/*'] },
-        },
+        // the archive page documents only this condition: which aws:SourceArn archive writes and replays present is unknown
+        Condition: { StringEquals: { 'kms:EncryptionContext:aws:events:event-bus:arn': eventBusArn } },
       },
+      callers,
     ]);
     const busOnly = render(KeyPolicyStatements.eventBus({ ...env, eventBusArn }));
-    expect(busOnly[1].Action).toEqual(['kms:GenerateDataKey', 'kms:Decrypt']);
-    expect(busOnly[1].Condition.ArnEquals).toEqual({ 'aws:SourceArn': eventBusArn });
+    expect(busOnly[1]).toEqual({
+      Sid: 'EventBridgeBus',
+      Effect: 'Allow',
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      Resource: '*',
+      Condition: { StringEquals: { 'kms:EncryptionContext:aws:events:event-bus:arn': eventBusArn, 'aws:SourceArn': eventBusArn } },
+    });
+    expect(busOnly[2]).toEqual(callers);
   });
 
   test('rds: every use through RDS (or Secrets Manager) in this account; grants only for AWS resources', () => {
     const statements = render(KeyPolicyStatements.rdsInstance(env));
     const via = { 'kms:ViaService': 'rds.eu-west-1.amazonaws.com', 'kms:CallerAccount': '111122223333' };
+    const viaSecretsManager = { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com', 'kms:CallerAccount': '111122223333' };
     expect(statements).toEqual([
-      expect.objectContaining({ Sid: 'RdsStorage', Condition: { StringEquals: via } }),
+      expect.objectContaining({ Sid: 'RdsStorage', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Condition: { StringEquals: via } }),
       expect.objectContaining({
         Sid: 'RdsGrants',
+        Principal: { AWS: 'arn:aws:iam::111122223333:root' },
         Action: ['kms:CreateGrant', 'kms:ListGrants', 'kms:RevokeGrant'],
-        Condition: { StringEquals: via, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+        Condition: {
+          StringEquals: { 'kms:ViaService': ['rds.eu-west-1.amazonaws.com', 'secretsmanager.eu-west-1.amazonaws.com'], 'kms:CallerAccount': '111122223333' },
+          Bool: { 'kms:GrantIsForAWSResource': 'true' },
+        },
       }),
+      expect.objectContaining({ Sid: 'RdsMasterSecretDescribe', Action: 'kms:DescribeKey', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Condition: { StringEquals: viaSecretsManager } }),
+      // managed rotation: any principal of this account (the RDS service-linked role has no KMS permissions of its own),
+      // only through Secrets Manager, only for RDS-managed secrets
       expect.objectContaining({
         Sid: 'RdsMasterSecret',
-        Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com', 'kms:CallerAccount': '111122223333' } },
+        Principal: { AWS: '*' },
+        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        Condition: {
+          StringEquals: viaSecretsManager,
+          StringLike: { 'kms:EncryptionContext:SecretARN': 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:rds!*' },
+        },
       }),
       expect.objectContaining({
         Sid: 'RdsPerformanceInsights',
+        Principal: { AWS: 'arn:aws:iam::111122223333:root' },
         Condition: { StringEquals: { ...via, 'kms:EncryptionContext:aws:pi:service': 'rds', 'kms:EncryptionContext:service': 'pi' } },
       }),
     ]);
-    expect(statements.every((s: any) => s.Principal.AWS === 'arn:aws:iam::111122223333:root')).toBe(true);
   });
 
-  test('cloudtrail: GenerateDataKey* only for this trail (source ARN and cloudtrail context)', () => {
+  test('cloudtrail: GenerateDataKey* only for this trail (source ARN and cloudtrail context), DescribeKey and Decrypt (bucket key) for this trail', () => {
     const trailArn = 'arn:aws:cloudtrail:eu-west-1:111122223333:trail/audit';
     expect(render(KeyPolicyStatements.cloudTrail({ ...env, trailArn }))).toEqual([
       {
@@ -152,6 +172,14 @@ describe('KeyPolicyStatements', () => {
         Resource: '*',
         Condition: { StringEquals: { 'aws:SourceArn': trailArn, 'aws:SourceAccount': '111122223333' } },
       },
+      {
+        Sid: 'CloudTrailBucketKeyDecrypt',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudtrail.amazonaws.com' },
+        Action: 'kms:Decrypt',
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:SourceArn': trailArn, 'aws:SourceAccount': '111122223333' } },
+      },
     ]);
   });
 
@@ -167,16 +195,14 @@ describe('KeyPolicyStatements', () => {
     }]);
   });
 
-  test('sqs: only through SQS; service principals only on behalf of their source resource in this account', () => {
+  test('sqs: roles only through SQS; service principals as documented, their source checked if they present one', () => {
     const [statement] = render(KeyPolicyStatements.queue({
       ...env,
       principals: [new iam.ServicePrincipal('events.amazonaws.com')],
       sourceArns: ['arn:aws:events:eu-west-1:111122223333:rule/r'],
     }));
-    expect(statement.Condition).toEqual({
-      StringEquals: { 'kms:ViaService': 'sqs.eu-west-1.amazonaws.com', 'aws:SourceAccount': '111122223333' },
-      ArnEquals: { 'aws:SourceArn': 'arn:aws:events:eu-west-1:111122223333:rule/r' },
-    });
+    expect(statement.Condition).toEqual({ ArnLikeIfExists: { 'aws:SourceArn': 'arn:aws:events:eu-west-1:111122223333:rule/r' } });
+    expect(render(KeyPolicyStatements.queue({ ...env, principals: [new iam.ServicePrincipal('events.amazonaws.com')] }))[0].Condition).toBeUndefined();
     const [roleStatement] = render(KeyPolicyStatements.queue({ ...env, principals: [ROLE] }));
     expect(roleStatement.Condition).toEqual({ StringEquals: { 'kms:ViaService': 'sqs.eu-west-1.amazonaws.com' } });
     expect(roleStatement.Action).toEqual(['kms:GenerateDataKey', 'kms:Decrypt']);
@@ -208,7 +234,7 @@ describe('KeyPolicyStatements', () => {
     }]);
   });
 
-  test('every Allow statement that lets a service or role use a key carries conditions', () => {
+  test('every Allow statement that lets a service or role use a key carries conditions, except the two AWS documents without', () => {
     const all = [
       ...KeyPolicyStatements.schedule({ ...env, scheduleArn: 'a', executionRole: ROLE }),
       ...KeyPolicyStatements.connection({ ...env, connectionName: 'c' }),
@@ -217,7 +243,7 @@ describe('KeyPolicyStatements', () => {
       ...KeyPolicyStatements.cloudTrail({ ...env, trailArn: 't' }),
       KeyPolicyStatements.logGroup({ ...env, logGroupArn: 'l' }),
       KeyPolicyStatements.queue({ ...env, principals: [ROLE] }),
-      KeyPolicyStatements.topic({ ...env, servicePrincipals: ['events.amazonaws.com'] }),
+      ...KeyPolicyStatements.topic({ ...env, servicePrincipals: ['cloudwatch.amazonaws.com'] }),
       KeyPolicyStatements.verifier({ ...env, verifierRole: ROLE })[1],
     ];
     const usage = /kms:(Encrypt|Decrypt|GenerateDataKey|ReEncrypt|CreateGrant)/;
@@ -225,5 +251,16 @@ describe('KeyPolicyStatements', () => {
       const actions = [s.Action].flat();
       if (actions.some((a: string) => usage.test(a))) expect({ sid: s.Sid, conditions: Object.keys(s.Condition ?? {}).length > 0 }).toEqual({ sid: s.Sid, conditions: true });
     }
+    // SNS: "Adding the aws:SourceAccount, aws:SourceArn, and aws:SourceOrgID to a AWS KMS policy is not supported for
+    // EventBridge-to-encrypted topics." EventBridge to an encrypted SQS queue: documented without conditions, so the
+    // source is checked only if EventBridge presents one.
+    const documented = render([
+      ...KeyPolicyStatements.topic({ ...env, servicePrincipals: ['events.amazonaws.com'] }),
+      KeyPolicyStatements.queue({ ...env, principals: [new iam.ServicePrincipal('events.amazonaws.com')], sourceArns: ['arn:aws:events:eu-west-1:111122223333:rule/r'] }),
+    ]);
+    expect(documented.map((s: any) => [s.Sid, s.Principal, s.Condition])).toEqual([
+      ['SnsTopicEventBridge', { Service: 'events.amazonaws.com' }, undefined],
+      ['SqsQueue', { Service: 'events.amazonaws.com' }, { ArnLikeIfExists: { 'aws:SourceArn': 'arn:aws:events:eu-west-1:111122223333:rule/r' } }],
+    ]);
   });
 });

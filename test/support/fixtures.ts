@@ -8,3 +8,11 @@ export function testStack(id = 'TestStack', context: Record<string, unknown> = {
   const app = new App({ context });
   return new Stack(app, id, { env: TEST_ENV });
 }
+
+/**
+ * How a key policy statement names an IAM role: the account as principal and the role in `aws:PrincipalArn` (KMS
+ * rejects a principal it cannot see yet, and a role created in the same deployment may not be visible).
+ */
+export function byRole(roleArn: unknown, conditions: Record<string, unknown> = {}): { Principal: { AWS: string }; Condition: Record<string, unknown> } {
+  return { Principal: { AWS: `arn:aws:iam::${TEST_ENV.account}:root` }, Condition: { ArnEquals: { 'aws:PrincipalArn': roleArn }, ...conditions } };
+}

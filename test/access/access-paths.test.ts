@@ -1,0 +1,38 @@
+/**
+ * The access-path proof, run over every configuration: each AWS call the deployed stacks will see (or must refuse) is
+ * evaluated against the synthesized policies, and must get the decision the AWS docs require.
+ */
+import * as path from 'path';
+import { CONFIGURATIONS } from './configurations';
+import { describeFailures, prove, worldOf } from './proof';
+import { ConfigurationResult, README_BEGIN, README_END, readmeTable, replaceSection, SECURITY_BEGIN, SECURITY_END, securitySection } from './report';
+
+const ROOT = path.join(__dirname, '..', '..');
+const WRITE = process.env.UPDATE_ACCESS_REPORT === '1';
+const results = new Map<string, ConfigurationResult>();
+
+describe.each(CONFIGURATIONS.map(c => [`${c.subject} (${c.variant})`, c] as const))('%s', (_name, configuration) => {
+  test('every access path gets the decision the AWS docs require', async () => {
+    const world = worldOf(configuration.app());
+    const proven = await prove(world);
+    results.set(_name, { subject: configuration.subject, variant: configuration.variant, results: proven });
+    expect(proven.length).toBeGreaterThan(0);
+    expect(describeFailures(proven)).toBe('');
+  });
+});
+
+describe('access-path report', () => {
+  const all = () => CONFIGURATIONS.map(c => results.get(`${c.subject} (${c.variant})`)).filter((r): r is ConfigurationResult => r !== undefined);
+
+  test('README\'s table of evaluated paths is current (run `npx projen report:keys` to regenerate)', () => {
+    expect(all()).toHaveLength(CONFIGURATIONS.length);
+    const { current, expected } = replaceSection(path.join(ROOT, 'README.md'), README_BEGIN, README_END, readmeTable(all()), WRITE);
+    if (!WRITE) expect(current).toBe(expected);
+  });
+
+  test('SECURITY.md\'s key-access section is current (run `npx projen report:keys` to regenerate)', () => {
+    const documented = all().filter(r => r.variant === 'default' || r.variant === 'fullest' || r.subject === 'KeyAuditTrail');
+    const { current, expected } = replaceSection(path.join(ROOT, 'SECURITY.md'), SECURITY_BEGIN, SECURITY_END, securitySection(documented), WRITE);
+    if (!WRITE) expect(current).toBe(expected);
+  });
+});

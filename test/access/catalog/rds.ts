@@ -1,0 +1,91 @@
+/**
+ * RDS DB instances: storage, the RDS-managed master user secret (and its rotation), Performance Insights, Enhanced
+ * Monitoring.
+ */
+import { awsManagedPolicy, externalRole } from '../evaluator';
+import { delegatesToIam, keyByArn, pathsFor, roleByArn, via } from './common';
+import { DOCS } from './docs';
+import { AccessPath, Catalog, subjectOf } from './types';
+
+export const rdsCatalog: Catalog = (world, principals) => {
+  const out: AccessPath[] = [];
+  for (const instance of world.ofType('AWS::RDS::DBInstance')) {
+    const props = world.properties(instance);
+    const path = pathsFor(subjectOf(instance));
+    const { partition, region, account } = instance;
+    const dbArn = world.attribute(instance, 'DBInstanceArn');
+    const dbiResourceId = world.attribute(instance, 'DbiResourceId');
+    const viaRds = via(world, instance, 'rds');
+    const viaSecretsManager = via(world, instance, 'secretsmanager');
+
+    const storageKey = props.StorageEncrypted ? keyByArn(world, props.KmsKeyId) : undefined;
+    if (storageKey) {
+      const keyArn = world.attribute(storageKey, 'Arn');
+      out.push(
+        path('deploy', 'the deploying role has RDS describe the storage key', principals.deployer, 'kms:DescribeKey', keyArn, 'Allowed', DOCS.rdsKeyUse, { 'kms:ViaService': viaRds }),
+        path('deploy', 'the deploying role has RDS create a grant for the instance\'s storage', principals.deployer, 'kms:CreateGrant', keyArn, 'Allowed', DOCS.rdsKeyUse,
+          { 'kms:ViaService': viaRds, 'kms:GrantIsForAWSResource': 'true' }),
+        path('deploy', 'the deploying role has RDS generate the storage data key', principals.deployer, 'kms:GenerateDataKeyWithoutPlaintext', keyArn, 'Allowed', DOCS.rdsEncryptionContext,
+          { 'kms:ViaService': viaRds, 'kms:EncryptionContext:aws:rds:db-id': dbiResourceId }),
+        path('deploy', 'the deploying role has RDS decrypt the storage data key', principals.deployer, 'kms:Decrypt', keyArn, 'Allowed', DOCS.rdsEncryptionContext,
+          { 'kms:ViaService': viaRds, 'kms:EncryptionContext:aws:rds:db-id': dbiResourceId }),
+        path('negative', 'a role of another account cannot have RDS use the storage key', principals.outsider, 'kms:CreateGrant', keyArn, 'Denied', DOCS.rdsKeyUse,
+          { 'kms:ViaService': viaRds, 'kms:GrantIsForAWSResource': 'true' }),
+      );
+      if (!delegatesToIam(world, storageKey)) {
+        out.push(path('negative', 'strict mode: an administrator of the account cannot use the storage key outside RDS', principals.otherAdmin, 'kms:Decrypt', keyArn, 'Denied', DOCS.kmsStrictMode,
+          { 'kms:EncryptionContext:aws:rds:db-id': dbiResourceId }));
+      }
+    }
+
+    const secretKey = props.ManageMasterUserPassword ? keyByArn(world, props.MasterUserSecret?.KmsKeyId) : undefined;
+    if (secretKey) {
+      const keyArn = world.attribute(secretKey, 'Arn');
+      const secretArn = world.attribute(instance, 'MasterUserSecret.SecretArn');
+      const secretContext = { 'kms:ViaService': viaSecretsManager, 'kms:EncryptionContext:SecretARN': secretArn, 'kms:EncryptionContext:SecretVersionId': 'a1b2c3d4-version' };
+      const rdsServiceLinkedRole = externalRole('the RDS service-linked role', `arn:${partition}:iam::${account}:role/aws-service-role/rds.amazonaws.com/AWSServiceRoleForRDS`,
+        [awsManagedPolicy(`arn:${partition}:iam::aws:policy/aws-service-role/AmazonRDSServiceRolePolicy`)]);
+      // Which service (RDS or Secrets Manager) makes the deploying role's DescribeKey and CreateGrant calls is not documented.
+      for (const viaService of [viaRds, viaSecretsManager]) {
+        out.push(
+          path('deploy', `the deploying role has the master secret's key described (through ${viaService.split('.')[0]})`, principals.deployer, 'kms:DescribeKey', keyArn, 'Allowed', DOCS.rdsMasterSecret, { 'kms:ViaService': viaService }),
+          path('deploy', `the deploying role has a grant created on the master secret's key (through ${viaService.split('.')[0]})`, principals.deployer, 'kms:CreateGrant', keyArn, 'Allowed', DOCS.rdsMasterSecret,
+            { 'kms:ViaService': viaService, 'kms:GrantIsForAWSResource': 'true' }),
+        );
+      }
+      out.push(
+        path('deploy', 'the deploying role has Secrets Manager encrypt the master secret', principals.deployer, 'kms:GenerateDataKey', keyArn, 'Allowed', DOCS.rdsMasterSecret, secretContext),
+        path('deploy', 'the deploying role has Secrets Manager decrypt the master secret', principals.deployer, 'kms:Decrypt', keyArn, 'Allowed', DOCS.secretsManagerEncryption, secretContext),
+        path('runtime', 'managed rotation: the RDS service-linked role has Secrets Manager encrypt the new password', rdsServiceLinkedRole, 'kms:GenerateDataKey', keyArn, 'Allowed', DOCS.rdsManagedRotation, secretContext),
+        path('runtime', 'managed rotation: the RDS service-linked role has Secrets Manager decrypt the current password', rdsServiceLinkedRole, 'kms:Decrypt', keyArn, 'Allowed', DOCS.rdsManagedRotation, secretContext),
+        path('negative', 'a role of another account cannot decrypt the master secret', principals.outsider, 'kms:Decrypt', keyArn, 'Denied', DOCS.secretsManagerEncryption, secretContext),
+      );
+      if (!delegatesToIam(world, secretKey)) {
+        out.push(path('negative', 'strict mode: an administrator of the account cannot decrypt the master secret other than through Secrets Manager', principals.otherAdmin, 'kms:Decrypt', keyArn, 'Denied', DOCS.kmsStrictMode,
+          { 'kms:EncryptionContext:SecretARN': secretArn }));
+      }
+    }
+
+    const piKey = props.EnablePerformanceInsights ? keyByArn(world, props.PerformanceInsightsKMSKeyId) : undefined;
+    if (piKey) {
+      const keyArn = world.attribute(piKey, 'Arn');
+      const piContext = { 'kms:ViaService': viaRds, 'kms:EncryptionContext:aws:pi:service': 'rds', 'kms:EncryptionContext:service': 'pi', 'kms:EncryptionContext:aws:rds:db-id': dbiResourceId };
+      for (const action of ['kms:GenerateDataKey', 'kms:Decrypt']) {
+        out.push(path('runtime', `a Performance Insights user of the account may ${action.slice(4)} through RDS`, principals.deployer, action, keyArn, 'Allowed', DOCS.rdsPerformanceInsights, piContext));
+      }
+      out.push(path('negative', 'a role of another account cannot read Performance Insights data', principals.outsider, 'kms:Decrypt', keyArn, 'Denied', DOCS.rdsPerformanceInsights, piContext));
+    }
+
+    const monitoringRole = roleByArn(world, props.MonitoringRoleArn);
+    if (monitoringRole) {
+      const roleArn = world.attribute(monitoringRole, 'Arn');
+      out.push(
+        path('runtime', 'Enhanced Monitoring assumes the monitoring role for this instance', principals.service('monitoring.rds.amazonaws.com'), 'sts:AssumeRole', roleArn, 'Allowed', DOCS.rdsEnhancedMonitoring,
+          { 'aws:SourceArn': dbArn, 'aws:SourceAccount': account }),
+        path('negative', 'Enhanced Monitoring cannot assume the role for another account\'s instance', principals.service('monitoring.rds.amazonaws.com'), 'sts:AssumeRole', roleArn, 'Denied', DOCS.rdsEnhancedMonitoring,
+          { 'aws:SourceArn': `arn:${partition}:rds:${region}:999988887777:db:other`, 'aws:SourceAccount': '999988887777' }),
+      );
+    }
+  }
+  return out;
+};

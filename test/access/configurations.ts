@@ -1,0 +1,183 @@
+/**
+ * The configurations the access-path proof runs: each construct in its default, strict-mode and fullest form, the
+ * building blocks on their own, and the example app. Every stack has an explicit account and region.
+ */
+import { App, Duration, SecretValue, Stack, TimeZone } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { createExampleApp } from '../../examples/app';
+import {
+  EncryptedArchive, EncryptedConnection, EncryptedRdsInstance, EncryptedSchedule, EncryptionKey, EncryptionVerification, KeyAuditTrail, VerifiedResource,
+} from '../../src';
+import { compliantVpc } from '../encrypted-rds-instance/fixtures';
+import { TEST_ENV } from '../support/fixtures';
+
+/** One configuration: a name for the report and the app it builds. */
+export interface Configuration {
+  /** The construct or building block, as the README table names it. */
+  readonly subject: string;
+  /** `default`, `strict`, `fullest`, ... */
+  readonly variant: string;
+  readonly app: () => App;
+}
+
+const STRICT = { strictMode: true, administrators: [new iam.AccountRootPrincipal()] };
+
+function stackIn(): { app: App; stack: Stack } {
+  const app = new App({ context: { 'aws:cdk:enable-path-metadata': true } });
+  return { app, stack: new Stack(app, 'Access', { env: TEST_ENV }) };
+}
+
+function build(body: (stack: Stack) => void): () => App {
+  return () => {
+    const { app, stack } = stackIn();
+    body(stack);
+    return app;
+  };
+}
+
+function targetFunction(stack: Stack): lambda.Function {
+  return new lambda.Function(stack, 'Target', {
+    runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => {};'),
+  });
+}
+
+function nightly(stack: Stack, props: Partial<ConstructorParameters<typeof EncryptedSchedule>[2]> = {}): EncryptedSchedule {
+  return new EncryptedSchedule(stack, 'Nightly', {
+    schedule: scheduler.ScheduleExpression.cron({ hour: '2', minute: '0', timeZone: TimeZone.EUROPE_LONDON }),
+    target: new targets.LambdaInvoke(targetFunction(stack), { input: scheduler.ScheduleTargetInput.fromObject({ job: 'report' }) }),
+    ...props,
+  });
+}
+
+const apiKey = () => events.Authorization.apiKey('x-api-key', SecretValue.secretsManager('crm/api-key'));
+const POSTGRES = rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 });
+
+export const CONFIGURATIONS: Configuration[] = [
+  // --- EncryptedSchedule ---------------------------------------------------------------------------------------------
+  { subject: 'EncryptedSchedule', variant: 'default', app: build(stack => nightly(stack)) },
+  { subject: 'EncryptedSchedule', variant: 'strict', app: build(stack => nightly(stack, { keyOptions: STRICT })) },
+  {
+    subject: 'EncryptedSchedule',
+    variant: 'fullest',
+    app: build(stack => {
+      const queueKey = new EncryptionKey(stack, 'QueueKey', { protects: 'the target queue' });
+      const queue = new sqs.Queue(stack, 'TargetQueue', { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: queueKey, enforceSSL: true });
+      const topic = new sns.Topic(stack, 'Ops', { masterKey: queueKey, enforceSSL: true });
+      const group = new scheduler.ScheduleGroup(stack, 'Group', { scheduleGroupName: 'reports' });
+      nightly(stack, {
+        target: new targets.SqsSendMessage(queue, { input: scheduler.ScheduleTargetInput.fromObject({ job: 'report' }) }),
+        scheduleName: 'nightly-report',
+        scheduleGroup: group,
+        description: 'Sends the nightly report job',
+        timeWindow: Duration.minutes(15),
+        retryAttempts: 3,
+        maxEventAge: Duration.hours(2),
+        alarmTopic: topic,
+        keyOptions: { ...STRICT, alias: 'reports/nightly', tags: { team: 'reports' } },
+      });
+    }),
+  },
+
+  // --- EncryptedConnection -------------------------------------------------------------------------------------------
+  {
+    subject: 'EncryptedConnection',
+    variant: 'default',
+    app: build(stack => new EncryptedConnection(stack, 'Crm', { authorization: apiKey() }).addApiDestination('Orders', { endpoint: 'https://api.example.com/orders', rateLimitPerSecond: 10 })),
+  },
+  { subject: 'EncryptedConnection', variant: 'strict', app: build(stack => new EncryptedConnection(stack, 'Crm', { authorization: apiKey(), keyOptions: STRICT })) },
+  {
+    subject: 'EncryptedConnection',
+    variant: 'fullest',
+    app: build(stack => {
+      const conn = new EncryptedConnection(stack, 'Crm', {
+        connectionName: 'crm-oauth',
+        description: 'CRM API with OAuth client credentials',
+        keyOptions: { ...STRICT, alias: 'crm/connection' },
+        authorization: events.Authorization.oauth({
+          authorizationEndpoint: 'https://auth.example.com/oauth2/token',
+          httpMethod: events.HttpMethod.POST,
+          clientId: 'crm-client',
+          clientSecret: SecretValue.secretsManager('crm/oauth', { jsonField: 'clientSecret' }),
+        }),
+        headerParameters: { 'x-client': events.HttpParameter.fromString('cdk-encrypted-constructs') },
+      });
+      conn.addApiDestination('Orders', { endpoint: 'https://api.example.com/orders', rateLimitPerSecond: 10 });
+      conn.grantRetrieveConnectionCredentials(new iam.Role(stack, 'Workflow', { assumedBy: new iam.ServicePrincipal('states.amazonaws.com') }));
+      new EncryptedConnection(stack, 'Billing', { authorization: apiKey(), encryptionKey: conn.encryptionKey });
+    }),
+  },
+
+  // --- EncryptedArchive ----------------------------------------------------------------------------------------------
+  { subject: 'EncryptedArchive', variant: 'default', app: build(stack => new EncryptedArchive(stack, 'Orders')) },
+  { subject: 'EncryptedArchive', variant: 'strict', app: build(stack => new EncryptedArchive(stack, 'Orders', { keyOptions: STRICT })) },
+  {
+    subject: 'EncryptedArchive',
+    variant: 'fullest',
+    app: build(stack => {
+      const queueKey = new EncryptionKey(stack, 'QueueKey', { protects: 'dead letters' });
+      const key = new EncryptionKey(stack, 'TeamKey', { protects: 'orders', ...STRICT });
+      new EncryptedArchive(stack, 'Orders', {
+        encryptionKey: key,
+        eventBusName: 'orders',
+        archiveName: 'orders-archive',
+        description: 'Orders, kept for a year for replay',
+        eventPattern: { source: ['com.example.orders'] },
+        retention: Duration.days(365),
+        deadLetterQueue: new sqs.Queue(stack, 'Dlq', { encryptionMasterKey: queueKey, enforceSSL: true }),
+        alarmTopic: new sns.Topic(stack, 'Ops', { masterKey: queueKey, enforceSSL: true }),
+      });
+    }),
+  },
+
+  // --- EncryptedRdsInstance ------------------------------------------------------------------------------------------
+  { subject: 'EncryptedRdsInstance', variant: 'default', app: build(stack => new EncryptedRdsInstance(stack, 'Db', { engine: POSTGRES, vpc: compliantVpc(stack) })) },
+  { subject: 'EncryptedRdsInstance', variant: 'strict', app: build(stack => new EncryptedRdsInstance(stack, 'Db', { engine: POSTGRES, vpc: compliantVpc(stack), keyOptions: STRICT })) },
+  {
+    subject: 'EncryptedRdsInstance',
+    variant: 'fullest',
+    app: build(stack => new EncryptedRdsInstance(stack, 'Db', {
+      engine: POSTGRES,
+      vpc: compliantVpc(stack),
+      keyOptions: { ...STRICT, alias: 'orders-db' },
+      port: 5433,
+      performanceInsightRetention: rds.PerformanceInsightRetention.MONTHS_12,
+      cloudwatchLogsRetention: 731,
+      backupRetention: Duration.days(35),
+    })),
+  },
+
+  // --- building blocks -----------------------------------------------------------------------------------------------
+  { subject: 'EncryptionKey', variant: 'default', app: build(stack => new EncryptionKey(stack, 'Key', { protects: 'data' })) },
+  { subject: 'EncryptionKey', variant: 'strict', app: build(stack => new EncryptionKey(stack, 'Key', { protects: 'data', ...STRICT })) },
+  { subject: 'KeyAuditTrail', variant: 'default', app: build(stack => KeyAuditTrail.of(stack)) },
+  { subject: 'KeyAuditTrail', variant: 'multi-region', app: build(stack => KeyAuditTrail.of(stack, { multiRegion: true })) },
+  {
+    subject: 'EncryptionVerification',
+    variant: 'every resource type',
+    app: build(stack => {
+      // The tag EventBridge requires on a connection's key (the verifier checks it).
+      const key = new EncryptionKey(stack, 'Key', { protects: 'data', tags: { EventBridgeApiDestinations: 'true' } });
+      const arn = (service: string, resource: string) => `arn:aws:${service}:${TEST_ENV.region}:${TEST_ENV.account}:${resource}`;
+      new EncryptionVerification(stack, 'Verification', {
+        key,
+        resources: [
+          VerifiedResource.schedule('nightly', 'jobs', arn('scheduler', 'schedule/jobs/nightly')),
+          VerifiedResource.eventBus('orders', arn('events', 'event-bus/orders')),
+          VerifiedResource.archive('orders-archive', arn('events', 'archive/orders-archive')),
+          VerifiedResource.connection('crm', arn('events', 'connection/crm'), arn('secretsmanager', 'secret:events!connection/crm/*')),
+          VerifiedResource.dbInstance('orders-db', arn('rds', 'db:orders-db')),
+        ],
+      });
+    }),
+  },
+
+  // --- the example app (environment-agnostic: deployed into the proof's default account and region) ------------------
+  { subject: 'example app', variant: 'examples/', app: () => createExampleApp({ context: { 'aws:cdk:enable-path-metadata': true } }) },
+];

@@ -1,0 +1,480 @@
+/**
+ * A deployed-world model of synthesized CloudFormation templates: every intrinsic resolved to the value AWS returns
+ * for that resource type and attribute once the stack is deployed, as the CloudFormation return-value docs describe
+ * it. Unknown types, attributes and intrinsics fail loudly: a guess here would make the access-path proof worthless.
+ *
+ * Return values: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-getatt.html
+ * and each resource type's "Return values" section (linked per type below).
+ */
+import { createHash } from 'crypto';
+
+/** Where the templates are deployed. */
+export interface DeployTarget {
+  readonly account: string;
+  readonly region: string;
+  readonly partition: string;
+}
+
+/** One synthesized template and the stack name it deploys under. */
+export interface StackTemplate {
+  readonly stackName: string;
+  readonly template: any;
+  /** The stack's own environment; `unknown-*` or undefined take the deploy target's. */
+  readonly account?: string;
+  readonly region?: string;
+}
+
+/** A resource of the deployed world. */
+export interface DeployedResource {
+  readonly stackName: string;
+  readonly logicalId: string;
+  readonly type: string;
+  /** The raw (unresolved) properties. */
+  readonly rawProperties: Record<string, any>;
+  /** The construct path (`aws:cdk:path` metadata), when the app was synthesized with path metadata. */
+  readonly path?: string;
+  readonly account: string;
+  readonly region: string;
+  readonly partition: string;
+}
+
+interface TypeModel {
+  /** Docs for the type's return values. */
+  readonly doc: string;
+  /** The physical name: a name property, or what CloudFormation generates. */
+  readonly name?: (r: DeployedResource, w: DeployedWorld) => string;
+  readonly ref: (r: DeployedResource, w: DeployedWorld) => string;
+  readonly attributes?: Record<string, (r: DeployedResource, w: DeployedWorld) => string>;
+}
+
+const CFN_DOCS = 'https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference';
+
+/** A stable stand-in for the random parts AWS generates (ids, suffixes), derived from the resource's identity. */
+function fake(r: DeployedResource, salt: string, length: number, alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'): string {
+  const bytes = createHash('sha256').update(`${r.stackName}/${r.logicalId}/${salt}`).digest();
+  let out = '';
+  for (let i = 0; i < length; i++) out += alphabet[bytes[i % bytes.length] % alphabet.length];
+  return out;
+}
+
+function uuid(r: DeployedResource, salt: string): string {
+  const h = createHash('sha256').update(`${r.stackName}/${r.logicalId}/${salt}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** CloudFormation's generated physical name: `<stack>-<logical id>-<random>`, cut to the type's maximum length. */
+function generatedName(r: DeployedResource, maxLength: number, lowerCase = false): string {
+  const suffix = fake(r, 'name', 12);
+  const room = Math.max(1, maxLength - suffix.length - 2);
+  const head = `${r.stackName}-${r.logicalId}`.slice(0, room);
+  const name = `${head}-${suffix}`;
+  return lowerCase ? name.toLowerCase() : name;
+}
+
+function named(property: string, maxLength: number, lowerCase = false) {
+  return (r: DeployedResource, w: DeployedWorld): string => {
+    const given = r.rawProperties[property];
+    return given !== undefined ? String(w.resolveIn(r.stackName, given)) : generatedName(r, maxLength, lowerCase);
+  };
+}
+
+function arn(r: DeployedResource, service: string, resource: string, region = r.region, account = r.account): string {
+  return `arn:${r.partition}:${service}:${region}:${account}:${resource}`;
+}
+
+const physicalId = (r: DeployedResource) => `${r.logicalId}-${fake(r, 'id', 8)}`;
+
+const TYPES: Record<string, TypeModel> = {
+  'AWS::KMS::Key': {
+    doc: `${CFN_DOCS}/aws-resource-kms-key.html#aws-resource-kms-key-return-values`,
+    ref: r => uuid(r, 'key'),
+    attributes: { Arn: (r, w) => arn(r, 'kms', `key/${w.ref(r)}`), KeyId: (r, w) => w.ref(r) },
+  },
+  'AWS::KMS::Alias': { doc: `${CFN_DOCS}/aws-resource-kms-alias.html`, ref: named('AliasName', 256) },
+  'AWS::IAM::Role': {
+    doc: `${CFN_DOCS}/aws-resource-iam-role.html#aws-resource-iam-role-return-values`,
+    name: named('RoleName', 64),
+    ref: (r, w) => w.nameOf(r),
+    attributes: {
+      Arn: (r, w) => `arn:${r.partition}:iam::${r.account}:role${w.resolveIn(r.stackName, r.rawProperties.Path ?? '/')}${w.nameOf(r)}`,
+      RoleId: r => `AROA${fake(r, 'roleid', 17)}`,
+    },
+  },
+  'AWS::IAM::ManagedPolicy': {
+    doc: `${CFN_DOCS}/aws-resource-iam-managedpolicy.html#aws-resource-iam-managedpolicy-return-values`,
+    name: named('ManagedPolicyName', 128),
+    ref: (r, w) => `arn:${r.partition}:iam::${r.account}:policy${w.resolveIn(r.stackName, r.rawProperties.Path ?? '/')}${w.nameOf(r)}`,
+    attributes: { PolicyArn: (r, w) => w.ref(r) },
+  },
+  'AWS::IAM::Policy': { doc: `${CFN_DOCS}/aws-resource-iam-policy.html`, ref: physicalId },
+  'AWS::Lambda::Function': {
+    doc: `${CFN_DOCS}/aws-resource-lambda-function.html#aws-resource-lambda-function-return-values`,
+    name: named('FunctionName', 64),
+    ref: (r, w) => w.nameOf(r),
+    attributes: { Arn: (r, w) => arn(r, 'lambda', `function:${w.nameOf(r)}`) },
+  },
+  'AWS::Lambda::Permission': { doc: `${CFN_DOCS}/aws-resource-lambda-permission.html`, ref: physicalId },
+  'AWS::Logs::LogGroup': {
+    doc: `${CFN_DOCS}/aws-resource-logs-loggroup.html#aws-resource-logs-loggroup-return-values`,
+    name: named('LogGroupName', 512),
+    ref: (r, w) => w.nameOf(r),
+    // "Arn: The ARN of the log group, such as arn:aws:logs:us-west-1:123456789012:log-group:/mystack-testgroup-12ABC1AB12A1:*"
+    attributes: { Arn: (r, w) => arn(r, 'logs', `log-group:${w.nameOf(r)}:*`) },
+  },
+  'AWS::S3::Bucket': {
+    doc: `${CFN_DOCS}/aws-resource-s3-bucket.html#aws-resource-s3-bucket-return-values`,
+    name: named('BucketName', 63, true),
+    ref: (r, w) => w.nameOf(r),
+    attributes: {
+      Arn: (r, w) => `arn:${r.partition}:s3:::${w.nameOf(r)}`,
+      DomainName: (r, w) => `${w.nameOf(r)}.s3.amazonaws.com`,
+      RegionalDomainName: (r, w) => `${w.nameOf(r)}.s3.${r.region}.amazonaws.com`,
+    },
+  },
+  'AWS::S3::BucketPolicy': { doc: `${CFN_DOCS}/aws-resource-s3-bucketpolicy.html`, ref: physicalId },
+  'AWS::SNS::Topic': {
+    doc: `${CFN_DOCS}/aws-resource-sns-topic.html#aws-resource-sns-topic-return-values`,
+    name: named('TopicName', 256),
+    ref: (r, w) => arn(r, 'sns', w.nameOf(r)),
+    attributes: { TopicArn: (r, w) => arn(r, 'sns', w.nameOf(r)), TopicName: (r, w) => w.nameOf(r) },
+  },
+  'AWS::SNS::TopicPolicy': { doc: `${CFN_DOCS}/aws-resource-sns-topicpolicy.html`, ref: physicalId },
+  'AWS::SNS::Subscription': { doc: `${CFN_DOCS}/aws-resource-sns-subscription.html`, ref: r => arn(r, 'sns', `${r.logicalId}:${uuid(r, 'sub')}`) },
+  'AWS::SQS::Queue': {
+    doc: `${CFN_DOCS}/aws-resource-sqs-queue.html#aws-resource-sqs-queue-return-values`,
+    name: named('QueueName', 80),
+    ref: (r, w) => `https://sqs.${r.region}.amazonaws.com/${r.account}/${w.nameOf(r)}`,
+    attributes: {
+      Arn: (r, w) => arn(r, 'sqs', w.nameOf(r)),
+      QueueName: (r, w) => w.nameOf(r),
+      QueueUrl: (r, w) => `https://sqs.${r.region}.amazonaws.com/${r.account}/${w.nameOf(r)}`,
+    },
+  },
+  'AWS::SQS::QueuePolicy': { doc: `${CFN_DOCS}/aws-resource-sqs-queuepolicy.html`, ref: physicalId },
+  'AWS::Scheduler::Schedule': {
+    doc: `${CFN_DOCS}/aws-resource-scheduler-schedule.html#aws-resource-scheduler-schedule-return-values`,
+    name: named('Name', 64),
+    ref: (r, w) => w.nameOf(r),
+    attributes: {
+      Arn: (r, w) => arn(r, 'scheduler', `schedule/${w.resolveIn(r.stackName, r.rawProperties.GroupName ?? 'default')}/${w.nameOf(r)}`),
+    },
+  },
+  'AWS::Scheduler::ScheduleGroup': {
+    doc: `${CFN_DOCS}/aws-resource-scheduler-schedulegroup.html#aws-resource-scheduler-schedulegroup-return-values`,
+    name: named('Name', 64),
+    ref: (r, w) => w.nameOf(r),
+    attributes: { Arn: (r, w) => arn(r, 'scheduler', `schedule-group/${w.nameOf(r)}`) },
+  },
+  'AWS::Events::EventBus': {
+    doc: `${CFN_DOCS}/aws-resource-events-eventbus.html#aws-resource-events-eventbus-return-values`,
+    name: named('Name', 256),
+    ref: (r, w) => w.nameOf(r),
+    attributes: { Arn: (r, w) => arn(r, 'events', `event-bus/${w.nameOf(r)}`), Name: (r, w) => w.nameOf(r) },
+  },
+  'AWS::Events::Archive': {
+    doc: `${CFN_DOCS}/aws-resource-events-archive.html#aws-resource-events-archive-return-values`,
+    name: named('ArchiveName', 48),
+    ref: (r, w) => w.nameOf(r),
+    attributes: { Arn: (r, w) => arn(r, 'events', `archive/${w.nameOf(r)}`) },
+  },
+  'AWS::Events::Connection': {
+    // "Arn: The ARN of the connection that was created by the request." (with a /<uuid> suffix);
+    // "ArnForPolicy: The ARN of the resource that should be used in IAM policies" (without it);
+    // "SecretArn: The ARN for the secret created for the connection."
+    doc: `${CFN_DOCS}/aws-resource-events-connection.html#aws-resource-events-connection-return-values`,
+    name: named('Name', 64),
+    ref: (r, w) => w.nameOf(r),
+    attributes: {
+      Arn: (r, w) => arn(r, 'events', `connection/${w.nameOf(r)}/${uuid(r, 'connection')}`),
+      ArnForPolicy: (r, w) => arn(r, 'events', `connection/${w.nameOf(r)}`),
+      SecretArn: (r, w) => arn(r, 'secretsmanager', `secret:events!connection/${w.nameOf(r)}/${uuid(r, 'connection')}-${fake(r, 'secret', 6, 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789')}`),
+    },
+  },
+  'AWS::Events::ApiDestination': {
+    doc: `${CFN_DOCS}/aws-resource-events-apidestination.html#aws-resource-events-apidestination-return-values`,
+    name: named('Name', 64),
+    ref: (r, w) => w.nameOf(r),
+    attributes: {
+      Arn: (r, w) => arn(r, 'events', `api-destination/${w.nameOf(r)}/${uuid(r, 'api-destination')}`),
+      ArnForPolicy: (r, w) => arn(r, 'events', `api-destination/${w.nameOf(r)}`),
+    },
+  },
+  'AWS::Events::Rule': {
+    // Ref: "the rule name" on the default bus, "event-bus-name|rule-name" on another bus.
+    doc: `${CFN_DOCS}/aws-resource-events-rule.html#aws-resource-events-rule-return-values`,
+    name: named('Name', 64),
+    ref: (r, w) => {
+      const bus = r.rawProperties.EventBusName !== undefined ? String(w.resolveIn(r.stackName, r.rawProperties.EventBusName)) : 'default';
+      return bus === 'default' ? w.nameOf(r) : `${bus}|${w.nameOf(r)}`;
+    },
+    attributes: {
+      Arn: (r, w) => {
+        const bus = r.rawProperties.EventBusName !== undefined ? String(w.resolveIn(r.stackName, r.rawProperties.EventBusName)) : 'default';
+        const busName = bus.startsWith('arn:') ? bus.split('/').pop()! : bus;
+        return arn(r, 'events', busName === 'default' ? `rule/${w.nameOf(r)}` : `rule/${busName}/${w.nameOf(r)}`);
+      },
+    },
+  },
+  'AWS::CloudTrail::Trail': {
+    doc: `${CFN_DOCS}/aws-resource-cloudtrail-trail.html#aws-resource-cloudtrail-trail-return-values`,
+    name: named('TrailName', 128),
+    ref: (r, w) => w.nameOf(r),
+    attributes: { Arn: (r, w) => arn(r, 'cloudtrail', `trail/${w.nameOf(r)}`) },
+  },
+  'AWS::CloudWatch::Alarm': {
+    doc: `${CFN_DOCS}/aws-resource-cloudwatch-alarm.html#aws-resource-cloudwatch-alarm-return-values`,
+    name: named('AlarmName', 255),
+    ref: (r, w) => w.nameOf(r),
+    attributes: { Arn: (r, w) => arn(r, 'cloudwatch', `alarm:${w.nameOf(r)}`) },
+  },
+  'AWS::RDS::DBInstance': {
+    // Ref: "the DB instance identifier"; RDS stores identifiers in lower case.
+    doc: `${CFN_DOCS}/aws-resource-rds-dbinstance.html#aws-resource-rds-dbinstance-return-values`,
+    name: (r, w) => named('DBInstanceIdentifier', 63, true)(r, w).toLowerCase(),
+    ref: (r, w) => w.nameOf(r),
+    attributes: {
+      'DbiResourceId': r => `db-${fake(r, 'dbi', 26)}`,
+      'DBInstanceArn': (r, w) => arn(r, 'rds', `db:${w.nameOf(r)}`),
+      'Endpoint.Address': (r, w) => `${w.nameOf(r)}.${fake(r, 'endpoint', 12).toLowerCase()}.${r.region}.rds.amazonaws.com`,
+      'Endpoint.Port': (r, w) => String(w.resolveIn(r.stackName, r.rawProperties.Port ?? '5432')),
+      'MasterUserSecret.SecretArn': r => arn(r, 'secretsmanager', `secret:rds!db-${uuid(r, 'master-secret')}-${fake(r, 'master', 6, 'abcdefghijklmnopqrstuvwxyz0123456789')}`),
+    },
+  },
+  'AWS::RDS::DBParameterGroup': { doc: `${CFN_DOCS}/aws-resource-rds-dbparametergroup.html`, name: named('DBParameterGroupName', 255, true), ref: (r, w) => w.nameOf(r) },
+  'AWS::RDS::DBSubnetGroup': { doc: `${CFN_DOCS}/aws-resource-rds-dbsubnetgroup.html`, name: named('DBSubnetGroupName', 255, true), ref: (r, w) => w.nameOf(r) },
+  'AWS::EC2::VPC': { doc: `${CFN_DOCS}/aws-resource-ec2-vpc.html`, ref: r => `vpc-${fake(r, 'vpc', 17, '0123456789abcdef')}`, attributes: { CidrBlock: (r, w) => String(w.resolveIn(r.stackName, r.rawProperties.CidrBlock)) } },
+  'AWS::EC2::Subnet': { doc: `${CFN_DOCS}/aws-resource-ec2-subnet.html`, ref: r => `subnet-${fake(r, 'subnet', 17, '0123456789abcdef')}` },
+  'AWS::EC2::RouteTable': { doc: `${CFN_DOCS}/aws-resource-ec2-routetable.html`, ref: r => `rtb-${fake(r, 'rtb', 17, '0123456789abcdef')}` },
+  'AWS::EC2::SubnetRouteTableAssociation': { doc: `${CFN_DOCS}/aws-resource-ec2-subnetroutetableassociation.html`, ref: physicalId },
+  'AWS::EC2::SecurityGroup': {
+    doc: `${CFN_DOCS}/aws-resource-ec2-securitygroup.html#aws-resource-ec2-securitygroup-return-values`,
+    ref: r => `sg-${fake(r, 'sg', 17, '0123456789abcdef')}`,
+    attributes: { GroupId: (r, w) => w.ref(r) },
+  },
+  'AWS::EC2::SecurityGroupIngress': { doc: `${CFN_DOCS}/aws-resource-ec2-securitygroupingress.html`, ref: physicalId },
+  'AWS::EC2::SecurityGroupEgress': { doc: `${CFN_DOCS}/aws-resource-ec2-securitygroupegress.html`, ref: physicalId },
+  'AWS::EC2::FlowLog': { doc: `${CFN_DOCS}/aws-resource-ec2-flowlog.html`, ref: r => `fl-${fake(r, 'fl', 17, '0123456789abcdef')}` },
+  'AWS::CloudFormation::Stack': { doc: `${CFN_DOCS}/aws-resource-cloudformation-stack.html`, ref: r => arn(r, 'cloudformation', `stack/${r.stackName}-${r.logicalId}/${uuid(r, 'stack')}`) },
+  'Custom::EncryptionVerification': {
+    // The handler's physical id and Data (see src/verifier/protocol.ts).
+    doc: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-responses.html',
+    ref: physicalId,
+    attributes: { Report: () => 'verified', ChecksPassed: () => '5' },
+  },
+};
+
+/**
+ * A custom resource's `Ref` is the physical id its handler returns; its attributes are the handler's `Data`, which
+ * only the library's own custom resource declares above. Any other attribute fails loudly.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-responses.html
+ */
+const CUSTOM_RESOURCE: TypeModel = { doc: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-responses.html', ref: physicalId };
+
+function modelOf(type: string): TypeModel | undefined {
+  return TYPES[type] ?? (type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource' ? CUSTOM_RESOURCE : undefined);
+}
+
+/** Resolves templates as deployed into one account and region (cross-stack imports included). */
+export class DeployedWorld {
+  public readonly resources: DeployedResource[] = [];
+  private readonly byStack = new Map<string, StackTemplate>();
+  private readonly names = new Map<DeployedResource, string>();
+  private readonly resolving = new Set<DeployedResource>();
+
+  constructor(public readonly target: DeployTarget, stacks: StackTemplate[]) {
+    for (const stack of stacks) {
+      this.byStack.set(stack.stackName, stack);
+      for (const [logicalId, resource] of Object.entries<any>(stack.template.Resources ?? {})) {
+        if (!modelOf(resource.Type)) {
+          throw new Error(`deployed world: no model of ${resource.Type} (${stack.stackName}/${logicalId}); add its return values from the CloudFormation docs`);
+        }
+        this.resources.push({
+          stackName: stack.stackName,
+          logicalId,
+          type: resource.Type,
+          rawProperties: resource.Properties ?? {},
+          path: resource.Metadata?.['aws:cdk:path'],
+          account: this.known(stack.account) ?? target.account,
+          region: this.known(stack.region) ?? target.region,
+          partition: target.partition,
+        });
+      }
+    }
+  }
+
+  /** The resource with this logical id in the given stack (or the only stack). */
+  public resource(logicalId: string, stackName?: string): DeployedResource {
+    const found = this.resources.find(r => r.logicalId === logicalId && (stackName === undefined || r.stackName === stackName));
+    if (!found) throw new Error(`deployed world: no resource ${logicalId}${stackName ? ` in ${stackName}` : ''}`);
+    return found;
+  }
+
+  /** Every resource of a type. */
+  public ofType(type: string): DeployedResource[] {
+    return this.resources.filter(r => r.type === type);
+  }
+
+  /** A resource's resolved properties. */
+  public properties(r: DeployedResource): Record<string, any> {
+    return this.resolveIn(r.stackName, r.rawProperties);
+  }
+
+  /** A resource's resolved tags (`Tags` as a list of Key/Value or, for some types, a map). */
+  public tags(r: DeployedResource): Record<string, string> {
+    const tags = this.resolveIn(r.stackName, r.rawProperties.Tags ?? []);
+    if (Array.isArray(tags)) return Object.fromEntries(tags.map((t: any) => [t.Key, t.Value]));
+    return tags;
+  }
+
+  /** The value of `Ref` on the resource. */
+  public ref(r: DeployedResource): string {
+    return modelOf(r.type)!.ref(r, this);
+  }
+
+  /** The value of `Fn::GetAtt` on the resource. */
+  public attribute(r: DeployedResource, attribute: string): string {
+    const model = modelOf(r.type)!.attributes?.[attribute];
+    if (!model) throw new Error(`deployed world: no model of ${r.type}.${attribute} (${r.logicalId}); see ${modelOf(r.type)!.doc}`);
+    return model(r, this);
+  }
+
+  /** The physical name of a resource (given or generated). */
+  public nameOf(r: DeployedResource): string {
+    const cached = this.names.get(r);
+    if (cached) return cached;
+    const model = modelOf(r.type)!;
+    if (!model.name) throw new Error(`deployed world: ${r.type} has no name model`);
+    if (this.resolving.has(r)) throw new Error(`deployed world: ${r.logicalId}'s name depends on itself`);
+    this.resolving.add(r);
+    try {
+      const name = model.name(r, this);
+      this.names.set(r, name);
+      return name;
+    } finally {
+      this.resolving.delete(r);
+    }
+  }
+
+  /** The resource whose `Ref` or ARN attribute is this value, if any. */
+  public findByArn(resourceArn: string): DeployedResource | undefined {
+    return this.resources.find(r => this.arnOf(r) === resourceArn);
+  }
+
+  /** The ARN of a resource (its `Arn` attribute, or the `Ref` for types whose Ref is the ARN). */
+  public arnOf(r: DeployedResource): string | undefined {
+    const attributes = modelOf(r.type)!.attributes ?? {};
+    if (attributes.Arn) return attributes.Arn(r, this);
+    if (attributes.TopicArn) return attributes.TopicArn(r, this);
+    if (attributes.DBInstanceArn) return attributes.DBInstanceArn(r, this);
+    if (r.type === 'AWS::IAM::ManagedPolicy') return this.ref(r);
+    return undefined;
+  }
+
+  /** Resolves every intrinsic in a value, as CloudFormation would in the given stack. */
+  public resolveIn(stackName: string, value: any): any {
+    if (Array.isArray(value)) return value.map(v => this.resolveIn(stackName, v));
+    if (value === null || typeof value !== 'object') return value;
+    const keys = Object.keys(value);
+    if (keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'))) return this.intrinsic(stackName, keys[0], value[keys[0]]);
+    return Object.fromEntries(keys.map(k => [k, this.resolveIn(stackName, value[k])]));
+  }
+
+  private intrinsic(stackName: string, fn: string, arg: any): any {
+    const stack = this.byStack.get(stackName)!;
+    const account = this.known(stack.account) ?? this.target.account;
+    const region = this.known(stack.region) ?? this.target.region;
+    switch (fn) {
+      case 'Ref': {
+        const pseudo: Record<string, string> = {
+          'AWS::AccountId': account,
+          'AWS::Region': region,
+          'AWS::Partition': this.target.partition,
+          'AWS::URLSuffix': 'amazonaws.com',
+          'AWS::StackName': stackName,
+          'AWS::StackId': `arn:${this.target.partition}:cloudformation:${region}:${account}:stack/${stackName}/00000000-0000-4000-a000-000000000000`,
+          'AWS::NoValue': undefined as any,
+        };
+        if (arg in pseudo) return pseudo[arg];
+        const parameter = stack.template.Parameters?.[arg];
+        if (parameter) {
+          if (parameter.Default === undefined) throw new Error(`deployed world: parameter ${arg} has no default`);
+          return parameter.Default;
+        }
+        return this.ref(this.resource(arg, stackName));
+      }
+      case 'Fn::GetAtt': {
+        const [logicalId, attribute] = Array.isArray(arg) ? arg : String(arg).split(/\.(.+)/);
+        return this.attribute(this.resource(logicalId, stackName), this.resolveIn(stackName, attribute));
+      }
+      case 'Fn::Join': {
+        const [separator, parts] = arg;
+        return this.resolveIn(stackName, parts).filter((p: unknown) => p !== undefined).join(separator);
+      }
+      case 'Fn::Select': {
+        const [index, list] = this.resolveIn(stackName, arg);
+        if (!Array.isArray(list) || list[Number(index)] === undefined) throw new Error(`deployed world: Fn::Select ${index} out of range`);
+        return list[Number(index)];
+      }
+      case 'Fn::Split': {
+        const [separator, text] = this.resolveIn(stackName, arg);
+        return String(text).split(separator);
+      }
+      case 'Fn::Sub': {
+        const [text, variables] = Array.isArray(arg) ? arg : [arg, {}];
+        const resolvedVariables = this.resolveIn(stackName, variables);
+        return String(text).replace(/\$\{([^}!][^}]*)\}/g, (_m, name: string) => {
+          if (name in resolvedVariables) return String(resolvedVariables[name]);
+          if (name.includes('.') && !name.startsWith('AWS::')) {
+            const [logicalId, attribute] = name.split(/\.(.+)/);
+            return this.attribute(this.resource(logicalId, stackName), attribute);
+          }
+          return String(this.intrinsic(stackName, 'Ref', name));
+        }).replace(/\$\{!/g, '${');
+      }
+      case 'Fn::If': {
+        const [condition, whenTrue, whenFalse] = arg;
+        return this.resolveIn(stackName, this.condition(stackName, condition) ? whenTrue : whenFalse);
+      }
+      case 'Fn::ImportValue': {
+        const exportName = this.resolveIn(stackName, arg);
+        for (const [name, other] of this.byStack) {
+          for (const output of Object.values<any>(other.template.Outputs ?? {})) {
+            if (output.Export && this.resolveIn(name, output.Export.Name) === exportName) return this.resolveIn(name, output.Value);
+          }
+        }
+        throw new Error(`deployed world: no stack exports ${exportName}`);
+      }
+      case 'Fn::GetAZs':
+        return ['a', 'b', 'c'].map(az => `${region}${az}`);
+      case 'Fn::Base64':
+        return Buffer.from(String(this.resolveIn(stackName, arg))).toString('base64');
+      case 'Fn::Equals': case 'Fn::Not': case 'Fn::And': case 'Fn::Or':
+        return this.conditionExpression(stackName, { [fn]: arg });
+      default:
+        throw new Error(`deployed world: intrinsic ${fn} is not modelled`);
+    }
+  }
+
+  private condition(stackName: string, name: string): boolean {
+    const expression = this.byStack.get(stackName)!.template.Conditions?.[name];
+    if (expression === undefined) throw new Error(`deployed world: no condition ${name}`);
+    return this.conditionExpression(stackName, expression);
+  }
+
+  private conditionExpression(stackName: string, expression: any): boolean {
+    const [fn] = Object.keys(expression);
+    const arg = expression[fn];
+    switch (fn) {
+      case 'Condition': return this.condition(stackName, arg);
+      case 'Fn::Equals': { const [a, b] = this.resolveIn(stackName, arg); return JSON.stringify(a) === JSON.stringify(b); }
+      case 'Fn::Not': return !this.conditionExpression(stackName, arg[0]);
+      case 'Fn::And': return arg.every((e: any) => this.conditionExpression(stackName, e));
+      case 'Fn::Or': return arg.some((e: any) => this.conditionExpression(stackName, e));
+      default: throw new Error(`deployed world: condition function ${fn} is not modelled`);
+    }
+  }
+
+  private known(value: string | undefined): string | undefined {
+    return value === undefined || value.startsWith('unknown-') || value.startsWith('${Token') ? undefined : value;
+  }
+}
