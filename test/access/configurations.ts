@@ -14,7 +14,10 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { createExampleApp } from '../../examples/app';
 import {
   EncryptedArchive, EncryptedConnection, EncryptedRdsInstance, EncryptedSchedule, EncryptionKey, EncryptionVerification, KeyAuditTrail, VerifiedResource,
+  KeyPolicyStatements,
 } from '../../src';
+import { addKeyStatements } from '../../src/key/key-policy';
+import { topicTarget } from '../../src/private/rule-targets';
 import { compliantVpc } from '../encrypted-rds-instance/fixtures';
 import { TEST_ENV } from '../support/fixtures';
 
@@ -175,6 +178,23 @@ export const CONFIGURATIONS: Configuration[] = [
           VerifiedResource.dbInstance('orders-db', arn('rds', 'db:orders-db')),
         ],
       });
+    }),
+  },
+
+  {
+    // The alert path on its own: a rule publishing to a topic whose key holds only the topic's statements (the
+    // trail's and connections' alert keys also hold their dead-letter queue's, which would hide a wrong one).
+    subject: 'alert rule to an encrypted topic',
+    variant: 'dead letters on another key',
+    app: build(stack => {
+      const topicKey = new EncryptionKey(stack, 'TopicKey', { protects: 'alerts' });
+      const queueKey = new EncryptionKey(stack, 'QueueKey', { protects: 'dead letters' });
+      const topic = new sns.Topic(stack, 'Alerts', { masterKey: topicKey, enforceSSL: true });
+      addKeyStatements(stack, topicKey, KeyPolicyStatements.topic({ ...TEST_ENV, partition: 'aws', servicePrincipals: ['events.amazonaws.com'] }), 'alerts');
+      const ruleArn = `arn:aws:events:${TEST_ENV.region}:${TEST_ENV.account}:rule/alerts`;
+      const deadLetters = new sqs.Queue(stack, 'DeadLetters', { encryptionMasterKey: queueKey, enforceSSL: true });
+      addKeyStatements(stack, queueKey, [KeyPolicyStatements.queue({ ...TEST_ENV, partition: 'aws', principals: [new iam.ServicePrincipal('events.amazonaws.com')], sourceArns: [ruleArn] })], 'dead letters');
+      new events.Rule(stack, 'Rule', { ruleName: 'alerts', eventPattern: { source: ['aws.kms'] }, targets: [topicTarget(topic, ruleArn, deadLetters)] });
     }),
   },
 
