@@ -15,7 +15,8 @@ export class ExampleStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
 
-    // The stack-shared audit trail; every encrypted construct in the stack reuses it.
+    // The account's audit trail, placed in this stack (one per account for the whole app: every encrypted construct of
+    // every stack of the account reuses it; other stacks get only their key-tampering alert).
     const trail = KeyAuditTrail.of(this);
 
     // A team key in strict mode: the account root administers it, only named principals may use it.

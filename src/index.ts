@@ -1,6 +1,7 @@
 export * from './key/encryption-key';
 export * from './key/statements';
 export * from './audit/key-audit-trail';
+export * from './audit/tampering-alert';
 export * from './encrypted-resource';
 export * from './verifier/encryption-verification';
 export * from './snapshot';

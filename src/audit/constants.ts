@@ -1,21 +1,25 @@
 /**
- * The CDK context key that sets the audit-trail choice for a whole app: `"stack"` (default, one trail per stack),
- * `"none"` (no trail: e.g. an organization trail already records every KMS call), or a trail ARN (use that trail).
+ * The CDK context key that sets the audit-trail choice for a whole app: `"account"` (default: one trail per account for
+ * the whole app), `"none"` (no trail and no alert), or a trail ARN (an existing or organization trail records the
+ * calls; every stack still alerts on tampering with its keys). `"stack"` is the former name of `"account"`.
  */
 export const AUDIT_TRAIL_CONTEXT_KEY = 'cdk-encrypted-constructs:auditTrail';
 
 /** The KMS API calls that change who can use a key or whether it works, watched by the key-tampering alert. */
 export const KEY_TAMPERING_EVENT_NAMES = [
   'CancelKeyDeletion',
-  'CreateGrant',
   'DeleteAlias',
   'DeleteImportedKeyMaterial',
   'DisableKey',
   'DisableKeyRotation',
   'PutKeyPolicy',
   'ReplicateKey',
-  'RetireGrant',
-  'RevokeGrant',
   'ScheduleKeyDeletion',
   'UpdateAlias',
 ];
+
+/**
+ * The grant calls, watched only when no AWS service made them (services create and retire grants routinely for the
+ * resources a key protects).
+ */
+export const GRANT_EVENT_NAMES = ['CreateGrant', 'RetireGrant', 'RevokeGrant'];

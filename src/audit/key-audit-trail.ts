@@ -1,4 +1,4 @@
-import { Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Stage, Token } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -6,35 +6,52 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
-import { AUDIT_TRAIL_CONTEXT_KEY, KEY_TAMPERING_EVENT_NAMES } from './constants';
+import { AUDIT_TRAIL_CONTEXT_KEY } from './constants';
+import { createTamperingAlert, IAlertHub } from './tampering-alert';
 import { EncryptionKey } from '../key/encryption-key';
 import { addKeyStatements } from '../key/key-policy';
 import { KeyPolicyStatements } from '../key/statements';
-import { acknowledgeDeadLetterQueue, acknowledgeEach, nagResourceText } from '../private/acknowledgements';
+import { acknowledgeEach, nagResourceText } from '../private/acknowledgements';
 import { formatArn, logGroupArn, stackEnvironment } from '../private/arns';
 import { deterministicName } from '../private/names';
-import { topicTarget } from '../private/rule-targets';
+import { PropValidationError } from '../private/validation';
 
 /**
- * How a construct's KMS key use is audited: the stack-shared trail (default), an existing trail, or none.
+ * How a construct's KMS key use is audited: the account's library trail (default), an existing trail, or none.
  *
  * A class with factory methods rather than a union, so it reads the same from every jsii language:
- * `AuditTrail.stackShared()`, `AuditTrail.fromTrailArn(arn)`, `AuditTrail.none()`.
+ * `AuditTrail.accountShared()`, `AuditTrail.fromTrailArn(arn)`, `AuditTrail.none()`.
  */
 export class AuditTrail {
-  /** One {@link KeyAuditTrail} per stack, shared by every construct in it (created on first use). */
-  public static stackShared(): AuditTrail {
-    return new AuditTrail('stack');
+  /**
+   * One multi-region {@link KeyAuditTrail} per AWS account for the whole app, shared by every construct of every stack
+   * of that account (created on first use, in the first stack that needs it, unless `KeyAuditTrail.of(stack)` placed it
+   * first). Every stack alerts on tampering with its own keys.
+   */
+  public static accountShared(): AuditTrail {
+    return new AuditTrail('account');
   }
 
   /**
-   * An existing trail (for example an organization trail) already records the key's management events: create none.
+   * The former name of {@link AuditTrail.accountShared}: the trail is now shared by the whole account, not one per stack
+   * (AWS allows 5 trails per region per account).
+   *
+   * @deprecated use `AuditTrail.accountShared()`
+   */
+  public static stackShared(): AuditTrail {
+    return new AuditTrail('account');
+  }
+
+  /**
+   * An existing trail (for example an organization trail or the AWS Control Tower trail) already records the key's
+   * management events: create no trail. Each stack still alerts on tampering with its keys (the trail delivers the KMS
+   * calls to EventBridge in every region it records).
    *
    * @param trailArn ARN of the existing trail, reported in the construct's `auditTrailArn`
    */
   public static fromTrailArn(trailArn: string): AuditTrail {
+    checkTrailArn('AuditTrail.fromTrailArn', trailArn);
     return new AuditTrail('existing', trailArn);
   }
 
@@ -44,7 +61,7 @@ export class AuditTrail {
   }
 
   private constructor(
-    /** `stack`, `existing` or `none`. */
+    /** `account`, `existing` or `none`. */
     public readonly mode: string,
     /** The existing trail's ARN when mode is `existing`. */
     public readonly trailArn?: string,
@@ -56,9 +73,11 @@ export class AuditTrail {
  */
 export interface KeyAuditTrailProps {
   /**
-   * Record management events from every region, not only the stack's.
+   * Record management events from every region, not only the stack's. One multi-region trail serves the stacks of all
+   * regions of the account (CloudTrail's best practice; Checkov CKV_AWS_67).
    *
-   * @default false
+   * @default true
+   * @see https://docs.aws.amazon.com/awscloudtrail/latest/userguide/receive-cloudtrail-log-files-from-multiple-regions.html
    */
   readonly multiRegion?: boolean;
 
@@ -87,26 +106,38 @@ export interface KeyAuditTrailProps {
 /**
  * A CloudTrail trail that records every KMS call on the library's keys, and an alert when a key is tampered with.
  *
- * One per stack: constructs obtain it with {@link KeyAuditTrail.of} (AWS allows 5 trails per region, so a trail per
- * construct would soon hit that wall). Management events with log file validation go to an S3 bucket (public access
- * blocked, TLS only, versioned, SSE-KMS, server access logging, retained) and to an encrypted CloudWatch log group.
- * An EventBridge rule sends the calls that disable, delete or re-permission a watched key to an encrypted SNS topic.
+ * One per AWS account for the whole app: constructs obtain it with {@link KeyAuditTrail.of}. AWS allows 5 trails per
+ * region per account (not adjustable), a multi-region trail counts in every region, and every extra trail pays for a
+ * second copy of the management events; one trail with management events already records every KMS call on every key
+ * of the account. The trail lives in the first top-level stack of the account that needs it (call
+ * `KeyAuditTrail.of(stack)` before any construct to choose that stack); every other stack gets a
+ * {@link KeyTamperingAlert} for its own keys. Synthesis fails when an app would create two library trails in one account.
+ *
+ * Management events with log file validation go to an S3 bucket (public access blocked, TLS only, versioned, SSE-KMS,
+ * server access logging, retained) and to an encrypted CloudWatch log group. An EventBridge rule sends the calls that
+ * disable, delete or re-permission a watched key to an encrypted SNS topic.
+ *
+ * @see https://docs.aws.amazon.com/awscloudtrail/latest/userguide/WhatIsCloudTrail-Limits.html
  */
-export class KeyAuditTrail extends Construct {
-  /** The construct id of the stack-shared trail. */
+export class KeyAuditTrail extends Construct implements IAlertHub {
+  /** The construct id of the account's trail in the stack that holds it. */
   public static readonly ID = 'KeyAuditTrail';
 
   /**
-   * The CDK context key that sets the audit-trail choice for a whole app (e.g. in `cdk.json`): `"stack"` (default),
+   * The CDK context key that sets the audit-trail choice for a whole app (e.g. in `cdk.json`): `"account"` (default),
    * `"none"`, or an existing trail's ARN. A construct's own `auditTrail` prop takes precedence.
    */
   public static readonly CONTEXT_KEY = AUDIT_TRAIL_CONTEXT_KEY;
 
   /**
-   * The stack's shared audit trail, created on first call with the given props (later props are ignored).
+   * The account's audit trail for the stack of `scope`: the one already created for that account in this app (in
+   * whichever stack holds it), or a new one in the top-level stack of `scope`, with the given props (props given later
+   * are ignored). Stacks whose account is known only at deploy time share one trail per stage.
    */
   public static of(scope: IConstruct, props: KeyAuditTrailProps = {}): KeyAuditTrail {
-    const stack = Stack.of(scope);
+    const stack = topLevelStack(Stack.of(scope));
+    const found = trailsOf(stack).get(accountKey(stack));
+    if (found) return found;
     const existing = stack.node.tryFindChild(KeyAuditTrail.ID);
     if (existing instanceof KeyAuditTrail) return existing;
     return new KeyAuditTrail(stack, KeyAuditTrail.ID, props);
@@ -124,8 +155,10 @@ export class KeyAuditTrail extends Construct {
   public readonly logGroup: logs.LogGroup;
   /** The key that encrypts the log files, the log group and the alert topic. */
   public readonly encryptionKey: EncryptionKey;
-  /** The topic that receives key-tampering alerts. */
+  /** The topic that receives key-tampering alerts of this stack's keys. */
   public readonly alertTopic: sns.ITopic;
+  /** The key of the alert topic and the alert dead-letter queues (the trail's key). */
+  public readonly alertKey: kms.IKey;
   /** The rule that matches key-tampering calls on watched keys. */
   public readonly tamperingRule: events.Rule;
 
@@ -202,7 +235,7 @@ export class KeyAuditTrail extends Construct {
     // resource ends in a wildcard, as documented. A multi-region trail writes a stream per source region.
     // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudwatch-log-group-log-stream-naming-for-cloudtrail.html
     const env = stackEnvironment(this);
-    const streams = props.multiRegion ? [`${env.account}_CloudTrail_*`] : [`${env.account}_CloudTrail_${env.region}*`];
+    const streams = props.multiRegion ?? true ? [`${env.account}_CloudTrail_*`] : [`${env.account}_CloudTrail_${env.region}*`];
     const logsPolicy = new iam.ManagedPolicy(this, 'LogsPolicy', {
       roles: [logsRole],
       statements: [new iam.PolicyStatement({
@@ -221,7 +254,7 @@ export class KeyAuditTrail extends Construct {
       encryptionKey: this.encryptionKey,
       enableFileValidation: true,
       includeGlobalServiceEvents: true,
-      isMultiRegionTrail: props.multiRegion ?? false,
+      isMultiRegionTrail: props.multiRegion ?? true,
       managementEvents: cloudtrail.ReadWriteType.ALL,
       sendToCloudWatchLogs: false,
     });
@@ -241,43 +274,13 @@ export class KeyAuditTrail extends Construct {
     cfnTrail.cloudWatchLogsRoleArn = logsRole.roleArn;
     cfnTrail.node.addDependency(logsPolicy);
 
-    this.alertTopic = props.alertTopic ?? new sns.Topic(this, 'AlertTopic', {
-      displayName: 'KMS key tampering alerts',
-      masterKey: this.encryptionKey,
-      enforceSSL: true,
-    });
-    if (!props.alertTopic) {
-      addKeyStatements(this, this.encryptionKey, KeyPolicyStatements.topic({ ...stackEnvironment(this), servicePrincipals: ['events.amazonaws.com'] }), 'the key-tampering alert topic');
-    }
-
-    // Alerts that cannot be delivered are kept in a dead-letter queue on the same key.
-    const ruleName = deterministicName(this, 64);
-    const ruleArn = formatArn(this, { service: 'events', resource: 'rule', resourceName: ruleName });
-    const alertDeadLetters = new sqs.Queue(this, 'AlertDeadLetterQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: this.encryptionKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      removalPolicy,
-    });
-    addKeyStatements(this, this.encryptionKey, [KeyPolicyStatements.queue({ ...stackEnvironment(this), principals: [new iam.ServicePrincipal('events.amazonaws.com')], sourceArns: [ruleArn] })], 'the alert dead-letter queue');
-    acknowledgeDeadLetterQueue(alertDeadLetters, 'the key-tampering alert rule');
-
-    this.tamperingRule = new events.Rule(this, 'KeyTamperingRule', {
-      ruleName,
-      description: 'KMS calls that disable, delete or re-permission a key protected by cdk-encrypted-constructs',
-      eventPattern: {
-        source: ['aws.kms'],
-        detailType: ['AWS API Call via CloudTrail'],
-        detail: {
-          eventSource: ['kms.amazonaws.com'],
-          eventName: KEY_TAMPERING_EVENT_NAMES,
-          resources: { ARN: Lazy.list({ produce: () => this.watchedKeys.map(k => k.keyArn) }) },
-        },
-      },
-      targets: [topicTarget(this.alertTopic, ruleArn, alertDeadLetters)],
-    });
+    // The key-tampering alert of this stack (other stacks of the account get a KeyTamperingAlert of their own).
+    const alert = createTamperingAlert(this, this.encryptionKey, () => this.watchedKeys, props.alertTopic, removalPolicy);
+    this.alertTopic = alert.topic;
+    this.tamperingRule = alert.rule;
+    this.alertKey = this.encryptionKey;
     this.watchKey(this.encryptionKey);
+    registerTrail(this);
   }
 
   /** Adds a key to the key-tampering alert (once). */
@@ -301,4 +304,66 @@ function logBucketDefaults(removalPolicy: RemovalPolicy): s3.BucketProps {
     }],
     removalPolicy,
   };
+}
+
+/** The stack that holds the account's trail: a nested stack's top-level parent. */
+function topLevelStack(stack: Stack): Stack {
+  let current = stack;
+  while (current.nestedStackParent) current = current.nestedStackParent;
+  return current;
+}
+
+/** The account a stack deploys to, or the stage path for stacks whose account is known only at deploy time. */
+function accountKey(stack: Stack): string {
+  return Token.isUnresolved(stack.account) ? `env-agnostic:${Stage.of(stack)?.node.path ?? ''}` : stack.account;
+}
+
+const registries = new WeakMap<IConstruct, Map<string, KeyAuditTrail>>();
+
+/** The library trails of the app of `stack`, by account. */
+function trailsOf(stack: Stack): Map<string, KeyAuditTrail> {
+  const root = stack.node.root;
+  let registry = registries.get(root);
+  if (!registry) {
+    registry = new Map();
+    registries.set(root, registry);
+  }
+  return registry;
+}
+
+/**
+ * Records a trail for its account and fails synthesis when the app already holds a library trail in that account:
+ * AWS allows 5 trails per region per account, not adjustable, and each extra one bills management events again.
+ */
+function registerTrail(trail: KeyAuditTrail): void {
+  // A trail the user builds in a nested stack counts for its top-level stack's account.
+  const stack = topLevelStack(Stack.of(trail));
+  const key = accountKey(stack);
+  const registry = trailsOf(stack);
+  const first = registry.get(key);
+  if (!first) {
+    registry.set(key, trail);
+    return;
+  }
+  trail.node.addValidation({
+    validate: () => [
+      `${trail.node.path} would be a second cdk-encrypted-constructs audit trail in account ${key.startsWith('env-agnostic') ? '(known at deploy time)' : key}, `
+      + `after ${first.node.path}. AWS allows 5 trails per region per account and one trail records every KMS call of the account: `
+      + 'use KeyAuditTrail.of(scope) (one per account), or AuditTrail.fromTrailArn(...) for a trail that already exists.',
+    ],
+  });
+}
+
+/**
+ * A trail's ARN: `arn:<partition>:cloudtrail:<region>:<account>:trail/<name>`, the name 3 to 128 ASCII letters, digits,
+ * `.`, `_` or `-`, starting and ending with a letter or digit. Tokens are left to CloudFormation.
+ *
+ * @see https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_CreateTrail.html#awscloudtrail-CreateTrail-request-Name
+ */
+const TRAIL_ARN = /^arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\d{12}:trail\/[A-Za-z0-9][A-Za-z0-9._-]{1,126}[A-Za-z0-9]$/;
+
+/** Throws the library's validation error unless `value` is a trail ARN (or a token). */
+export function checkTrailArn(where: string, value: unknown): void {
+  if (typeof value === 'string' && (Token.isUnresolved(value) || TRAIL_ARN.test(value))) return;
+  throw new PropValidationError(`invalid ${where}:\n  - trailArn: got ${JSON.stringify(value)}; must be a CloudTrail trail ARN, arn:<partition>:cloudtrail:<region>:<account>:trail/<name>`);
 }

@@ -11,10 +11,12 @@ import { eventPatternProblem } from './event-pattern';
 import { EncryptedResourceProps, IEncryptedResource } from '../encrypted-resource';
 import { addKeyStatements } from '../key/key-policy';
 import { KeyPolicyStatements } from '../key/statements';
-import { acknowledgeDeadLetterQueue } from '../private/acknowledgements';
 import { allowAlarmsToPublish } from '../private/alarm-topic';
 import { formatArn, stackEnvironment } from '../private/arns';
+import { newDeadLetterQueue } from '../private/dead-letter-queue';
+import { checkEncryptionKey } from '../private/key-checks';
 import { deterministicName } from '../private/names';
+import { claimPhysicalName } from '../private/physical-names';
 import { setUpEncryption, verifyEncryption } from '../private/setup';
 import { PropValidator } from '../private/validation';
 import { EncryptionVerification, VerifiedResource } from '../verifier/encryption-verification';
@@ -159,8 +161,7 @@ export class EncryptedArchive extends Construct implements IEncryptedResource {
 
   constructor(scope: Construct, id: string, props: EncryptedArchiveProps = {}) {
     super(scope, id);
-    const renderedPattern = props.eventPattern ? renderEventPattern(this, props.eventPattern) : undefined;
-    validate(this, props, renderedPattern);
+    validate(this, props);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
     const encryption = setUpEncryption(this, props, 'an EventBridge event bus and its archive');
@@ -290,14 +291,8 @@ export class EncryptedArchive extends Construct implements IEncryptedResource {
   /** The new bus (key on its L1) and its dead-letter queue with the queue policy and key statements it needs. */
   private createEventBus(props: EncryptedArchiveProps, removalPolicy: RemovalPolicy, keyStatements: iam.PolicyStatement[]) {
     const eventsPrincipal = new iam.ServicePrincipal('events.amazonaws.com');
-    const deadLetterQueue = props.deadLetterQueue ?? new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: this.encryptionKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      removalPolicy,
-    });
-    if (!props.deadLetterQueue) acknowledgeDeadLetterQueue(deadLetterQueue, `the event bus ${this.eventBusName}`);
+    const deadLetterQueue = props.deadLetterQueue
+      ?? newDeadLetterQueue(this, 'DeadLetterQueue', { key: this.encryptionKey, removalPolicy, usedBy: `the event bus ${this.eventBusName}` });
 
     const sendStatement = new iam.PolicyStatement({
       sid: 'EventBridgeBusDeadLetters',
@@ -378,9 +373,21 @@ const MAX_RETENTION_DAYS = 2_147_483_647;
 const MAX_EVENT_PATTERN_LENGTH = 4096;
 const NAME_CHARACTERS = 'letters, digits, ".", "_" and "-"';
 
+/**
+ * A custom event bus name must not start with `aws.` (EventBridge answers "EventBus name starting with 'aws.' is not
+ * valid": the prefix belongs to partner event buses, `aws.partner/...`, which this construct does not create).
+ *
+ * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateEventBus.html
+ * @see https://github.com/hashicorp/terraform-provider-aws/issues/35065 (the service's error message)
+ */
+const RESERVED_BUS_PREFIX = 'aws.';
+
 /** Every prop error at once, naming the construct path, the prop, what was given and what is allowed. */
-function validate(scope: Construct, props: EncryptedArchiveProps, renderedPattern: unknown): void {
+function validate(scope: Construct, props: EncryptedArchiveProps): void {
   const v = new PropValidator(scope);
+  // JavaScript callers: the props object (all props are optional) and no null
+  if (!v.props(props, {})) v.throwIfInvalid();
+  const renderedPattern = props.eventPattern ? renderEventPattern(scope, props.eventPattern) : undefined;
   v.check(!(props.eventBus && props.eventBusName !== undefined), 'eventBusName', props.eventBusName,
     'must not be given together with eventBus: it names a bus the construct creates');
   v.check(!(props.eventBus && props.deadLetterQueue), 'deadLetterQueue', 'a queue',
@@ -392,7 +399,15 @@ function validate(scope: Construct, props: EncryptedArchiveProps, renderedPatter
   v.name('eventBusName', props.eventBusName, /^[A-Za-z0-9._-]+$/, 256, NAME_CHARACTERS);
   v.check(props.eventBusName !== 'default', 'eventBusName', props.eventBusName,
     'must not be "default": the default bus exists in every account and cannot be created; archive it with eventBus: EventBus.fromEventBusName(this, \'Default\', \'default\')');
+  if (props.eventBusName !== undefined && !Token.isUnresolved(props.eventBusName)) {
+    v.check(!props.eventBusName.startsWith(RESERVED_BUS_PREFIX), 'eventBusName', props.eventBusName,
+      'must not start with "aws." (reserved for partner event buses)');
+  }
   v.name('archiveName', props.archiveName, /^[A-Za-z0-9._-]+$/, 48, NAME_CHARACTERS);
+  // two constructs of one stack deploying the same bus or archive: CloudFormation fails on the second
+  claimPhysicalName(v, scope, 'eventBusName', 'EventBridge event bus', props.eventBus ? undefined : props.eventBusName);
+  claimPhysicalName(v, scope, 'archiveName', 'EventBridge archive', props.archiveName);
+  checkEncryptionKey(v, scope, props);
   if (props.description !== undefined && !Token.isUnresolved(props.description)) {
     v.check(props.description.length <= 512, 'description', `${props.description.length} characters`, 'must be at most 512 characters', false);
   }
@@ -409,7 +424,9 @@ function validate(scope: Construct, props: EncryptedArchiveProps, renderedPatter
     v.check(length <= MAX_EVENT_PATTERN_LENGTH, 'eventPattern', `${length} characters of JSON`,
       `must be at most ${MAX_EVENT_PATTERN_LENGTH} characters of JSON, the most AWS::Events::Archive accepts`, false);
   }
-  if (props.eventBus) {
+  if (props.eventBus !== undefined && (typeof props.eventBus !== 'object' || typeof props.eventBus.env !== 'object')) {
+    v.check(false, 'eventBus', typeof props.eventBus, 'must be an events.IEventBus (e.g. EventBus.fromEventBusName(this, \'Bus\', \'orders\'))', false);
+  } else if (props.eventBus) {
     const stack = Stack.of(scope);
     const { account, region } = props.eventBus.env;
     const differs = (a: string, b: string) => !Token.isUnresolved(a) && !Token.isUnresolved(b) && a !== b;

@@ -62,12 +62,80 @@ function valuesProblem(values: unknown[], path: string): string | undefined {
     if (keys.length !== 1 || !CONTENT_FILTERS.includes(keys[0])) {
       return `${at}: got ${JSON.stringify(value)}; a content filter has exactly one of ${CONTENT_FILTERS.join(', ')}`;
     }
-    if (keys[0] === 'exists' && typeof value.exists !== 'boolean') return `${at}: "exists" takes true or false`;
-    if (keys[0] === 'numeric' && (!Array.isArray(value.numeric) || value.numeric.length === 0)) {
-      return `${at}: "numeric" takes a non-empty array such as [">", 0, "<=", 5]`;
+    const operand = operandProblem(keys[0], value[keys[0]]);
+    if (operand) return `${at}: ${operand}`;
+  }
+  return undefined;
+}
+
+/** The comparison operators of numeric matching. */
+export const NUMERIC_OPERATORS = ['<', '<=', '=', '>', '>='];
+/**
+ * Numeric matching compares values from -5.0e9 to +5.0e9 inclusive.
+ *
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html#eb-filtering-numeric-matching
+ */
+export const NUMERIC_LIMIT = 5e9;
+
+/**
+ * What is wrong with a content filter's operand, or undefined. Operands that are intrinsics are not checked.
+ *
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html
+ */
+function operandProblem(operator: string, operand: unknown): string | undefined {
+  if (isPlainObject(operand) && isIntrinsic(operand)) return undefined;
+  switch (operator) {
+    case 'exists':
+      return typeof operand === 'boolean' ? undefined : '"exists" takes true or false';
+    case 'numeric':
+      return numericProblem(operand);
+    case 'prefix':
+    case 'suffix':
+      // a string, or { "equals-ignore-case": "..." }
+      if (typeof operand === 'string') return undefined;
+      if (isPlainObject(operand) && Object.keys(operand).length === 1 && typeof operand['equals-ignore-case'] === 'string') return undefined;
+      return `"${operator}" takes a string, or { "equals-ignore-case": "<string>" }; got ${JSON.stringify(operand)}`;
+    case 'equals-ignore-case':
+    case 'wildcard':
+      return typeof operand === 'string' ? undefined : `"${operator}" takes a string; got ${JSON.stringify(operand)}`;
+    case 'cidr':
+      return typeof operand === 'string' && isCidr(operand) ? undefined
+        : `"cidr" takes an IPv4 or IPv6 block in CIDR notation such as "10.0.0.0/24" or "2001:db8::/32"; got ${JSON.stringify(operand)}`;
+    default:
+      return undefined;
+  }
+}
+
+function numericProblem(operand: unknown): string | undefined {
+  const example = '"numeric" takes operator and number pairs such as [">", 0, "<=", 5]';
+  if (!Array.isArray(operand) || operand.length === 0 || operand.length % 2 !== 0) return `${example}; got ${JSON.stringify(operand)}`;
+  for (let i = 0; i < operand.length; i += 2) {
+    const [op, n] = [operand[i], operand[i + 1]];
+    if (typeof op !== 'string' || !NUMERIC_OPERATORS.includes(op)) {
+      return `${example}; got the operator ${JSON.stringify(op)} (allowed: ${NUMERIC_OPERATORS.join(' ')})`;
+    }
+    if (typeof n !== 'number' || !Number.isFinite(n) || Math.abs(n) > NUMERIC_LIMIT) {
+      return `${example}; got the operand ${JSON.stringify(n)} (a number from -5e9 to 5e9)`;
     }
   }
   return undefined;
+}
+
+/** An IPv4 (`a.b.c.d/n`, n ≤ 32) or IPv6 (`x:x::x/n`, n ≤ 128) block. */
+function isCidr(text: string): boolean {
+  const [address, bits, ...rest] = text.split('/');
+  if (rest.length > 0 || bits === undefined || !/^\d{1,3}$/.test(bits)) return false;
+  const prefix = Number(bits);
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(address)) {
+    return prefix <= 32 && address.split('.').every(octet => Number(octet) <= 255);
+  }
+  if (!/^[0-9A-Fa-f:]+$/.test(address) || prefix > 128) return false;
+  const halves = address.split('::');
+  if (halves.length > 2) return false;
+  const groups = halves.map(h => (h === '' ? [] : h.split(':')));
+  if (groups.some(g => g.some(part => !/^[0-9A-Fa-f]{1,4}$/.test(part)))) return false;
+  const count = groups.reduce((sum, g) => sum + g.length, 0);
+  return halves.length === 2 ? count < 8 : count === 8;
 }
 
 function isPlainObject(value: unknown): value is { [key: string]: any } {

@@ -1,6 +1,7 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import { IConstruct } from 'constructs';
+import { CONNECTION_FACTS } from './facts';
 import { PropValidator } from '../private/validation';
 
 /**
@@ -38,8 +39,11 @@ export interface ConnectionCredentials {
  * value: a plain-text secret is described as such, without being shown.
  */
 export function checkCredentials(scope: IConstruct, v: PropValidator, credentials: ConnectionCredentials): void {
-  const bound = bindAuthorization(credentials.authorization);
-  if (typeof bound === 'string') {
+  // a missing authorization is reported by the required-props check
+  const bound = credentials.authorization === undefined || credentials.authorization === null ? undefined : bindAuthorization(credentials.authorization);
+  if (bound === undefined) {
+    // nothing to render
+  } else if (typeof bound === 'string') {
     v.check(false, 'authorization', `an Authorization that cannot be rendered (${bound})`,
       `use events.Authorization.apiKey(), .basic() or .oauth() with every secret given as a SecretValue: ${ALLOWED_SECRET}`, false);
   } else {
@@ -51,7 +55,7 @@ export function checkCredentials(scope: IConstruct, v: PropValidator, credential
     bodyParameters: credentials.bodyParameters,
   })) {
     const rendered = Object.entries(parameters ?? {}).map(([name, p]) => renderParameter(name, p));
-    checkParameters(scope, v, prop, rendered, prop === 'headerParameters');
+    checkParameters(scope, v, prop, rendered, prop === 'headerParameters' ? 'header' : prop === 'queryStringParameters' ? 'query' : 'body');
   }
 }
 
@@ -92,7 +96,7 @@ function checkAuthorization(scope: IConstruct, v: PropValidator, bound: BoundAut
   switch (bound.authorizationType) {
     case 'API_KEY': {
       const a = p.apiKeyAuthParameters ?? {};
-      checkPlain(v, 'authorization.apiKeyName', a.apiKeyName, 512);
+      checkCredentialText(v, 'authorization.apiKeyName', a.apiKeyName);
       checkSecret(scope, v, 'authorization.apiKeyValue', a.apiKeyValue);
       break;
     }
@@ -101,6 +105,7 @@ function checkAuthorization(scope: IConstruct, v: PropValidator, bound: BoundAut
       checkPlain(v, 'authorization.username', a.username, 512);
       if (typeof a.username === 'string' && !Token.isUnresolved(a.username)) {
         v.check(!a.username.includes(':'), 'authorization.username', a.username, 'must not contain ":" (Basic authorization joins username and password with it)');
+        v.check(!/[\x00-\x08\x0A-\x1F\x7F]/.test(a.username), 'authorization.username', a.username, 'must not contain control characters');
       }
       checkSecret(scope, v, 'authorization.password', a.password);
       break;
@@ -108,12 +113,12 @@ function checkAuthorization(scope: IConstruct, v: PropValidator, bound: BoundAut
     case 'OAUTH_CLIENT_CREDENTIALS': {
       const a = p.oAuthParameters ?? {};
       checkHttpsUrl(v, 'authorization.authorizationEndpoint', a.authorizationEndpoint);
-      checkPlain(v, 'authorization.clientId', a.clientParameters?.clientId, 512);
+      checkCredentialText(v, 'authorization.clientId', a.clientParameters?.clientId);
       checkSecret(scope, v, 'authorization.clientSecret', a.clientParameters?.clientSecret);
       const http = a.oAuthHttpParameters ?? {};
-      checkParameters(scope, v, 'authorization.headerParameters', http.headerParameters ?? [], true);
-      checkParameters(scope, v, 'authorization.queryStringParameters', http.queryStringParameters ?? [], false);
-      checkParameters(scope, v, 'authorization.bodyParameters', http.bodyParameters ?? [], false);
+      checkParameters(scope, v, 'authorization.headerParameters', http.headerParameters ?? [], 'header');
+      checkParameters(scope, v, 'authorization.queryStringParameters', http.queryStringParameters ?? [], 'query');
+      checkParameters(scope, v, 'authorization.bodyParameters', http.bodyParameters ?? [], 'body');
       break;
     }
     default:
@@ -121,21 +126,35 @@ function checkAuthorization(scope: IConstruct, v: PropValidator, bound: BoundAut
   }
 }
 
-function checkParameters(scope: IConstruct, v: PropValidator, prop: string, parameters: RenderedParameter[], headers: boolean): void {
+function checkParameters(scope: IConstruct, v: PropValidator, prop: string, parameters: RenderedParameter[], kind: 'header' | 'query' | 'body'): void {
+  const headers = kind === 'header';
   for (const parameter of parameters) {
     const name = `${prop}.${parameter.key}`;
     if (!Token.isUnresolved(parameter.key)) {
-      const ok = parameter.key.length >= 1 && parameter.key.length <= 512 && (!headers || HEADER_NAME.test(parameter.key));
+      const ok = parameter.key.length >= 1 && parameter.key.length <= 512 && (!headers || HEADER_NAME.test(parameter.key))
+        && (kind !== 'query' || CONNECTION_FACTS.queryKeyPattern.test(parameter.key));
       v.check(ok, prop, parameter.key, headers
         ? 'parameter names must be 1 to 512 characters valid in an HTTP header name (letters, digits and !#$%&\'*+-.^_`|~)'
-        : 'parameter names must be 1 to 512 characters');
+        : kind === 'query' ? 'parameter names must be 1 to 512 characters without control characters' : 'parameter names must be 1 to 512 characters');
     }
     if (parameter.isValueSecret) {
       checkSecret(scope, v, name, parameter.value);
     } else {
       checkPlain(v, name, parameter.value, 512);
+      const value = parameter.value;
+      if (typeof value === 'string' && !Token.isUnresolved(value) && value.length > 0) {
+        if (headers) v.check(CONNECTION_FACTS.headerValuePattern.test(value), name, value, `header values must be ${CONNECTION_FACTS.headerValueAllowed}`);
+        if (kind === 'query') v.check(CONNECTION_FACTS.queryValuePattern.test(value), name, value, 'query-string values must not contain control characters other than LF and CR');
+      }
     }
   }
+}
+
+/** An API key name or OAuth client id: the API reference's pattern (no ":" and no control characters). */
+function checkCredentialText(v: PropValidator, prop: string, value: unknown): void {
+  checkPlain(v, prop, value, CONNECTION_FACTS.credentialMaxLength);
+  if (typeof value !== 'string' || Token.isUnresolved(value) || value.length === 0 || value.length > CONNECTION_FACTS.credentialMaxLength) return;
+  v.check(CONNECTION_FACTS.credentialPattern.test(value), prop, value, `must be ${CONNECTION_FACTS.credentialAllowed}`);
 }
 
 /** A non-secret string: present and within EventBridge's length limit (tokens are checked at deploy time). */
@@ -146,12 +165,17 @@ function checkPlain(v: PropValidator, prop: string, value: unknown, maxLength: n
 
 function checkHttpsUrl(v: PropValidator, prop: string, value: unknown): void {
   if (typeof value === 'string' && Token.isUnresolved(value)) return;
-  v.check(isHttpsUrl(value, 2048), prop, value, 'must be an https:// URL of at most 2048 characters');
+  v.check(isHttpsUrl(value, 2048), prop, value, 'must be an https:// URL of at most 2048 characters, made of letters, digits, '
+    + '-()_.!~*\';/?:@&=+$, and %XX escapes (no spaces, non-ASCII, {placeholders} or #fragments)');
 }
 
-/** Whether a value is a literal `https://host...` URL within the length limit. */
+/**
+ * Whether a value is a literal `https://host...` URL within the length limit, made only of the characters the
+ * EventBridge API accepts in an endpoint (no spaces, no non-ASCII, no `{placeholder}`, no `#fragment`).
+ */
 export function isHttpsUrl(value: unknown, maxLength: number): boolean {
-  return typeof value === 'string' && value.length <= maxLength && /^https:\/\/[^\s/?#]+[^\s]*$/.test(value);
+  return typeof value === 'string' && value.length <= maxLength && /^https:\/\/[^\s/?#]+[^\s]*$/.test(value)
+    && CONNECTION_FACTS.endpointPattern.test(value);
 }
 
 function checkSecret(scope: IConstruct, v: PropValidator, prop: string, value: unknown): void {

@@ -1,4 +1,4 @@
-import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -7,17 +7,19 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { checkCredentials, isHttpsUrl } from './credentials';
 import { API_DESTINATIONS_TAG_WARNING, ensureApiDestinationsTag } from './key-tag';
-import { KeyAuditTrail } from '../audit/key-audit-trail';
+import { KeyTamperingAlert } from '../audit/tampering-alert';
 import { EncryptedResourceProps, IEncryptedResource } from '../encrypted-resource';
 import { EncryptionKey } from '../key/encryption-key';
 import { addKeyStatements } from '../key/key-policy';
 import { KeyPolicyStatements } from '../key/statements';
-import { acknowledgeDeadLetterQueue } from '../private/acknowledgements';
 import { formatArn, stackEnvironment } from '../private/arns';
+import { newDeadLetterQueue } from '../private/dead-letter-queue';
+import { checkEncryptionKey } from '../private/key-checks';
 import { deterministicName } from '../private/names';
+import { claimPhysicalName } from '../private/physical-names';
 import { topicTarget } from '../private/rule-targets';
 import { setUpEncryption, verifyEncryption } from '../private/setup';
-import { PropValidator } from '../private/validation';
+import { PropValidator, requiredObject } from '../private/validation';
 import { EncryptionVerification, VerifiedResource } from '../verifier/encryption-verification';
 
 /**
@@ -87,7 +89,7 @@ export interface EncryptedConnectionProps extends EncryptedResourceProps {
    * A topic you bring must let `events.amazonaws.com` publish: the construct adds a topic-policy statement scoped to
    * its rule when the topic is defined in this app; an encrypted topic's key must allow EventBridge too.
    *
-   * @default - the stack-shared audit trail's alert topic when the key is audited by it, else a new topic
+   * @default - the stack's key-tampering alert topic (of the account trail or the stack's `KeyTamperingAlert`) when the key is audited, else a new topic
    *            encrypted with a dedicated key (never the connection's key, which may be the cause of the alert)
    * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-target-connection-deauthorize.html
    */
@@ -143,7 +145,7 @@ export interface ConnectionApiDestinationOptions {
  * `EventBridgeApiDestinations=true` (without the tag EventBridge cannot use it), and adds key-policy statements that
  * let Secrets Manager use the key only for this connection's secret. Credentials must be Secrets Manager dynamic
  * references: a plain-text secret is a synth error. An EventBridge rule sends the connection's deauthorization events
- * (a disabled, deleted or unreachable key deauthorizes it) to an alert topic, the stack-shared audit trail records
+ * (a disabled, deleted or unreachable key deauthorizes it) to an alert topic, the account's audit trail records
  * every use of the key, and a deploy-time check proves the connection and its secret really use the key.
  *
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/encryption-connections.html
@@ -286,16 +288,16 @@ export class EncryptedConnection extends Construct implements IEncryptedResource
 
   /**
    * The rule that sends the connection's deauthorization events to the alert topic, with a dead-letter queue.
-   * The topic and queue are encrypted with the audit trail's key or a dedicated one: never with the connection's
+   * The topic and queue are encrypted with the stack's alert key or a dedicated one: never with the connection's
    * key, whose loss is what the alert reports.
    */
   private deauthorizationAlerts(alertTopic: sns.ITopic | undefined, auditTrailArn: string | undefined): { topic: sns.ITopic; deadLetterQueue: sqs.Queue; rule: events.Rule } {
     const environment = stackEnvironment(this);
-    const sharedTrail = Stack.of(this).node.tryFindChild(KeyAuditTrail.ID);
-    const trail = sharedTrail instanceof KeyAuditTrail && auditTrailArn !== undefined && auditTrailArn === sharedTrail.trailArn ? sharedTrail : undefined;
-    const alertKey: kms.IKey = trail?.encryptionKey ?? new EncryptionKey(this, 'AlertKey', { protects: `the deauthorization alerts of EventBridge connection ${this.connectionName}` });
+    // The stack's alert hub (the account trail's alert or the stack's KeyTamperingAlert) unless auditing is off.
+    const hub = auditTrailArn !== undefined ? KeyTamperingAlert.hubOf(this) : undefined;
+    const alertKey: kms.IKey = hub?.alertKey ?? new EncryptionKey(this, 'AlertKey', { protects: `the deauthorization alerts of EventBridge connection ${this.connectionName}` });
 
-    let topic = alertTopic ?? trail?.alertTopic;
+    let topic = alertTopic ?? hub?.alertTopic;
     if (!topic) {
       topic = new sns.Topic(this, 'AlertTopic', { displayName: 'EventBridge connection deauthorization alerts', masterKey: alertKey, enforceSSL: true });
       addKeyStatements(this, alertKey, KeyPolicyStatements.topic({ ...environment, servicePrincipals: ['events.amazonaws.com'] }), 'the deauthorization alert topic');
@@ -304,21 +306,15 @@ export class EncryptedConnection extends Construct implements IEncryptedResource
     // A deterministic rule name: the queue's key policy names the rule's ARN, which through Fn::GetAtt would be a cycle.
     const ruleName = `${deterministicName(this, 57)}-deauth`;
     const ruleArn = formatArn(this, { service: 'events', resource: 'rule', resourceName: ruleName });
-    const deadLetterQueue = new sqs.Queue(this, 'AlertDeadLetterQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: alertKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    // On the stack-shared trail key, one statement serves every connection's rule (`*-deauth`): a statement per
+    const deadLetterQueue = newDeadLetterQueue(this, 'AlertDeadLetterQueue', { key: alertKey, usedBy: 'the connection deauthorization rule' });
+    // On the stack's shared alert key, one statement serves every connection's rule (`*-deauth`): a statement per
     // connection would push that key's policy past KMS's 32 KB with a few dozen connections.
-    const sourceArn = trail ? formatArn(this, { service: 'events', resource: 'rule', resourceName: '*-deauth' }) : ruleArn;
+    const sourceArn = hub ? formatArn(this, { service: 'events', resource: 'rule', resourceName: '*-deauth' }) : ruleArn;
     addKeyStatements(this, alertKey, [KeyPolicyStatements.queue({
       ...environment,
       principals: [new iam.ServicePrincipal('events.amazonaws.com')],
       sourceArns: [sourceArn],
     })], 'the deauthorization alert dead-letter queue');
-    acknowledgeDeadLetterQueue(deadLetterQueue, 'the connection deauthorization rule');
 
     const rule = new events.Rule(this, 'DeauthorizationRule', {
       ruleName,
@@ -338,27 +334,39 @@ export class EncryptedConnection extends Construct implements IEncryptedResource
 const DEFAULT_RATE_QUOTA = 300;
 const NAME = /^[.\-_A-Za-z0-9]+$/;
 const NAME_ALLOWED = 'letters, digits, ".", "-" and "_"';
+const ENDPOINT_CHARACTERS = 'made of letters, digits, -()_.!~*\';/?:@&=+$, and %XX escapes (no spaces, non-ASCII, {placeholders} or #fragments)';
 
+/** The checklist of the connection's props; every failing prop is reported in one error (tokens are skipped). */
 function validateConnectionProps(scope: IConstruct, props: EncryptedConnectionProps): void {
   const v = new PropValidator(scope);
+  // JavaScript callers: the props object, the required authorization and no null
+  if (!v.props(props, { authorization: requiredObject('an events.Authorization (Authorization.apiKey(), .basic() or .oauth())', '_bind') })) v.throwIfInvalid();
   v.name('connectionName', props.connectionName, NAME, 64, NAME_ALLOWED);
+  claimPhysicalName(v, scope, 'connectionName', 'EventBridge connection', props.connectionName);
   checkDescription(v, 'description', props.description);
   checkCredentials(scope, v, props);
+  checkEncryptionKey(v, scope, props);
   v.throwIfInvalid();
 }
 
 function validateApiDestinationOptions(scope: IConstruct, id: string, options: ConnectionApiDestinationOptions): void {
-  const v = new PropValidator({ node: { path: `${scope.node.path}/${id}` } } as IConstruct);
-  if (!Token.isUnresolved(options.endpoint)) {
-    v.check(isHttpsUrl(options.endpoint, 2048), 'endpoint', options.endpoint, 'must be an https:// URL of at most 2048 characters (EventBridge invokes only HTTPS endpoints)');
+  const path = `${scope.node.path}/${id}`;
+  const v = new PropValidator({ node: { path } } as IConstruct);
+  if (!v.props(options, {
+    endpoint: { allowed: 'an https:// URL', is: e => typeof e === 'string' },
+    rateLimitPerSecond: { allowed: 'a whole number of requests per second, at least 1', is: r => typeof r === 'number' },
+  })) v.throwIfInvalid();
+  if (typeof options.endpoint === 'string' && !Token.isUnresolved(options.endpoint)) {
+    v.check(isHttpsUrl(options.endpoint, 2048), 'endpoint', options.endpoint, `must be an https:// URL of at most 2048 characters (EventBridge invokes only HTTPS endpoints) ${ENDPOINT_CHARACTERS}`);
   }
   const rate = options.rateLimitPerSecond;
-  if (!Token.isUnresolved(rate)) {
+  if (typeof rate === 'number' && !Token.isUnresolved(rate)) {
     v.check(Number.isInteger(rate) && rate >= 1, 'rateLimitPerSecond', `${rate} per second`,
       `must be a whole number of at least 1 (EventBridge's default quota is ${DEFAULT_RATE_QUOTA} per second per API destination)`, false);
   }
   checkDescription(v, 'description', options.description);
   v.name('apiDestinationName', options.apiDestinationName, NAME, 64, NAME_ALLOWED);
+  claimPhysicalName(v, scope, 'apiDestinationName', 'EventBridge API destination', options.apiDestinationName, options.apiDestinationName, path);
   v.throwIfInvalid();
 }
 

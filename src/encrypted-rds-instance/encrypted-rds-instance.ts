@@ -13,13 +13,18 @@ import {
   DEFAULT_INSTANCE_CLASS, EngineFacts, engineFacts, engineVersion, estimatedMaxConnections, SUPPORTED_ENGINES,
 } from './engine-facts';
 import { EncryptedResourceProps, IEncryptedResource } from '../encrypted-resource';
+import {
+  ALLOCATED_STORAGE_GIB, DATABASE_NAME, isPerformanceInsightsRetention, LOG_RETENTION_DAYS, reservedWords,
+} from './naming-facts';
 import { KeyPolicyStatements } from '../key/statements';
 import { acknowledgeEach } from '../private/acknowledgements';
 import { allowAlarmsToPublish } from '../private/alarm-topic';
 import { formatArn, logGroupArn, stackEnvironment } from '../private/arns';
+import { checkEncryptionKey } from '../private/key-checks';
 import { deterministicName } from '../private/names';
+import { claimPhysicalName } from '../private/physical-names';
 import { setUpEncryption, verifyEncryption } from '../private/setup';
-import { PropValidator } from '../private/validation';
+import { PropValidator, requiredObject } from '../private/validation';
 import { EncryptionVerification, VerifiedResource } from '../verifier/encryption-verification';
 
 /**
@@ -346,6 +351,13 @@ export class EncryptedRdsInstance extends Construct implements IEncryptedResourc
 /** Every prop check in one place; returns the engine's facts. */
 function validate(scope: IConstruct, props: EncryptedRdsInstanceProps): EngineFacts {
   const v = new PropValidator(scope);
+  // JavaScript callers: the props object, the required engine and VPC, and no null
+  if (!v.props(props, {
+    engine: requiredObject('an rds.IInstanceEngine (e.g. DatabaseInstanceEngine.postgres({ version: PostgresEngineVersion.VER_16 }))', 'engineType'),
+    vpc: requiredObject('an ec2.IVpc', 'selectSubnets'),
+  }) || !props.engine || typeof props.engine.engineType !== 'string' || !props.vpc || typeof props.vpc.selectSubnets !== 'function') {
+    v.throwIfInvalid();
+  }
   const facts = engineFacts(props.engine);
   v.check(facts !== undefined, 'engine', props.engine.engineType, `allowed engines: ${SUPPORTED_ENGINES.join(', ')}`);
   const resolve = (x: unknown) => JSON.stringify(Stack.of(scope).resolve(x));
@@ -367,13 +379,40 @@ function validate(scope: IConstruct, props: EncryptedRdsInstanceProps): EngineFa
     v.check(sameKey(c.encryptionKey), 'credentials.encryptionKey', 'a different key', 'the master secret is encrypted with encryptionKey: omit it', false);
     if (facts) {
       v.name('credentials.username', c.username, /^[A-Za-z][A-Za-z0-9_]*$/, facts.maxUsernameLength, 'letters, digits and "_", starting with a letter');
-      v.check(Token.isUnresolved(c.username) || c.username.toLowerCase() !== 'rdsadmin', 'credentials.username', c.username, 'is reserved by RDS');
+      v.check(typeof c.username !== 'string' || Token.isUnresolved(c.username) || c.username.toLowerCase() !== 'rdsadmin', 'credentials.username', c.username, 'is reserved by RDS');
+      checkNotReserved(v, 'credentials.username', c.username, facts.family);
     }
   }
 
   // instance settings AWS would reject at deploy time
   v.name('instanceIdentifier', props.instanceIdentifier, /^[A-Za-z](?!.*--)[A-Za-z0-9-]*[A-Za-z0-9]$|^[A-Za-z]$/, 63,
     'letters, digits and single hyphens, starting with a letter and not ending with a hyphen');
+  // the instance identifier is stored in lower case: two that differ only in case are the same instance
+  claimPhysicalName(v, scope, 'instanceIdentifier', 'RDS DB instance', typeof props.instanceIdentifier === 'string' && !Token.isUnresolved(props.instanceIdentifier)
+    ? props.instanceIdentifier.toLowerCase() : undefined, props.instanceIdentifier);
+  if (facts) {
+    const rule = DATABASE_NAME[facts.family];
+    v.name('databaseName', props.databaseName, rule.pattern, rule.maxLength, rule.allowed);
+    checkNotReserved(v, 'databaseName', props.databaseName, facts.family);
+  }
+  const storageType = String(props.storageType ?? rds.StorageType.GP2);
+  const storage = ALLOCATED_STORAGE_GIB[storageType];
+  if (storage) v.range('allocatedStorage', props.allocatedStorage, storage.min, storage.max, `GiB (${storageType} storage)`);
+  const piRetention = props.performanceInsightRetention as number | undefined;
+  if (piRetention !== undefined && !Token.isUnresolved(piRetention)) {
+    v.check(isPerformanceInsightsRetention(piRetention), 'performanceInsightRetention', `${piRetention} days`,
+      'allowed: 7, a multiple of 31 up to 713 (1 to 23 months) or 731 days (use rds.PerformanceInsightRetention)', false);
+  }
+  if (piRetention !== undefined && facts) {
+    const piOn = props.enablePerformanceInsights ?? facts.supportsPerformanceInsights(props.instanceType?.toString() ?? DEFAULT_INSTANCE_CLASS);
+    v.check(piOn, 'performanceInsightRetention', `${piRetention} days`, 'is set while Performance Insights is off (enablePerformanceInsights false, or an instance class without it): omit it', false);
+  }
+  const logRetention = props.cloudwatchLogsRetention as number | undefined;
+  if (logRetention !== undefined && !Token.isUnresolved(logRetention)) {
+    v.check(logRetention === logs.RetentionDays.INFINITE || LOG_RETENTION_DAYS.includes(logRetention), 'cloudwatchLogsRetention', `${logRetention} days`,
+      `allowed: ${LOG_RETENTION_DAYS.join(', ')} days or RetentionDays.INFINITE (use logs.RetentionDays)`, false);
+  }
+  checkEncryptionKey(v, scope, props);
   v.range('port', props.port, 1150, 65535);
   const backupDays = props.backupRetention?.toDays({ integral: false });
   v.range('backupRetention', backupDays, 1, 35, 'days');
@@ -422,6 +461,13 @@ function validate(scope: IConstruct, props: EncryptedRdsInstanceProps): EngineFa
   v.check(freeStorage === undefined || Token.isUnresolved(freeStorage) || freeStorage > 0, 'freeStorageAlarmThreshold', `${freeStorage} bytes`, 'must be more than 0 bytes', false);
   v.throwIfInvalid();
   return facts!;
+}
+
+/** A database or master user name the engine reserves (compared in lower case; tokens are skipped). */
+function checkNotReserved(v: PropValidator, prop: string, name: string | undefined, family: string): void {
+  const words = reservedWords(family);
+  if (!words || typeof name !== 'string' || Token.isUnresolved(name)) return;
+  v.check(!words.has(name.toLowerCase()), prop, name, `is a word ${family} reserves: choose another name`);
 }
 
 /**

@@ -3,7 +3,6 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
-import { acknowledgeEach } from '../private/acknowledgements';
 import { allowAlarmsToPublish } from '../private/alarm-topic';
 import { shortHash } from '../private/arns';
 
@@ -42,14 +41,9 @@ export class ScheduleGroupAlarms extends Construct {
       'Failed invocations could not be sent to the dead-letter queue and are lost');
   }
 
-  /** Routes the group's alarms to a schedule's topic (once per topic), or records that this schedule gave none. */
-  public notify(topic: sns.ITopic | undefined): void {
+  /** Routes the group's alarms to a schedule's topic (once per topic). */
+  public notify(topic: sns.ITopic): void {
     const alarms = [this.targetErrors, this.dropped, this.deadLetterFailures];
-    if (!topic) {
-      const reason = 'No alarmTopic was given, so this alarm has no action yet: its state shows in CloudWatch, and alarmTopic or addAlarmAction routes it.';
-      for (const a of alarms) acknowledgeEach(a, { 'HIPAA.Security-CloudWatchAlarmAction': reason, 'NIST.800.53.R5-CloudWatchAlarmAction': reason, 'cloudwatch_alarm_action_check': reason });
-      return;
-    }
     if (this.topics.has(topic)) return;
     this.topics.add(topic);
     for (const a of alarms) a.addAlarmAction(new cloudwatchActions.SnsAction(topic));

@@ -3,7 +3,11 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { IConstruct } from 'constructs';
-import { PropValidator } from '../private/validation';
+import { expressionProblem, isKnownTimeZone } from './expression';
+import { EncryptedResourceProps } from '../encrypted-resource';
+import { checkEncryptionKey } from '../private/key-checks';
+import { claimPhysicalName } from '../private/physical-names';
+import { PropValidator, requiredObject } from '../private/validation';
 
 /** Scheduler's limits, as documented in the API reference (CreateSchedule) and the encryption-at-rest guide. */
 export const LIMITS = {
@@ -23,7 +27,7 @@ export const LIMITS = {
 export const AT_IN_THE_PAST_WARNING = 'cdk-encrypted-constructs:schedule-at-in-the-past';
 
 /** The props `validateScheduleProps` checks (a structural subset of `EncryptedScheduleProps`). */
-export interface CheckedScheduleProps {
+export interface CheckedScheduleProps extends EncryptedResourceProps {
   readonly schedule: scheduler.ScheduleExpression;
   readonly scheduleName?: string;
   readonly scheduleGroup?: scheduler.IScheduleGroup;
@@ -47,9 +51,24 @@ export function validateScheduleProps(scope: IConstruct, props: CheckedScheduleP
   const { min: ageMin, max: ageMax } = LIMITS.maxEventAgeSeconds;
   const { min: windowMin, max: windowMax } = LIMITS.timeWindowMinutes;
 
+  // JavaScript callers: the props object, the required props and no null (TypeScript checks these at compile time)
+  const readable = v.props(props, {
+    schedule: requiredObject('a scheduler.ScheduleExpression (at(), rate(), cron() or expression())', 'expressionString'),
+    target: { allowed: 'a scheduler.IScheduleTarget (e.g. new targets.LambdaInvoke(fn))', is: t => typeof (t as scheduler.IScheduleTarget)?.bind === 'function' },
+  });
+  if (!readable || props.schedule === undefined || props.schedule === null || typeof props.schedule.expressionString !== 'string') {
+    v.throwIfInvalid();
+  }
+
+  // the expression and its time zone (an IANA name)
   const expression = props.schedule.expressionString;
   if (!Token.isUnresolved(expression)) {
-    v.check(/^(at|rate|cron)\(.+\)$/.test(expression), 'schedule', expression, 'must be an at(...), rate(...) or cron(...) expression (use scheduler.ScheduleExpression)');
+    const problem = expressionProblem(expression);
+    v.check(problem === undefined, 'schedule', expression, problem ?? '');
+  }
+  const timeZone = props.schedule.timeZone?.timezoneName;
+  if (typeof timeZone === 'string' && !Token.isUnresolved(timeZone)) {
+    v.check(isKnownTimeZone(timeZone), 'schedule.timeZone', timeZone, 'must be an IANA time-zone name such as Europe/London or Etc/UTC (use TimeZone.EUROPE_LONDON, ...)');
   }
   v.name('scheduleName', props.scheduleName, LIMITS.namePattern, LIMITS.nameMaxLength, LIMITS.nameCharacters);
   v.name('scheduleGroup', props.scheduleGroup?.scheduleGroupName, LIMITS.namePattern, LIMITS.nameMaxLength, LIMITS.nameCharacters);
@@ -70,6 +89,11 @@ export function validateScheduleProps(scope: IConstruct, props: CheckedScheduleP
     v.check(!props.deadLetterQueue.fifo, 'deadLetterQueue', props.deadLetterQueue.node.path,
       'must be a standard queue: EventBridge Scheduler cannot use a FIFO queue as a dead-letter queue');
   }
+  checkEncryptionKey(v, scope, props);
+  // Two schedules of one group with one name: CloudFormation fails on the second (names are unique per group).
+  claimPhysicalName(v, scope, 'scheduleName', 'EventBridge Scheduler schedule', props.scheduleName === undefined ? undefined
+    : `${props.scheduleGroup?.scheduleGroupName ?? 'default'}/${props.scheduleName}`, props.scheduleName);
+
   // The target's own retry policy is checked by aws-cdk-lib when it binds (with a plain error), even when the props
   // override it; its own dead-letter queue is used when the prop is not given.
   const targetProps = targetBaseProps(props.target);

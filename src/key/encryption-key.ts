@@ -120,9 +120,39 @@ export class EncryptionKey extends kms.Key {
   }
 }
 
+/**
+ * KMS limits on a key's description and tags.
+ *
+ * @see https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html#KMS-CreateKey-request-Description
+ * @see https://docs.aws.amazon.com/kms/latest/APIReference/API_Tag.html
+ * @see https://docs.aws.amazon.com/kms/latest/developerguide/tagging-keys.html (the aws: prefix is reserved)
+ */
+const KEY_LIMITS = {
+  descriptionMaxLength: 8192,
+  tagKeyMaxLength: 128,
+  tagValueMaxLength: 256,
+  reservedTagPrefix: 'aws:',
+};
+
 function validateKeyOptions(scope: Construct, id: string, props: EncryptionKeyProps): void {
-  const path = scope.node.path ? `${scope.node.path}/${id}` : id;
+  const path = scope?.node?.path ? `${scope.node.path}/${id}` : id;
   const v = new PropValidator({ node: { path } } as IConstruct);
+  // JavaScript callers: the props object, what the key protects, and no null
+  if (!v.props(props, { protects: { allowed: 'a few words saying what the key protects', is: p => typeof p === 'string' } })) v.throwIfInvalid();
+  if (typeof props.description === 'string' && !Token.isUnresolved(props.description)) {
+    v.check(props.description.length <= KEY_LIMITS.descriptionMaxLength, 'description', `${props.description.length} characters`,
+      `must be at most ${KEY_LIMITS.descriptionMaxLength} characters`, false);
+  }
+  for (const [key, value] of Object.entries(props.tags ?? {})) {
+    if (Token.isUnresolved(key)) continue;
+    v.check(key.length >= 1 && key.length <= KEY_LIMITS.tagKeyMaxLength, 'tags', key, `tag keys must be 1 to ${KEY_LIMITS.tagKeyMaxLength} characters`);
+    v.check(!key.toLowerCase().startsWith(KEY_LIMITS.reservedTagPrefix), 'tags', key, 'tag keys must not start with "aws:" (reserved for AWS)');
+    if (typeof value === 'string' && !Token.isUnresolved(value)) {
+      v.check(value.length <= KEY_LIMITS.tagValueMaxLength, `tags["${key}"]`, `${value.length} characters`, `tag values must be at most ${KEY_LIMITS.tagValueMaxLength} characters`, false);
+    } else if (typeof value !== 'string') {
+      v.check(false, `tags["${key}"]`, typeof value, 'tag values must be strings', false);
+    }
+  }
   const rotation = props.rotationPeriod && !Token.isUnresolved(props.rotationPeriod.toDays({ integral: false }))
     ? props.rotationPeriod.toDays({ integral: false }) : undefined;
   v.range('rotationPeriod', rotation, 90, 2560, 'days');

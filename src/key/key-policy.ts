@@ -10,7 +10,7 @@ import { shortHash, stackEnvironment } from '../private/arns';
  */
 export function obtainKey(scope: Construct, encryptionKey: kms.IKey | undefined, protects: string, options: EncryptionKeyOptions = {}): kms.IKey {
   if (encryptionKey) {
-    if (Object.keys(options).length > 0) {
+    if (Object.keys(options ?? {}).length > 0) {
       Annotations.of(scope).addWarningV2(
         'cdk-encrypted-constructs:key-options-ignored',
         'keyOptions are ignored because encryptionKey was given: the options only shape a key the construct creates.',
@@ -56,7 +56,8 @@ export function addKeyStatements(scope: IConstruct, key: kms.IKey, statements: i
     }
     return;
   }
-  Annotations.of(scope).addWarningV2(KEY_POLICY_NOT_MANAGED_WARNING, keyPolicyNotManagedMessage(scope, key, statements, purpose));
+  // The statements as they must be pasted: roles named in aws:PrincipalArn, which a key owner can write before they exist.
+  Annotations.of(scope).addWarningV2(KEY_POLICY_NOT_MANAGED_WARNING, keyPolicyNotManagedMessage(scope, key, statements.map(s => withoutRolePrincipals(key, s)), purpose));
 }
 
 /**

@@ -22,6 +22,10 @@ export function acknowledgeEach(scope: IConstruct, reasons: Record<string, strin
 /**
  * A dead-letter queue is the end of the line: it has no dead-letter queue of its own. The rules that want every
  * queue to have one (or to be one, as seen from another queue's redrive policy) cannot see a rule or schedule target.
+ *
+ * Only for a queue that does not carry a `RedriveAllowPolicy`: Control Tower's hooks never read this acknowledgement.
+ * Library dead-letter queues are created with `newDeadLetterQueue`, whose `RedriveAllowPolicy` passes `sqs_dlq_check`
+ * by property.
  */
 export function acknowledgeDeadLetterQueue(queue: IConstruct, usedBy: string): void {
   const reason = `This queue is the dead-letter queue of ${usedBy}; a dead-letter queue has no dead-letter queue of its own.`;

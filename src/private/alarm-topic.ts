@@ -2,8 +2,9 @@ import { Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { shortHash, stackEnvironment } from './arns';
+import { EncryptionKey } from '../key/encryption-key';
 import { addKeyStatements } from '../key/key-policy';
 import { KeyPolicyStatements } from '../key/statements';
 
@@ -36,4 +37,42 @@ export function allowAlarmsToPublish(scope: IConstruct, topic: sns.ITopic, alarm
     },
   }));
   if (topic.masterKey) addToTopicKey(KeyPolicyStatements.topic({ ...env, servicePrincipals: ['cloudwatch.amazonaws.com'] }));
+}
+
+/**
+ * One SNS topic per stack for the library's alarms that were given no topic: an alarm without an action fails AWS
+ * Control Tower's CT.CLOUDWATCH.PR.1 (`cloudwatch_alarm_action_check`, a CloudFormation hook on `AlarmActions`), and a
+ * topic (with its key) per construct would multiply resources and subscriptions. Created on first need as the child
+ * `EncryptedConstructsAlarmTopic` of the stack (of a nested stack, for constructs in one), with the topic at `Resource`
+ * and its key at `Key`: a customer managed key of its own (CloudWatch cannot publish to a topic on the AWS managed
+ * `alias/aws/sns` key), TLS enforced by the topic policy. Each construct adds its publish statements through
+ * {@link allowAlarmsToPublish}: only its alarms, only from this account.
+ *
+ * @see https://docs.aws.amazon.com/controltower/latest/controlreference/cloudwatch-rules.html
+ */
+export class SharedAlarmTopic extends Construct {
+  /** The construct id of the shared topic, a child of the stack. */
+  public static readonly ID = 'EncryptedConstructsAlarmTopic';
+
+  /** The shared alarm topic of the stack of `scope`, created on first call. */
+  public static of(scope: IConstruct): sns.Topic {
+    const stack = Stack.of(scope);
+    const existing = stack.node.tryFindChild(SharedAlarmTopic.ID);
+    return (existing instanceof SharedAlarmTopic ? existing : new SharedAlarmTopic(stack, SharedAlarmTopic.ID)).topic;
+  }
+
+  /** The topic. */
+  public readonly topic: sns.Topic;
+  /** The key that encrypts the topic's messages. */
+  public readonly key: EncryptionKey;
+
+  private constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.key = new EncryptionKey(this, 'Key', { protects: 'the alarm notifications of cdk-encrypted-constructs in this stack' });
+    this.topic = new sns.Topic(this, 'Resource', {
+      displayName: 'cdk-encrypted-constructs alarms',
+      masterKey: this.key,
+      enforceSSL: true,
+    });
+  }
 }

@@ -31,6 +31,34 @@ export class PropValidator {
     return this.check(value.length >= 1 && value.length <= maxLength && pattern.test(value), prop, value, `must be 1 to ${maxLength} characters of ${allowed}`);
   }
 
+  /**
+   * Checks the props object a JavaScript caller passed: every prop in `required` must be present and pass its shape
+   * check, and no prop may be `null` (omit it instead). Returns whether all of that holds; when it does not, the errors
+   * are recorded and the caller throws right away (the other checks would read what is missing).
+   *
+   * @param required each required prop with what is allowed (for the message) and a shape check
+   */
+  public props(props: unknown, required: { [prop: string]: RequiredProp }): boolean {
+    if (typeof props !== 'object' || props === null || Array.isArray(props)) {
+      this.check(false, 'props', props, `must be an object with ${Object.keys(required).join(', ') || 'the construct\'s props'}`, false);
+      return false;
+    }
+    const before = this.errors.length;
+    const record = props as { [prop: string]: unknown };
+    for (const [prop, value] of Object.entries(record)) {
+      if (value === null && !(prop in required)) this.check(false, prop, 'null', 'omit the prop instead (null is not a value)', false);
+    }
+    for (const [prop, { allowed, is }] of Object.entries(required)) {
+      const value = record[prop];
+      if (value === undefined || value === null) {
+        this.check(false, prop, value, `is required: ${allowed}`, false);
+      } else if (!is(value)) {
+        this.check(false, prop, kindOf(value), `must be ${allowed}`, false);
+      }
+    }
+    return this.errors.length === before;
+  }
+
   /** Throws one error listing every recorded problem, if any. */
   public throwIfInvalid(): void {
     if (this.errors.length === 0) return;
@@ -39,9 +67,31 @@ export class PropValidator {
   }
 }
 
+/** A required prop: what is allowed (for the message) and a shape check JavaScript callers cannot skip. */
+export interface RequiredProp {
+  readonly allowed: string;
+  readonly is: (value: unknown) => boolean;
+}
+
+/** A required prop that must be an object with the given methods or properties (a structural check). */
+export function requiredObject(allowed: string, ...members: string[]): RequiredProp {
+  return {
+    allowed,
+    is: value => typeof value === 'object' && value !== null && members.every(m => (value as { [m: string]: unknown })[m] !== undefined),
+  };
+}
+
+/** What a value is, for a message about a value of the wrong kind (never the value itself: it may be a secret). */
+function kindOf(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object' && value !== null) return `an object without the expected members (${value.constructor?.name ?? 'Object'})`;
+  return `a ${typeof value}`;
+}
+
 function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
   if (value === undefined) return 'undefined';
+  if (value === null) return 'null';
   return String(value);
 }
 

@@ -1,18 +1,20 @@
 import { CustomResource, Duration, Reference, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { HandlerFunction } from './handler-function';
 import { VERIFICATION_CONTEXT_KEY, verifierContextConditions } from '../key/conditions';
 import { EncryptionKey } from '../key/encryption-key';
 import { addKeyStatements } from '../key/key-policy';
 import { KeyPolicyStatements } from '../key/statements';
-import { acknowledgeDeadLetterQueue, acknowledgeEach } from '../private/acknowledgements';
-import { logGroupArn, shortHash, stackEnvironment } from '../private/arns';
+import { acknowledgeEach, nagResourceText } from '../private/acknowledgements';
+import { formatArn, logGroupArn, shortHash, stackEnvironment } from '../private/arns';
+import { newDeadLetterQueue } from '../private/dead-letter-queue';
 import { deterministicName } from '../private/names';
+import { PropValidationError, PropValidator } from '../private/validation';
 
 /**
  * A resource whose key binding the verifier checks, and what the verifier may call to check it.
@@ -22,6 +24,7 @@ import { deterministicName } from '../private/names';
 export class VerifiedResource {
   /** An EventBridge Scheduler schedule: `GetSchedule` must return `KmsKeyArn` = the key. */
   public static schedule(scheduleName: string, groupName: string, scheduleArn: string, dependency?: IConstruct): VerifiedResource {
+    checkArn('VerifiedResource.schedule', 'scheduleArn', scheduleArn, SCHEDULE_ARN, 'arn:<partition>:scheduler:<region>:<account>:schedule/<group>/<name>');
     return new VerifiedResource(
       { Type: 'AWS::Scheduler::Schedule', Name: scheduleName, GroupName: groupName },
       [new iam.PolicyStatement({ actions: ['scheduler:GetSchedule'], resources: [scheduleArn] })],
@@ -32,6 +35,7 @@ export class VerifiedResource {
 
   /** An EventBridge event bus: `DescribeEventBus` must return `KmsKeyIdentifier` = the key. */
   public static eventBus(eventBusName: string, eventBusArn: string, dependency?: IConstruct): VerifiedResource {
+    checkArn('VerifiedResource.eventBus', 'eventBusArn', eventBusArn, EVENT_BUS_ARN, 'arn:<partition>:events:<region>:<account>:event-bus/<name>');
     return new VerifiedResource(
       { Type: 'AWS::Events::EventBus', Name: eventBusName },
       [new iam.PolicyStatement({ actions: ['events:DescribeEventBus'], resources: [eventBusArn] })],
@@ -41,6 +45,7 @@ export class VerifiedResource {
 
   /** An EventBridge archive: `DescribeArchive` must return `KmsKeyIdentifier` = the key. */
   public static archive(archiveName: string, archiveArn: string, dependency?: IConstruct): VerifiedResource {
+    checkArn('VerifiedResource.archive', 'archiveArn', archiveArn, ARCHIVE_ARN, 'arn:<partition>:events:<region>:<account>:archive/<name>');
     return new VerifiedResource(
       { Type: 'AWS::Events::Archive', Name: archiveName },
       [new iam.PolicyStatement({ actions: ['events:DescribeArchive'], resources: [archiveArn] })],
@@ -58,6 +63,8 @@ export class VerifiedResource {
    * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoneventbridge.html
    */
   public static connection(connectionName: string, connectionArn: string, secretArn: string, dependency?: IConstruct): VerifiedResource {
+    checkArn('VerifiedResource.connection', 'connectionArn', connectionArn, CONNECTION_ARN, 'arn:<partition>:events:<region>:<account>:connection/<name> (the IAM form, without /<uuid>)');
+    checkArn('VerifiedResource.connection', 'secretArn', secretArn, SECRET_ARN, 'arn:<partition>:secretsmanager:<region>:<account>:secret:<name>');
     return new VerifiedResource(
       { Type: 'AWS::Events::Connection', Name: connectionName },
       [
@@ -73,6 +80,7 @@ export class VerifiedResource {
    * expected, `MasterUserSecret.KmsKeyId` and `PerformanceInsightsKMSKeyId` = the key.
    */
   public static dbInstance(instanceIdentifier: string, instanceArn: string, options: DbInstanceVerificationOptions = {}, dependency?: IConstruct): VerifiedResource {
+    checkArn('VerifiedResource.dbInstance', 'instanceArn', instanceArn, DB_INSTANCE_ARN, 'arn:<partition>:rds:<region>:<account>:db:<identifier>');
     return new VerifiedResource(
       {
         Type: 'AWS::RDS::DBInstance',
@@ -134,6 +142,39 @@ export interface EncryptionVerificationProps {
 }
 
 /**
+ * Where the stack's verifier function runs: in a VPC of yours, for accounts whose AWS Control Tower controls (or
+ * policies) require every Lambda function to be in a VPC (CT.LAMBDA.PR.3, `lambda_inside_vpc_check`).
+ *
+ * The verifier calls only AWS APIs, so the subnets must reach them privately or through a NAT gateway: interface VPC
+ * endpoints (with private DNS) for `kms`, `events`, `scheduler`, `secretsmanager` and `rds` (those of the constructs you
+ * verify), and S3 for the CloudFormation response (the handler answers with an HTTPS PUT to a pre-signed S3 URL; an S3
+ * gateway endpoint suffices); `xray` too if you want its traces. Without a route, the checks time out and the
+ * deployment fails after about three minutes.
+ *
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html
+ * @see https://docs.aws.amazon.com/controltower/latest/controlreference/lambda-rules.html
+ */
+export interface EncryptionVerifierOptions {
+  /** The VPC the verifier function runs in. */
+  readonly vpc: ec2.IVpc;
+
+  /**
+   * The subnets of the function's network interfaces.
+   *
+   * @default - aws-cdk-lib's choice for a Lambda function: the VPC's private subnets with egress, else its isolated ones
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * The security groups of the function's network interfaces.
+   *
+   * @default - a new security group (child `SecurityGroup` of the verifier) that allows no inbound traffic and only
+   * outbound HTTPS (TCP 443)
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+}
+
+/**
  * A custom resource that proves, at deploy time and against the live account, that a key protects the given
  * resources and round-trips data under the verifier's own encryption context.
  *
@@ -143,6 +184,18 @@ export interface EncryptionVerificationProps {
  * Lambda function, role and log group.
  */
 export class EncryptionVerification extends Construct {
+  /**
+   * Puts the verifier function of the stack of `scope` in a VPC. The stack has one verifier, shared by every
+   * construct in it, so this is a setting of the stack rather than of each construct: call it before the stack's first
+   * encrypted construct (or `EncryptionVerification`). A nested stack has its own verifier, configured on its own.
+   *
+   * @example
+   * EncryptionVerification.configure(this, { vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } });
+   */
+  public static configure(scope: IConstruct, options: EncryptionVerifierOptions): void {
+    VerifierProvider.configure(scope, options);
+  }
+
   /** The encryption context the verifier uses for this resource's round trip. */
   public readonly verificationContext: { [key: string]: string };
   /** The custom resource. */
@@ -193,6 +246,27 @@ const CONCURRENCY_REASON = 'Reserving concurrency fails the deploy on accounts w
   + 'The verifier runs only while CloudFormation creates or updates a verification, once per custom resource.';
 
 /**
+ * The ARN forms the verifier's IAM statements name (Service Authorization Reference resource types): a string of another
+ * form would grant nothing, and the check would fail at deploy time with AccessDenied.
+ *
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoneventbridgescheduler.html
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoneventbridge.html
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonrds.html
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecretsmanager.html
+ */
+const SCHEDULE_ARN = /^arn:aws[a-z-]*:scheduler:[a-z0-9-]+:\d{12}:schedule\/[0-9A-Za-z._-]{1,64}\/[0-9A-Za-z._-]{1,64}$/;
+const EVENT_BUS_ARN = /^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[./\-_A-Za-z0-9]{1,256}$/;
+const ARCHIVE_ARN = /^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:archive\/[.\-_A-Za-z0-9]{1,48}$/;
+const CONNECTION_ARN = /^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:connection\/[.\-_A-Za-z0-9]{1,64}$/;
+const DB_INSTANCE_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:db:[a-z][a-z0-9-]{0,62}$/;
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
+
+function checkArn(where: string, prop: string, value: unknown, form: RegExp, allowed: string): void {
+  if (typeof value === 'string' && (Token.isUnresolved(value) || form.test(value))) return;
+  throw new PropValidationError(`invalid ${where}:\n  - ${prop}: got ${JSON.stringify(value)}; must be ${allowed}`);
+}
+
+/**
  * The stack's single verifier: one function, one role, one log group (and one small key for its logs and
  * dead-letter queue), however many resources are verified. Its permissions live in customer managed policies,
  * chunked so that no policy nears IAM's 6,144-character limit.
@@ -204,8 +278,22 @@ class VerifierProvider extends Construct {
   public static of(scope: IConstruct): VerifierProvider {
     const stack = Stack.of(scope);
     const existing = stack.node.tryFindChild(VerifierProvider.ID);
-    return existing instanceof VerifierProvider ? existing : new VerifierProvider(stack, VerifierProvider.ID);
+    return existing instanceof VerifierProvider ? existing : new VerifierProvider(stack, VerifierProvider.ID, VerifierProvider.options.get(stack));
   }
+
+  /** Records the stack's verifier options; refuses once the verifier exists, or a second time. */
+  public static configure(scope: IConstruct, options: EncryptionVerifierOptions): void {
+    const stack = Stack.of(scope);
+    const v = new PropValidator({ node: { path: `EncryptionVerification.configure(${stack.node.path})` } } as IConstruct);
+    const existing = stack.node.tryFindChild(VerifierProvider.ID);
+    v.check(existing === undefined, 'options', 'a call after the stack\'s verifier function was created',
+      'call EncryptionVerification.configure before the stack\'s first encrypted construct (or EncryptionVerification)', false);
+    v.check(!VerifierProvider.options.has(stack), 'options', 'a second call', 'the stack\'s verifier is configured once', false);
+    v.throwIfInvalid();
+    VerifierProvider.options.set(stack, options);
+  }
+
+  private static readonly options = new WeakMap<Stack, EncryptionVerifierOptions>();
 
   private static readonly RESOURCES_PER_POLICY = 12;
 
@@ -216,7 +304,7 @@ class VerifierProvider extends Construct {
   private readonly keys = new Set<kms.IKey>();
   private readonly waiting: IConstruct[] = [];
 
-  private constructor(scope: Construct, id: string) {
+  private constructor(scope: Construct, id: string, network?: EncryptionVerifierOptions) {
     super(scope, id);
     const key = new EncryptionKey(this, 'Key', { protects: 'the encryption verifier logs and dead-letter queue' });
     this.role = new iam.Role(this, 'Role', {
@@ -235,13 +323,7 @@ class VerifierProvider extends Construct {
       logGroupArn: logGroupArn(this, logGroupName),
     })], 'the verifier log group');
 
-    const deadLetters = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: key,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    acknowledgeDeadLetterQueue(deadLetters, 'the encryption verifier function');
+    const deadLetters = newDeadLetterQueue(this, 'DeadLetterQueue', { key, usedBy: 'the encryption verifier function' });
     addKeyStatements(this, key, [KeyPolicyStatements.queue({ ...stackEnvironment(this), principals: [this.role] })], 'the verifier dead-letter queue');
 
     const base = this.nextPolicy();
@@ -255,6 +337,7 @@ class VerifierProvider extends Construct {
       }),
       new iam.PolicyStatement({ actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] }),
     );
+    const securityGroups = network ? this.allowNetworkInterfaces(base, network) : undefined;
 
     this.function = new HandlerFunction(this, 'Function', {
       functionName: this.functionName(),
@@ -269,19 +352,59 @@ class VerifierProvider extends Construct {
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       deadLetterQueue: deadLetters,
+      vpc: network?.vpc,
+      vpcSubnets: network?.vpcSubnets,
+      securityGroups,
     });
     (this.function.node.defaultChild as lambda.CfnFunction).node.addDependency(base);
     acknowledgeEach(base, {
-      'AwsSolutions-IAM5[Resource::*]': 'X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions (AWS documents Resource "*").',
+      'AwsSolutions-IAM5[Resource::*]': network
+        ? 'X-Ray PutTraceSegments and PutTelemetryRecords, and EC2 DescribeNetworkInterfaces and DescribeSubnets (which Lambda needs to place the function in the VPC), support no resource-level permissions (AWS documents Resource "*").'
+        : 'X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions (AWS documents Resource "*").',
     });
+    const outsideVpc = 'The verifier only calls AWS APIs (KMS, Scheduler, EventBridge, Secrets Manager, RDS) and handles no customer data; a VPC would need an interface endpoint per service. '
+      + 'EncryptionVerification.configure(stack, { vpc }) puts it in one.';
     acknowledgeEach(this.function, {
-      'HIPAA.Security-LambdaInsideVPC': 'The verifier only calls AWS APIs (KMS, Scheduler, EventBridge, Secrets Manager, RDS) and handles no customer data; a VPC would need an interface endpoint per service.',
-      'NIST.800.53.R5-LambdaInsideVPC': 'The verifier only calls AWS APIs (KMS, Scheduler, EventBridge, Secrets Manager, RDS) and handles no customer data; a VPC would need an interface endpoint per service.',
-      'PCI.DSS.321-LambdaInsideVPC': 'The verifier only calls AWS APIs (KMS, Scheduler, EventBridge, Secrets Manager, RDS) and handles no customer data; a VPC would need an interface endpoint per service.',
-      'lambda_inside_vpc_check': 'The verifier only calls AWS APIs (KMS, Scheduler, EventBridge, Secrets Manager, RDS) and handles no customer data; a VPC would need an interface endpoint per service.',
+      ...(network ? {} : {
+        'HIPAA.Security-LambdaInsideVPC': outsideVpc,
+        'NIST.800.53.R5-LambdaInsideVPC': outsideVpc,
+        'PCI.DSS.321-LambdaInsideVPC': outsideVpc,
+        'lambda_inside_vpc_check': outsideVpc,
+      }),
       'HIPAA.Security-LambdaConcurrency': CONCURRENCY_REASON,
       'NIST.800.53.R5-LambdaConcurrency': CONCURRENCY_REASON,
     });
+  }
+
+  /**
+   * What Lambda needs to place the function in the VPC, in the verifier's own policy (the function is given its role
+   * without policy updates, so aws-cdk-lib's `AWSLambdaVPCAccessExecutionRole` is not attached, and would be an AWS
+   * managed policy on every resource): create, delete and re-address network interfaces of this account and region,
+   * and describe them and the subnets (which support no resource-level permission). Returns the security groups.
+   *
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html#configuration-vpc-permissions
+   */
+  private allowNetworkInterfaces(policy: iam.ManagedPolicy, network: EncryptionVerifierOptions): ec2.ISecurityGroup[] {
+    const ec2Arn = (resource: string) => formatArn(this, { service: 'ec2', resource, resourceName: '*' });
+    const interfaces = ec2Arn('network-interface');
+    policy.addStatements(
+      new iam.PolicyStatement({ actions: ['ec2:CreateNetworkInterface'], resources: [interfaces, ec2Arn('subnet'), ec2Arn('security-group')] }),
+      new iam.PolicyStatement({ actions: ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'], resources: [interfaces] }),
+      new iam.PolicyStatement({ actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], resources: ['*'] }),
+    );
+    const reason = 'Lambda creates the function\'s network interfaces with the execution role when the function is created or updated, so their ids are not known '
+      + 'before deploy; subnets and security groups are confined to this account and region.';
+    acknowledgeEach(policy, Object.fromEntries(['network-interface', 'subnet', 'security-group'].map(resource => [
+      `AwsSolutions-IAM5[Resource::${nagResourceText(this, ec2Arn(resource))}]`, reason,
+    ])));
+    if (network.securityGroups) return network.securityGroups;
+    const group = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: network.vpc,
+      description: 'Encryption verifier (cdk-encrypted-constructs): no inbound, outbound HTTPS to AWS APIs only',
+      allowAllOutbound: false,
+    });
+    group.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to AWS API endpoints and the CloudFormation response URL');
+    return [group];
   }
 
   /** Lets the verifier check these resources with this key (statements added once per key). */

@@ -3,6 +3,7 @@
  * building blocks on their own, and the example app. Every stack has an explicit account and region.
  */
 import { App, Duration, SecretValue, Stack, TimeZone } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -160,7 +161,20 @@ export const CONFIGURATIONS: Configuration[] = [
   { subject: 'EncryptionKey', variant: 'default', app: build(stack => new EncryptionKey(stack, 'Key', { protects: 'data' })) },
   { subject: 'EncryptionKey', variant: 'strict', app: build(stack => new EncryptionKey(stack, 'Key', { protects: 'data', ...STRICT })) },
   { subject: 'KeyAuditTrail', variant: 'default', app: build(stack => KeyAuditTrail.of(stack)) },
-  { subject: 'KeyAuditTrail', variant: 'multi-region', app: build(stack => KeyAuditTrail.of(stack, { multiRegion: true })) },
+  { subject: 'KeyAuditTrail', variant: 'single-region', app: build(stack => KeyAuditTrail.of(stack, { multiRegion: false })) },
+  {
+    // The account's trail lives in the first stack; a second stack (another region) alerts on its own keys, and its
+    // connection's deauthorization alerts go to that stack's alert topic.
+    subject: 'KeyTamperingAlert',
+    variant: 'second stack of the account',
+    app: () => {
+      const { app, stack } = stackIn();
+      KeyAuditTrail.of(stack);
+      const second = new Stack(app, 'Second', { env: { account: TEST_ENV.account, region: 'us-east-1' } });
+      new EncryptedConnection(second, 'Crm', { authorization: apiKey() });
+      return app;
+    },
+  },
   {
     subject: 'EncryptionVerification',
     variant: 'every resource type',
@@ -181,6 +195,15 @@ export const CONFIGURATIONS: Configuration[] = [
     }),
   },
 
+  {
+    subject: 'EncryptionVerification',
+    variant: 'in a VPC',
+    app: build(stack => {
+      const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+      EncryptionVerification.configure(stack, { vpc });
+      new EncryptedArchive(stack, 'Orders');
+    }),
+  },
   {
     // The alert path on its own: a rule publishing to a topic whose key holds only the topic's statements (the
     // trail's and connections' alert keys also hold their dead-letter queue's, which would hide a wrong one).

@@ -27,8 +27,8 @@ describe('KeyAuditTrail', () => {
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::CloudTrail::Trail', 1);
     const rule = Object.values(template.findResources('AWS::Events::Rule'))[0];
-    // three consumer keys and the trail's own key
-    expect(rule.Properties.EventPattern.detail.resources.ARN).toHaveLength(4);
+    // three consumer keys and the trail's own key, in both branches of the pattern (key changes; grants by hand)
+    for (const branch of rule.Properties.EventPattern.detail.$or) expect(branch.resources.ARN).toHaveLength(4);
   });
 
   test('records management events with log file validation, to an encrypted, TLS-only, versioned, non-public bucket', () => {
@@ -37,7 +37,7 @@ describe('KeyAuditTrail', () => {
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::CloudTrail::Trail', {
       EnableLogFileValidation: true,
-      IsMultiRegionTrail: false,
+      IsMultiRegionTrail: true,
       IncludeGlobalServiceEvents: true,
       KMSKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^KeyAuditTrailKey'), 'Arn'] },
       CloudWatchLogsLogGroupArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^KeyAuditTrailLogGroup'), 'Arn'] },
@@ -99,7 +99,12 @@ describe('KeyAuditTrail', () => {
       EventPattern: {
         'source': ['aws.kms'],
         'detail-type': ['AWS API Call via CloudTrail'],
-        'detail': Match.objectLike({ eventName: Match.arrayWith(['DisableKey', 'PutKeyPolicy', 'ScheduleKeyDeletion']) }),
+        'detail': {
+          $or: [
+            Match.objectLike({ eventName: Match.arrayWith(['DisableKey', 'PutKeyPolicy', 'ScheduleKeyDeletion']) }),
+            Match.objectLike({ eventName: ['CreateGrant', 'RetireGrant', 'RevokeGrant'] }),
+          ],
+        },
       },
       Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('AlertTopic') }, DeadLetterConfig: Match.anyValue() })],
     });
@@ -120,21 +125,23 @@ describe('KeyAuditTrail', () => {
     expect(unconditioned).toEqual(['events.amazonaws.com kms:GenerateDataKey,kms:Decrypt']);
   });
 
-  test('options: multi-region, log retention', () => {
+  test('options: single-region, log retention', () => {
     const stack = testStack();
-    KeyAuditTrail.of(stack, { multiRegion: true, logRetention: logs.RetentionDays.TEN_YEARS });
+    KeyAuditTrail.of(stack, { multiRegion: false, logRetention: logs.RetentionDays.TEN_YEARS });
     const template = Template.fromStack(stack);
-    template.hasResourceProperties('AWS::CloudTrail::Trail', { IsMultiRegionTrail: true });
+    template.hasResourceProperties('AWS::CloudTrail::Trail', { IsMultiRegionTrail: false });
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 3653 });
   });
 
-  test('an existing trail or none creates no trail', () => {
+  test('an existing trail or none creates no trail; with an existing trail the key still has its tampering alert', () => {
     const stack = testStack();
     const existing = new Consumer(stack, 'A', AuditTrail.fromTrailArn('arn:aws:cloudtrail:eu-west-1:999988887777:trail/org'));
     const none = new Consumer(stack, 'B', AuditTrail.none());
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::CloudTrail::Trail', 0);
-    template.resourceCountIs('AWS::Events::Rule', 0);
+    const rules = Object.values(template.findResources('AWS::Events::Rule'));
+    expect(rules).toHaveLength(1); // the stack's KeyTamperingAlert: A's key and the alert's own key, not B's
+    for (const branch of rules[0].Properties.EventPattern.detail.$or) expect(branch.resources.ARN).toHaveLength(2);
     expect(existing.trailArn).toBe('arn:aws:cloudtrail:eu-west-1:999988887777:trail/org');
     expect(none.trailArn).toBeUndefined();
   });
@@ -154,7 +161,7 @@ describe('KeyAuditTrail', () => {
 
   test('a bad context value fails with a clear message', () => {
     const stack = testStack('S', { [KeyAuditTrail.CONTEXT_KEY]: 'sometimes' });
-    expect(() => new Consumer(stack, 'A')).toThrow('context cdk-encrypted-constructs:auditTrail: got "sometimes"; allowed are "stack", "none" or an existing trail\'s ARN');
+    expect(() => new Consumer(stack, 'A')).toThrow('context cdk-encrypted-constructs:auditTrail: got "sometimes"; allowed are "account", "none" or an existing trail\'s ARN');
   });
 
   test('forms no dependency cycle', () => {
@@ -168,7 +175,7 @@ describe('KeyAuditTrail', () => {
     new Consumer(plain, 'A');
     expect(formatFindings(unacknowledgedFindings(plain))).toEqual([]);
     const full = testStack('Full');
-    KeyAuditTrail.of(full, { multiRegion: true, logRetention: logs.RetentionDays.TEN_YEARS });
+    KeyAuditTrail.of(full, { multiRegion: false, logRetention: logs.RetentionDays.TEN_YEARS });
     new Consumer(full, 'A');
     expect(formatFindings(unacknowledgedFindings(full))).toEqual([]);
   });
@@ -181,5 +188,27 @@ describe('KeyAuditTrail', () => {
       return JSON.stringify(Template.fromStack(stack).toJSON());
     };
     expect(synth()).toBe(synth());
+  });
+});
+
+describe('AuditTrail.fromTrailArn and the context key take only trail ARNs', () => {
+  test.each([
+    ['a bucket ARN', 'arn:aws:s3:::my-bucket'],
+    ['a trail ARN without a name', 'arn:aws:cloudtrail:eu-west-1:111122223333:trail/'],
+    ['a name of two characters', 'arn:aws:cloudtrail:eu-west-1:111122223333:trail/ab'],
+    ['a name ending in a dash', 'arn:aws:cloudtrail:eu-west-1:111122223333:trail/org-'],
+    ['a short account', 'arn:aws:cloudtrail:eu-west-1:1111:trail/org'],
+  ])('rejects %s', (_name, arn) => {
+    expect(() => AuditTrail.fromTrailArn(arn)).toThrow(`invalid AuditTrail.fromTrailArn:\n  - trailArn: got ${JSON.stringify(arn)}; must be a CloudTrail trail ARN`);
+    const stack = testStack('S', { [KeyAuditTrail.CONTEXT_KEY]: arn });
+    expect(() => new Consumer(stack, 'A')).toThrow('invalid context cdk-encrypted-constructs:auditTrail:\n  - trailArn');
+  });
+
+  test.each([
+    'arn:aws:cloudtrail:eu-west-1:111122223333:trail/org',
+    'arn:aws-us-gov:cloudtrail:us-gov-west-1:111122223333:trail/aws-controltower-BaselineCloudTrail',
+    `arn:aws:cloudtrail:eu-west-1:111122223333:trail/${'a'.repeat(128)}`,
+  ])('accepts %s', arn => {
+    expect(AuditTrail.fromTrailArn(arn).trailArn).toBe(arn);
   });
 });

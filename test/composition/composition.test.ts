@@ -26,7 +26,7 @@ function count(stack: Stack, type: string): number {
 }
 
 describe('the library inside larger apps', () => {
-  test('inside a Stage: one trail and one verifier per stack', () => {
+  test('inside a Stage: one trail for the stage\'s account (in the first stack), one verifier and one tampering alert per stack', () => {
     const app = new App();
     const stage = new Stage(app, 'Prod', { env: TEST_ENV });
     const a = new Stack(stage, 'A');
@@ -34,37 +34,92 @@ describe('the library inside larger apps', () => {
     new Probe(a, 'One');
     new Probe(a, 'Two');
     new Probe(b, 'Three');
+    expect(count(a, 'AWS::CloudTrail::Trail')).toBe(1);
+    expect(count(b, 'AWS::CloudTrail::Trail')).toBe(0);
     for (const stack of [a, b]) {
-      expect(count(stack, 'AWS::CloudTrail::Trail')).toBe(1);
       expect(count(stack, 'AWS::Lambda::Function')).toBe(1);
+      expect(count(stack, 'AWS::Events::Rule')).toBe(1);
     }
   });
 
-  test('in a nested stack: the nested stack has its own trail and verifier, the parent none', () => {
+  test('in a nested stack: the trail lives in the top-level parent; the nested stack alerts on its own keys and has its verifier', () => {
     const app = new App();
     const parent = new Stack(app, 'Parent', { env: TEST_ENV });
     const nested = new NestedStack(parent, 'Nested');
     new Probe(nested, 'One');
     new Probe(nested, 'Two');
-    expect(count(nested, 'AWS::CloudTrail::Trail')).toBe(1);
+    expect(count(parent, 'AWS::CloudTrail::Trail')).toBe(1);
+    expect(count(nested, 'AWS::CloudTrail::Trail')).toBe(0);
+    expect(count(nested, 'AWS::Events::Rule')).toBe(1);
     expect(count(nested, 'AWS::Lambda::Function')).toBe(1);
-    expect(count(parent, 'AWS::CloudTrail::Trail')).toBe(0);
     expect(count(parent, 'AWS::Lambda::Function')).toBe(0);
   });
 
-  test('two stacks in different regions share nothing by accident', () => {
+  test('two stacks of one account in different regions: one multi-region trail, an alert per stack, no cross-stack reference', () => {
     const app = new App();
     const ireland = new Stack(app, 'Ireland', { env: { account: TEST_ENV.account, region: 'eu-west-1' } });
     const virginia = new Stack(app, 'Virginia', { env: { account: TEST_ENV.account, region: 'us-east-1' } });
     new Probe(ireland, 'One');
     new Probe(virginia, 'One');
+    expect(count(ireland, 'AWS::CloudTrail::Trail')).toBe(1);
+    expect(count(virginia, 'AWS::CloudTrail::Trail')).toBe(0);
+    Template.fromStack(ireland).hasResourceProperties('AWS::CloudTrail::Trail', { IsMultiRegionTrail: true });
     for (const stack of [ireland, virginia]) {
       const template = Template.fromStack(stack).toJSON();
-      expect(count(stack, 'AWS::CloudTrail::Trail')).toBe(1);
       expect(count(stack, 'AWS::Lambda::Function')).toBe(1);
+      expect(count(stack, 'AWS::Events::Rule')).toBe(1);
       expect(JSON.stringify(template)).not.toMatch(/Fn::ImportValue/);
     }
     expect(JSON.stringify(Template.fromStack(virginia).toJSON())).not.toContain('eu-west-1');
+  });
+
+  test('ten stacks in one account and two regions synthesize exactly one library trail; every stack alerts on its own keys', () => {
+    const app = new App();
+    const stacks = Array.from({ length: 10 }, (_, i) => new Stack(app, `S${i}`, { env: { account: TEST_ENV.account, region: i % 2 ? 'us-east-1' : 'eu-west-1' } }));
+    stacks.forEach((stack, i) => new Probe(stack, `P${i}`));
+    const assembly = app.synth();
+    const trails = assembly.stacks.flatMap(s => Object.values<any>(s.template.Resources).filter(r => r.Type === 'AWS::CloudTrail::Trail'));
+    expect(trails).toHaveLength(1);
+    for (const s of assembly.stacks) {
+      const rules = Object.values<any>(s.template.Resources).filter(r => r.Type === 'AWS::Events::Rule');
+      expect(rules).toHaveLength(1);
+      expect(JSON.stringify(rules[0].Properties.EventPattern)).toContain('kms.amazonaws.com');
+    }
+  });
+
+  test('with the organization trail set app-wide, no stack creates a trail, and every key still has its tampering alert', () => {
+    const app = new App({ context: { [KeyAuditTrail.CONTEXT_KEY]: 'arn:aws:cloudtrail:us-east-1:999988887777:trail/org-trail' } });
+    const a = new Stack(app, 'A', { env: TEST_ENV });
+    const b = new Stack(app, 'B', { env: { ...TEST_ENV, region: 'us-east-1' } });
+    new Probe(a, 'One');
+    new Probe(b, 'Two');
+    for (const stack of [a, b]) {
+      expect(count(stack, 'AWS::CloudTrail::Trail')).toBe(0);
+      const rules = Object.values(Template.fromStack(stack).findResources('AWS::Events::Rule'));
+      expect(rules).toHaveLength(1);
+      // the probe's key and the alert's own key
+      for (const branch of rules[0].Properties.EventPattern.detail.$or) expect(branch.resources.ARN).toHaveLength(2);
+    }
+  });
+
+  test('a second library trail in the same account fails synthesis, naming both', () => {
+    const app = new App();
+    const a = new Stack(app, 'A', { env: TEST_ENV });
+    const b = new Stack(app, 'B', { env: TEST_ENV });
+    new Probe(a, 'One');
+    new KeyAuditTrail(b, 'KeyAuditTrail');
+    expect(() => app.synth()).toThrow(/B\/KeyAuditTrail would be a second cdk-encrypted-constructs audit trail in account 111122223333, after A\/KeyAuditTrail/);
+  });
+
+  test('KeyAuditTrail.of(stack) called first places the account\'s trail in that stack', () => {
+    const app = new App();
+    const consumer = new Stack(app, 'Consumer', { env: TEST_ENV });
+    const audit = new Stack(app, 'Audit', { env: TEST_ENV });
+    const trail = KeyAuditTrail.of(audit, { multiRegion: true });
+    new Probe(consumer, 'One');
+    expect(KeyAuditTrail.of(consumer)).toBe(trail);
+    expect(count(audit, 'AWS::CloudTrail::Trail')).toBe(1);
+    expect(count(consumer, 'AWS::CloudTrail::Trail')).toBe(0);
   });
 
   test('one context key in cdk.json turns the library\'s trails off in every stack', () => {

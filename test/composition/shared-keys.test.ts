@@ -48,7 +48,7 @@ describe('one key shared by several constructs', () => {
     expect(new Set(busContexts)).toEqual(new Set([archive.eventBusArn]));
     expect(statements.filter(s => s.Sid?.startsWith('EncryptionVerifierDescribe'))).toHaveLength(1);
     expect(findCycle(Template.fromStack(stack).toJSON())).toBeUndefined();
-    Template.fromStack(stack).resourceCountIs('AWS::KMS::Key', 3); // team key, trail key, verifier log key
+    Template.fromStack(stack).resourceCountIs('AWS::KMS::Key', 4); // team key, trail key, verifier log key, the stack's shared alarm topic key (the schedule has no alarmTopic)
   });
 
   test('the shared-key stack has no unacknowledged cdk-nag or Control Tower findings in the library\'s resources', () => {

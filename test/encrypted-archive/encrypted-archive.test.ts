@@ -439,11 +439,56 @@ describe('EncryptedArchive: bad input fails at synth time', () => {
     ['a FIFO dead-letter queue', (s) => ({ deadLetterQueue: new sqs.Queue(s, 'Fifo', { fifo: true }) }), /deadLetterQueue: got "[^"]*"; must be a standard queue: EventBridge cannot use a FIFO queue/],
     ['an event pattern over 4096 characters', () => ({ eventPattern: { source: Array.from({ length: 400 }, (_, i) => `com.example.source${i}`) } }), /eventPattern: got \d+ characters of JSON; must be at most 4096 characters/],
     ['a bus in another region', (s) => ({ eventBus: otherRegionBus(s) }), /eventBus: got a bus in 111122223333\/us-east-1; must be in the stack's account and region \(111122223333\/eu-west-1\)/],
+    ['a bus name with the reserved prefix aws.', () => ({ eventBusName: 'aws.orders' }), /eventBusName: got "aws\.orders"; must not start with "aws\." \(reserved for partner event buses\)/],
+    ['a numeric filter with an unknown operator', () => ({ eventPattern: { detail: { total: [{ numeric: ['>', 0, '!=', 5] }] } } }),
+      /eventPattern\.detail\.total\[0\]: "numeric" takes operator and number pairs such as \[">", 0, "<=", 5\]; got the operator "!="/],
+    ['a numeric filter with a string operand', () => ({ eventPattern: { detail: { total: [{ numeric: ['>', '10'] }] } } }), /got the operand "10" \(a number from -5e9 to 5e9\)/],
+    ['a numeric filter beyond 5e9', () => ({ eventPattern: { detail: { total: [{ numeric: ['<', 5e9 + 1] }] } } }), /got the operand 5000000001 \(a number from -5e9 to 5e9\)/],
+    ['a numeric filter with an odd length', () => ({ eventPattern: { detail: { total: [{ numeric: ['>', 0, '<'] }] } } }), /"numeric" takes operator and number pairs/],
+    ['a prefix filter with a number', () => ({ eventPattern: { source: [{ prefix: 5 }] } }), /eventPattern\.source\[0\]: "prefix" takes a string, or \{ "equals-ignore-case": "<string>" \}; got 5/],
+    ['a cidr filter that is not CIDR', () => ({ eventPattern: { detail: { ip: [{ cidr: '10.0.0.300/24' }] } } }), /eventPattern\.detail\.ip\[0\]: "cidr" takes an IPv4 or IPv6 block in CIDR notation/],
+    ['a cidr filter without a prefix length', () => ({ eventPattern: { detail: { ip: [{ cidr: '10.0.0.0' }] } } }), /"cidr" takes an IPv4 or IPv6 block/],
+    ['an AWS managed key', (s) => ({ encryptionKey: kms.Key.fromKeyArn(s, 'Managed', 'arn:aws:kms:eu-west-1:111122223333:alias/aws/events') }),
+      /encryptionKey: got "arn:aws:kms:eu-west-1:111122223333:alias\/aws\/events"; must be a customer managed key/],
+    ['a kms.Alias instead of its key', (s) => ({ encryptionKey: new kms.Alias(s, 'Alias', { aliasName: 'alias/orders', targetKey: new kms.Key(s, 'K', { enableKeyRotation: true }) }) }),
+      /encryptionKey: got an alias; must be the key itself, not an alias/],
+    ['a key with rotation off while the verification requires it', (s) => ({ encryptionKey: new kms.Key(s, 'NoRotation') }),
+      /encryptionKey: got a key with rotation off; the deploy-time verification requires rotation/],
+    ['null props (JavaScript)', () => null as any, /props: got null; must be an object/],
+    ['a null event pattern (JavaScript)', () => ({ eventPattern: null as any }), /eventPattern: got null; omit the prop instead/],
+    ['a string where an event bus belongs (JavaScript)', () => ({ eventBus: 'orders' as any }), /eventBus: got string; must be an events.IEventBus/],
   ])('rejects %s, naming the construct path and the prop', (_name, props, message) => {
     const stack = testStack();
     expect(() => new EncryptedArchive(stack, 'Orders', props(stack))).toThrow(message);
     const other = testStack();
     expect(() => new EncryptedArchive(other, 'Orders2', props(other))).toThrow(/invalid props for TestStack\/Orders2:/);
+  });
+
+  test('the new rules accept their boundaries: numeric at ±5e9, prefix ignoring case, IPv4 and IPv6 blocks, a rotating key', () => {
+    const stack = testStack();
+    expect(() => new EncryptedArchive(stack, 'Orders', {
+      eventBusName: 'awsome-orders',
+      eventPattern: {
+        source: [{ prefix: { 'equals-ignore-case': 'COM.Example' } } as any],
+        detail: {
+          total: [{ numeric: ['>=', -5e9, '<=', 5e9] }],
+          ip: [{ cidr: '10.0.0.0/8' }, { cidr: '2001:db8::/32' }, { cidr: '0.0.0.0/0' }],
+          status: [{ 'equals-ignore-case': 'paid' }, { wildcard: 'p*d' }, { suffix: '.png' }],
+        },
+      },
+      encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }),
+    })).not.toThrow();
+  });
+
+  test('two archives or buses of one stack with one name fail at synth, naming both paths', () => {
+    const stack = testStack();
+    new EncryptedArchive(stack, 'First', { eventBusName: 'orders', archiveName: 'orders' });
+    expect(() => new EncryptedArchive(stack, 'Second', { eventBusName: 'orders', archiveName: 'orders' })).toThrow([
+      'invalid props for TestStack/Second:',
+      '  - eventBusName: got "orders"; the EventBridge event bus TestStack/First already deploys to this name in the same stack: CloudFormation would fail on the second one; give each a name of its own',
+      '  - archiveName: got "orders"; the EventBridge archive TestStack/First already deploys to this name in the same stack',
+    ].join('\n'));
+    expect(() => new EncryptedArchive(stack, 'Third', { eventBusName: 'orders-2', archiveName: 'orders-2' })).not.toThrow();
   });
 
   test('reports every bad prop at once', () => {

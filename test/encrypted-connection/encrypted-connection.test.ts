@@ -550,6 +550,29 @@ describe('EncryptedConnection', () => {
       ['a query parameter value over 512 characters', () => ({ queryStringParameters: { q: events.HttpParameter.fromString('v'.repeat(513)) } }), 'queryStringParameters.q: got "vvv'],
       ['a JavaScript caller passing a string as the secret', () => ({ authorization: events.Authorization.apiKey('k', SENTINEL as any) }),
         'authorization: got an Authorization that cannot be rendered (apiKeyValue.unsafeUnwrap is not a function)'],
+      ['an API key name with a colon', () => ({ authorization: events.Authorization.apiKey('x-api:key', SecretValue.secretsManager('k')) }),
+        'authorization.apiKeyName: got "x-api:key"; must be 1 to 512 characters without ":" or control characters'],
+      ['an API key name with a control character', () => ({ authorization: events.Authorization.apiKey('x-api\u0001key', SecretValue.secretsManager('k')) }),
+        'authorization.apiKeyName: got "x-api\\u0001key"; must be 1 to 512 characters without ":" or control characters'],
+      ['a user name with a control character', () => ({ authorization: events.Authorization.basic('crm\nuser', SecretValue.secretsManager('p')) }),
+        'authorization.username: got "crm\\nuser"; must not contain control characters'],
+      ['an OAuth client id with a colon', () => ({ authorization: oauth({ clientId: 'tenant:client' }) }), 'authorization.clientId: got "tenant:client"; must be 1 to 512 characters without ":"'],
+      ['a header value with non-ASCII', () => ({ headerParameters: { 'x-client': events.HttpParameter.fromString('café') } }),
+        'headerParameters.x-client: got "café"; header values must be printable ASCII characters'],
+      ['a header value with a control character', () => ({ headerParameters: { 'x-client': events.HttpParameter.fromString('a\u0007b') } }),
+        'headerParameters.x-client: got "a\\u0007b"; header values must be printable ASCII characters'],
+      ['a query value with a control character', () => ({ queryStringParameters: { q: events.HttpParameter.fromString('a\u0000b') } }),
+        'queryStringParameters.q: got "a\\u0000b"; query-string values must not contain control characters other than LF and CR'],
+      ['an OAuth endpoint with a placeholder', () => ({ authorization: oauth({ authorizationEndpoint: 'https://{tenant}.example.com/token' }) }),
+        'authorization.authorizationEndpoint: got "https://{tenant}.example.com/token"; must be an https:// URL of at most 2048 characters, made of letters'],
+      ['an asymmetric key', stack => ({ encryptionKey: new kms.Key(stack, 'Hmac', { keySpec: kms.KeySpec.HMAC_256, keyUsage: kms.KeyUsage.GENERATE_VERIFY_MAC }) }),
+        'encryptionKey: got a key with keySpec HMAC_256 and keyUsage GENERATE_VERIFY_MAC; must be a symmetric encryption key'],
+      ['a key of another region', stack => ({ encryptionKey: kms.Key.fromKeyArn(stack, 'Far', 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab') }),
+        'encryptionKey: got a key in us-east-1; must be in the stack\'s region (eu-west-1): KMS keys are regional'],
+      ['an AWS managed key', stack => ({ encryptionKey: kms.Alias.fromAliasName(stack, 'Managed', 'alias/aws/secretsmanager') }),
+        'encryptionKey: got the alias alias/aws/secretsmanager; must be a customer managed key'],
+      ['a missing authorization (JavaScript)', () => ({ authorization: undefined as any }), 'authorization: got undefined; is required: an events.Authorization'],
+      ['a null description (JavaScript)', () => ({ description: null as any }), 'description: got null; omit the prop instead'],
     ])('connection: %s is rejected at synth time', (_name, props, message) => {
       const stack = testStack();
       const overrides = props(stack);
@@ -565,11 +588,41 @@ describe('EncryptedConnection', () => {
       ['a fractional rate limit', { rateLimitPerSecond: 2.5 }, 'rateLimitPerSecond: got 2.5 per second; must be a whole number of at least 1'],
       ['a description of 513 characters', { description: longText }, 'description: got "ddd'],
       ['a name with a slash', { apiDestinationName: 'crm/orders' }, 'apiDestinationName: got "crm/orders"; must be 1 to 64 characters of letters, digits, ".", "-" and "_"'],
+      ['an endpoint with a placeholder', { endpoint: 'https://api.example.com/{orderId}' }, 'endpoint: got "https://api.example.com/{orderId}"; must be an https:// URL'],
+      ['an endpoint with a non-ASCII host', { endpoint: 'https://bücher.example/orders' }, 'endpoint: got "https://bücher.example/orders"; must be an https:// URL'],
+      ['an endpoint with a fragment', { endpoint: 'https://api.example.com/orders#new' }, 'endpoint: got "https://api.example.com/orders#new"'],
+      ['a missing endpoint (JavaScript)', { endpoint: undefined as any }, 'endpoint: got undefined; is required: an https:// URL'],
     ])('API destination: %s is rejected at synth time', (_name, overrides, message) => {
       const stack = testStack();
       const conn = new EncryptedConnection(stack, 'Crm', { authorization: API_KEY() });
       expect(() => conn.addApiDestination('Orders', { endpoint: 'https://api.example.com/orders', rateLimitPerSecond: 10, ...overrides }))
         .toThrow(`invalid props for TestStack/Crm/Orders:\n  - ${message}`);
+    });
+
+    test('the new rules accept their boundaries: 512-character names, tabs around words, wildcards and escapes in endpoints, a rotating symmetric key', () => {
+      const stack = testStack();
+      const conn = new EncryptedConnection(stack, 'Crm', {
+        authorization: events.Authorization.apiKey(`x${'k'.repeat(511)}`, SecretValue.secretsManager('k')),
+        headerParameters: { 'x-client': events.HttpParameter.fromString('\tcdk ~ constructs!\t') },
+        queryStringParameters: { q: events.HttpParameter.fromString('line\r\nbreak é') },
+        encryptionKey: new kms.Key(stack, 'TeamKey', { enableKeyRotation: true }),
+      });
+      expect(() => conn.addApiDestination('Orders', { endpoint: 'https://api.example.com/orders/*/items?x=%20&y=(1)', rateLimitPerSecond: 1 })).not.toThrow();
+      expect(() => new EncryptedConnection(stack, 'Basic', { authorization: events.Authorization.basic('Zoë user', SecretValue.secretsManager('p')) })).not.toThrow();
+    });
+
+    test('two connections or API destinations of one stack with one name fail at synth, naming both paths', () => {
+      const stack = testStack();
+      const first = new EncryptedConnection(stack, 'First', { authorization: API_KEY(), connectionName: 'crm' });
+      expect(() => new EncryptedConnection(stack, 'Second', { authorization: API_KEY(), connectionName: 'crm' }))
+        .toThrow('invalid props for TestStack/Second:\n  - connectionName: got "crm"; the EventBridge connection TestStack/First already deploys to this name in the same stack');
+      first.addApiDestination('Orders', { endpoint: 'https://api.example.com/orders', rateLimitPerSecond: 1, apiDestinationName: 'orders' });
+      expect(() => first.addApiDestination('Orders2', { endpoint: 'https://api.example.com/orders', rateLimitPerSecond: 1, apiDestinationName: 'orders' }))
+        .toThrow('invalid props for TestStack/First/Orders2:\n  - apiDestinationName: got "orders"; the EventBridge API destination TestStack/First/Orders already deploys');
+    });
+
+    test('no props at all (JavaScript) is a validation error, not a TypeError', () => {
+      expect(() => new EncryptedConnection(testStack(), 'Crm', undefined as any)).toThrow('invalid props for TestStack/Crm:\n  - props: got undefined; must be an object with authorization');
     });
 
     test('several bad props are reported together in one error', () => {

@@ -3,6 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -572,6 +573,22 @@ describe('EncryptedRdsInstance: bad input fails at synth time', () => {
     ['IAM authentication on an old MariaDB', () => ({ engine: rds.DatabaseInstanceEngine.mariaDb({ version: rds.MariaDbEngineVersion.VER_10_4 }), enforceTls: false }), 'IAM database authentication needs MariaDB 10.6 or later'],
     ['a CPU threshold above 100%', () => ({ cpuUtilizationAlarmThreshold: 150 }), 'cpuUtilizationAlarmThreshold: got 150; must be a percentage'],
     ['a VPC with public subnets only', s => ({ vpc: new ec2.Vpc(s, 'PublicVpc', { natGateways: 0, subnetConfiguration: [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC }] }) }), 'vpc: got a VPC without private or isolated subnets'],
+    ['a database name PostgreSQL reserves', () => ({ databaseName: 'user' }), 'databaseName: got "user"; is a word postgres reserves: choose another name'],
+    ['a database name MySQL reserves', () => ({ engine: MYSQL, databaseName: 'Select' }), 'databaseName: got "Select"; is a word mysql reserves'],
+    ['a database name with a leading digit', () => ({ databaseName: '1orders' }), 'databaseName: got "1orders"; must be 1 to 63 characters of letters, digits and "_", starting with a letter or "_"'],
+    ['a database name with a hyphen', () => ({ engine: MYSQL, databaseName: 'orders-db' }), 'databaseName: got "orders-db"; must be 1 to 64 characters of letters, digits and "_", starting with a letter'],
+    ['a master user name MySQL reserves', () => ({ engine: MYSQL, credentials: rds.Credentials.fromUsername('grant') }), 'credentials.username: got "grant"; is a word mysql reserves'],
+    ['gp2 storage under 20 GiB', () => ({ allocatedStorage: 19 }), 'allocatedStorage: got 19 GiB (gp2 storage); must be a whole number from 20 to 65536 GiB (gp2 storage)'],
+    ['io1 storage under 100 GiB', () => ({ storageType: rds.StorageType.IO1, iops: 1000, allocatedStorage: 99 }), 'allocatedStorage: got 99 GiB (io1 storage); must be a whole number from 100 to 65536'],
+    ['magnetic storage over 3072 GiB', () => ({ storageType: rds.StorageType.STANDARD, allocatedStorage: 3073 }), 'allocatedStorage: got 3073 GiB (standard storage); must be a whole number from 5 to 3072'],
+    ['a Performance Insights retention of 100 days', () => ({ performanceInsightRetention: 100 as rds.PerformanceInsightRetention }),
+      'performanceInsightRetention: got 100 days; allowed: 7, a multiple of 31 up to 713 (1 to 23 months) or 731 days'],
+    ['a log retention CloudWatch Logs does not offer', () => ({ cloudwatchLogsRetention: 10 as logs.RetentionDays }), 'cloudwatchLogsRetention: got 10 days; allowed: 1, 3, 5, 7, 14, 30'],
+    ['an asymmetric key', s => ({ encryptionKey: new kms.Key(s, 'Rsa', { keySpec: kms.KeySpec.RSA_4096, keyUsage: kms.KeyUsage.ENCRYPT_DECRYPT }) }), 'encryptionKey: got a key with keySpec RSA_4096'],
+    ['a key of another region', s => ({ encryptionKey: kms.Key.fromKeyArn(s, 'Far', 'arn:aws:kms:us-east-1:111122223333:key/99999999-2222-3333-4444-555555555555') }), 'encryptionKey: got a key in us-east-1'],
+    ['a missing engine (JavaScript)', () => ({ engine: undefined as any }), 'engine: got undefined; is required: an rds.IInstanceEngine'],
+    ['a null VPC (JavaScript)', () => ({ vpc: null as any }), 'vpc: got null; is required: an ec2.IVpc'],
+    ['a null optional prop (JavaScript)', () => ({ instanceType: null as any }), 'instanceType: got null; omit the prop instead'],
   ];
 
   test.each(cases)('%s', (_name, props, message) => {
@@ -588,6 +605,23 @@ describe('EncryptedRdsInstance: bad input fails at synth time', () => {
     expect(error?.name).toBe('PropValidationError');
     expect(error?.message).toContain('invalid props for TestStack/Db:');
     expect(error?.message).toContain(message);
+  });
+
+  test('the new rules accept their boundaries: 63-character names, "_" first for PostgreSQL, storage edges, 23 months of Performance Insights', () => {
+    const stack = testStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'Data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const build = (id: string, props: Props) => () => new EncryptedRdsInstance(stack, id, { engine: POSTGRES, vpc, ...props });
+    expect(build('A', { databaseName: `_${'o'.repeat(62)}`, allocatedStorage: 20, performanceInsightRetention: rds.PerformanceInsightRetention.MONTHS_23 })).not.toThrow();
+    expect(build('B', { engine: MYSQL, databaseName: `o${'r'.repeat(63)}`, storageType: rds.StorageType.STANDARD, allocatedStorage: 5, credentials: rds.Credentials.fromUsername('users') })).not.toThrow();
+    expect(build('C', { databaseName: 'users', allocatedStorage: 65536, performanceInsightRetention: rds.PerformanceInsightRetention.LONG_TERM, cloudwatchLogsRetention: logs.RetentionDays.TEN_YEARS })).not.toThrow();
+  });
+
+  test('two DB instances whose identifiers differ only in case fail at synth, naming both paths', () => {
+    const stack = testStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'Data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    new EncryptedRdsInstance(stack, 'First', { engine: POSTGRES, vpc, instanceIdentifier: 'Orders' });
+    expect(() => new EncryptedRdsInstance(stack, 'Second', { engine: POSTGRES, vpc, instanceIdentifier: 'orders' }))
+      .toThrow('invalid props for TestStack/Second:\n  - instanceIdentifier: got "orders"; the RDS DB instance TestStack/First already deploys to this name in the same stack');
   });
 
   test('every problem is reported at once', () => {

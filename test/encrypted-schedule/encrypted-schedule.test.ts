@@ -7,7 +7,7 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { executionStatements, Fixtures, keyPolicy, nightly } from './fixtures';
-import { AuditTrail, EncryptionKey } from '../../src';
+import { AuditTrail, EncryptedSchedule, EncryptionKey } from '../../src';
 import { byRole, testStack } from '../support/fixtures';
 import { findCycle } from '../support/template-graph';
 
@@ -403,7 +403,41 @@ describe('EncryptedSchedule: alarms', () => {
     }
     expect([schedule.deadLetterQueueAlarm, schedule.targetErrorsAlarm, schedule.droppedInvocationsAlarm, schedule.deadLetterFailuresAlarm].map(a => a.node.id))
       .toEqual(['DeadLetterQueueAlarm', 'TargetErrorsAlarm', 'DroppedInvocationsAlarm', 'DeadLetterFailuresAlarm']);
-    expect(Object.values<any>(template.findResources('AWS::CloudWatch::Alarm')).every(a => a.Properties.AlarmActions === undefined)).toBe(true);
+    // given no alarmTopic, every alarm notifies the stack's shared alarm topic (Control Tower's CT.CLOUDWATCH.PR.1 reads AlarmActions)
+    expect(Object.values<any>(template.findResources('AWS::CloudWatch::Alarm')).map(a => a.Properties.AlarmActions))
+      .toEqual(Array(4).fill([ref(stack, schedule.alarmTopic.topicArn)]));
+  });
+
+  test('without alarmTopic, the schedules of a stack share one alarm topic on a key of its own, TLS only, published to only by their alarms', () => {
+    const stack = testStack();
+    const fixtures = new Fixtures(stack);
+    const first = nightly(stack, fixtures, {}, 'First');
+    const second = nightly(stack, fixtures, { scheduleGroup: scheduler.ScheduleGroup.fromScheduleGroupName(stack, 'G', 'reports') }, 'Second');
+    nightly(stack, fixtures, { alarmTopic: fixtures.topic }, 'Third');
+    const template = Template.fromStack(stack);
+    expect(first.alarmTopic).toBe(second.alarmTopic);
+    expect(first.alarmTopic.node.path).toBe('TestStack/EncryptedConstructsAlarmTopic/Resource');
+    expect(Object.keys(template.findResources('AWS::SNS::Topic', { Properties: { DisplayName: 'cdk-encrypted-constructs alarms' } }))).toHaveLength(1);
+    const topicKey = (first.alarmTopic as sns.Topic).masterKey!;
+    expect(topicKey.node.path).toBe('TestStack/EncryptedConstructsAlarmTopic/Key');
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: ref(stack, topicKey.keyArn) });
+    expect(keyPolicy(template, stack, topicKey)).toContainEqual(expect.objectContaining({
+      Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' } },
+    }));
+    const policy = Object.values<any>(template.findResources('AWS::SNS::TopicPolicy'))
+      .find(p => JSON.stringify(p.Properties.Topics) === JSON.stringify([ref(stack, first.alarmTopic.topicArn)]));
+    const statements: any[] = policy.Properties.PolicyDocument.Statement;
+    expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+    const published = statements.filter(s => s.Principal?.Service === 'cloudwatch.amazonaws.com').flatMap(s => s.Condition.ArnEquals['aws:SourceArn']);
+    const alarmsOf = (s: EncryptedSchedule) => [s.deadLetterQueueAlarm, s.targetErrorsAlarm, s.droppedInvocationsAlarm, s.deadLetterFailuresAlarm];
+    expect(new Set(published.map(a => JSON.stringify(a)))).toEqual(new Set([...alarmsOf(first), ...alarmsOf(second)].map(a => JSON.stringify(ref(stack, a.alarmArn)))));
+  });
+
+  test('no shared alarm topic when every schedule has its own', () => {
+    const stack = testStack();
+    const fixtures = new Fixtures(stack);
+    nightly(stack, fixtures, { alarmTopic: fixtures.topic });
+    expect(stack.node.tryFindChild('EncryptedConstructsAlarmTopic')).toBeUndefined();
   });
 
   test('notify the alarm topic, whose key lets CloudWatch publish on behalf of this account', () => {

@@ -1,11 +1,13 @@
 import { Annotations as CoreAnnotations, Duration, Stack, TimeZone, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
 import { Fixtures, nightly } from './fixtures';
-import { EncryptedScheduleProps } from '../../src/encrypted-schedule';
-import { AT_IN_THE_PAST_WARNING } from '../../src/encrypted-schedule/validation';
+import { EncryptedSchedule, EncryptedScheduleProps } from '../../src/encrypted-schedule';
+import { AT_IN_THE_PAST_WARNING, validateScheduleProps } from '../../src/encrypted-schedule/validation';
 import { PropValidationError } from '../../src/private/validation';
 import { testStack } from '../support/fixtures';
 
@@ -53,6 +55,25 @@ describe('EncryptedSchedule validation', () => {
     }), 'target: got an input of 262155 bytes;'],
     ['an empty payload', (_stack, fixtures) => ({ target: new targets.LambdaInvoke(fixtures.fn, { input: scheduler.ScheduleTargetInput.fromText('') }) }),
       'target: got an empty input; the target input must not be empty (omit it instead)'],
+    ['a cron minute out of range', () => ({ schedule: scheduler.ScheduleExpression.cron({ minute: '60', hour: '2' }) }),
+      'schedule: got "cron(60 2 * * ? *)"; cron minutes "60": allowed: 0-59, "," "-" "*" "/"'],
+    ['"*" in both day fields', () => ({ schedule: scheduler.ScheduleExpression.expression('cron(0 2 * * * *)') }),
+      'schedule: got "cron(0 2 * * * *)"; cron day-of-month and day-of-week cannot both be given: one of them must be "?"'],
+    ['a rate of 0', () => ({ schedule: scheduler.ScheduleExpression.expression('rate(0 minutes)') }),
+      'schedule: got "rate(0 minutes)"; a rate must be a positive number of minutes, hours or days'],
+    ['an at() date that does not exist', () => ({ schedule: scheduler.ScheduleExpression.expression('at(2031-02-30T02:00:00)') }),
+      'schedule: got "at(2031-02-30T02:00:00)"; 2031-02-30T02:00:00 is not a date and time that exists'],
+    ['a time zone that is not an IANA name', () => ({ schedule: scheduler.ScheduleExpression.expression('rate(5 minutes)', TimeZone.of('Europe/Londres')) }),
+      'schedule.timeZone: got "Europe/Londres"; must be an IANA time-zone name such as Europe/London or Etc/UTC'],
+    ['an asymmetric key', stack => ({ encryptionKey: new kms.Key(stack, 'Rsa', { keySpec: kms.KeySpec.RSA_2048, keyUsage: kms.KeyUsage.ENCRYPT_DECRYPT }) }),
+      'encryptionKey: got a key with keySpec RSA_2048 and keyUsage ENCRYPT_DECRYPT; must be a symmetric encryption key'],
+    ['an alias ARN given as a key ARN', stack => ({ encryptionKey: kms.Key.fromKeyArn(stack, 'ByAlias', 'arn:aws:kms:eu-west-1:111122223333:alias/payloads') }),
+      'encryptionKey: got "arn:aws:kms:eu-west-1:111122223333:alias/payloads"; must be a key ARN'],
+    ['a null optional prop (JavaScript)', () => ({ deadLetterQueue: null as any }), 'deadLetterQueue: got null; omit the prop instead (null is not a value)'],
+    ['a missing target (JavaScript)', () => ({ target: undefined as any }), 'target: got undefined; is required: a scheduler.IScheduleTarget'],
+    ['a null schedule (JavaScript)', () => ({ schedule: null as any }), 'schedule: got null; is required: a scheduler.ScheduleExpression'],
+    ['a string where a schedule expression belongs (JavaScript)', () => ({ schedule: 'rate(5 minutes)' as any }),
+      'schedule: got a string; must be a scheduler.ScheduleExpression'],
   ])('rejects %s, naming the construct path and the prop', (_name, bad, message) => {
     const attempt = () => {
       const stack = testStack();
@@ -61,6 +82,36 @@ describe('EncryptedSchedule validation', () => {
     };
     expect(attempt).toThrow(PropValidationError);
     expect(attempt).toThrow(`invalid props for TestStack/Bad:\n  - ${message}`);
+  });
+
+  test('no props at all (JavaScript) is a validation error, not a TypeError', () => {
+    const stack = testStack();
+    expect(() => new EncryptedSchedule(stack, 'Bad', undefined as any)).toThrow('invalid props for TestStack/Bad:\n  - props: got undefined; must be an object with schedule, target');
+  });
+
+  test('two schedules of one group with one name fail at synth, naming both paths', () => {
+    const stack = testStack();
+    const fixtures = new Fixtures(stack);
+    const first = new EncryptedSchedule(stack, 'First', { schedule: scheduler.ScheduleExpression.rate(Duration.hours(1)), target: new targets.LambdaInvoke(fixtures.fn), scheduleName: 'nightly' });
+    expect(first).toBeDefined();
+    expect(() => nightly(stack, fixtures, { scheduleName: 'nightly' }, 'Second')).toThrow(
+      'invalid props for TestStack/Second:\n  - scheduleName: got "nightly"; the EventBridge Scheduler schedule TestStack/First already deploys to this name in the same stack');
+  });
+
+  test('the new rules accept their boundaries: the same name in another group, the edges of cron and rate, a symmetric key with rotation', () => {
+    const stack = testStack();
+    const fixtures = new Fixtures(stack);
+    const validate = (id: string, props: Partial<EncryptedScheduleProps>) => validateScheduleProps(new Construct(stack, id), {
+      schedule: scheduler.ScheduleExpression.rate(Duration.minutes(1)), target: new targets.LambdaInvoke(fixtures.fn), ...props,
+    });
+    validate('A', { scheduleName: 'nightly' });
+    const group = scheduler.ScheduleGroup.fromScheduleGroupName(stack, 'Reports', 'reports');
+    expect(() => validate('B', { scheduleName: 'nightly', scheduleGroup: group })).not.toThrow();
+    expect(() => validate('C', { schedule: scheduler.ScheduleExpression.expression('cron(59 23 L 12 ? 2199)', TimeZone.AMERICA_ARGENTINA_BUENOS_AIRES) })).not.toThrow();
+    expect(() => validate('D', { schedule: scheduler.ScheduleExpression.expression('rate(1 minute)') })).not.toThrow();
+    expect(() => validate('E', { encryptionKey: new kms.Key(stack, 'Symmetric', { enableKeyRotation: true }) })).not.toThrow();
+    expect(() => validate('F', { encryptionKey: new kms.Key(stack, 'NoRotation'), verifyKeyRotation: false })).not.toThrow();
+    expect(() => validate('G', { encryptionKey: kms.Key.fromKeyArn(stack, 'Arn', 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab') })).not.toThrow();
   });
 
   test('reports every bad prop at once, in one error', () => {

@@ -10,7 +10,7 @@ import { AuditTrail, EncryptionKey } from '../../src';
 import { EncryptedArchive } from '../../src/encrypted-archive/encrypted-archive';
 import { acknowledgeDeadLetterQueue } from '../../src/private/acknowledgements';
 import { fuzzProps } from '../support/fuzz';
-import { keyOptionsArbitrary, keyOptionsOf } from '../support/fuzz-arbitraries';
+import { badKeyArbitrary, badKeyOf, keyOptionsArbitrary, keyOptionsOf, nullPropArbitrary, uniqueName, withNull } from '../support/fuzz-arbitraries';
 
 /** The user's keys, buses, queues and topics, shared by every case of one stack (a batch holds 25 archives). */
 class Fixtures extends Construct {
@@ -66,7 +66,7 @@ const mostly = <T, U>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<U>, invalidO
 /** Names: mostly of the allowed characters, sometimes too long, empty or with characters EventBridge rejects. */
 const nameArb = (maxLength: number) => mostly(
   fc.oneof(fc.stringMatching(new RegExp(`^[A-Za-z0-9._-]{1,${Math.min(maxLength, 64)}}$`)), fc.constant('n'.repeat(maxLength))),
-  fc.oneof(fc.constantFrom('', 'orders archive', 'aws.partner/x', 'x!', 'é', 'n'.repeat(maxLength + 1)), fc.string({ maxLength: 60 })),
+  fc.oneof(fc.constantFrom('', 'orders archive', 'aws.partner/x', 'aws.orders', 'x!', 'é', 'n'.repeat(maxLength + 1)), fc.string({ maxLength: 60 })),
 );
 
 /** One value of a pattern's value array: a literal or a content filter. */
@@ -76,6 +76,9 @@ const patternValueArb = fc.oneof(
     { prefix: 'eu-' }, { suffix: '.png' }, { 'anything-but': ['cancelled'] }, { 'anything-but': { prefix: 'test-' } },
     { numeric: ['>', 0, '<=', 5] }, { exists: true }, { exists: false }, { cidr: '10.0.0.0/24' },
     { 'equals-ignore-case': 'Paid' }, { wildcard: 'orders/*.json' },
+    // operands at the edges of what EventBridge accepts
+    { numeric: ['>=', -5e9, '<=', 5e9] }, { numeric: ['=', 0.5] }, { prefix: { 'equals-ignore-case': 'EU-' } }, { suffix: { 'equals-ignore-case': '.PNG' } },
+    { cidr: '0.0.0.0/0' }, { cidr: '255.255.255.255/32' }, { cidr: '2001:db8::/32' }, { cidr: '::/0' },
   ),
 );
 
@@ -112,6 +115,10 @@ const invalidPatternArb = fc.oneof(
     {}, { source: [] }, { detail: { status: 'PAID' } }, { detail: { total: [{ between: [1, 2] }] } }, { detail: { id: [{ exists: 'yes' }] } },
     { detail: { n: [{ numeric: [] }] } }, { $or: [] }, { $or: [{}] }, { detail: {} }, { detail: { x: [[1]] } },
     { detail: { x: [{ prefix: 'a', suffix: 'b' }] } }, { source: 'com.example' }, { source: [undefined] }, { source: undefined },
+    // malformed content-filter operands
+    { detail: { n: [{ numeric: ['>', 0, '!=', 5] }] } }, { detail: { n: [{ numeric: ['>', '10'] }] } }, { detail: { n: [{ numeric: ['<', 5e9 + 1] }] } },
+    { detail: { n: [{ numeric: ['>', 0, '<'] }] } }, { source: [{ prefix: 5 }] }, { source: [{ suffix: ['a'] }] }, { detail: { ip: [{ cidr: '10.0.0.300/24' }] } },
+    { detail: { ip: [{ cidr: '10.0.0.0' }] } }, { detail: { ip: [{ cidr: '2001:db8:::/32' }] } }, { detail: { s: [{ 'equals-ignore-case': 1 }] } },
   ),
   // valid by the grammar, but longer than the 4096 characters AWS::Events::Archive allows
   fc.integer({ min: 200, max: 400 }).map(n => ({ source: Array.from({ length: n }, (_, i) => `com.example.orders.source${i}`) })),
@@ -165,6 +172,9 @@ const propsArb = fc.record({
   verifyEncryption: fc.option(fc.boolean(), { nil: undefined }),
   verifyKeyRotation: fc.option(fc.boolean(), { nil: undefined }),
   grantReplay: fc.boolean(),
+  // keys that cannot work, and props a JavaScript caller sets to null
+  badKey: fc.oneof({ arbitrary: fc.constant(undefined), weight: 14 }, { arbitrary: badKeyArbitrary, weight: 1 }),
+  nulled: nullPropArbitrary('description', 'eventPattern', 'alarmTopic', 'keyOptions', 'retention'),
 });
 type Props = typeof propsArb extends fc.Arbitrary<infer P> ? P : never;
 
@@ -190,23 +200,23 @@ function build(stack: Stack, id: string, p: Props): void {
       default: return undefined;
     }
   })();
-  const archive = new EncryptedArchive(stack, id, {
+  const archive = new EncryptedArchive(stack, id, withNull({
     eventBus,
-    eventBusName,
-    archiveName: p.archiveName,
+    eventBusName: uniqueName(eventBusName, id, 256),
+    archiveName: uniqueName(p.archiveName, id, 48),
     description: p.description,
     eventPattern: p.eventPattern as events.EventPattern | undefined,
     retention: toDuration(p.retention),
     deadLetterQueue: deadLetterQueue === 'standard' ? f.deadLetters : deadLetterQueue === 'fifo' ? f.fifo : deadLetterQueue === 'imported' ? f.importedQueue : undefined,
     alarmTopic: p.alarmTopic === 'encrypted' ? f.topic : p.alarmTopic === 'imported' ? f.importedTopic : undefined,
     removalPolicy: p.removalPolicy,
-    encryptionKey,
+    encryptionKey: p.badKey ? badKeyOf(f, id, p.badKey) : encryptionKey,
     keyOptions: keyOptions(p.keyOptions, id),
     auditTrail: p.auditTrail === 'stackShared' ? AuditTrail.stackShared() : p.auditTrail === 'none' ? AuditTrail.none()
       : p.auditTrail === 'existing' ? AuditTrail.fromTrailArn('arn:aws:cloudtrail:eu-west-1:111122223333:trail/organization') : undefined,
     verifyEncryption: p.verifyEncryption,
     verifyKeyRotation: p.verifyKeyRotation,
-  });
+  }, p.nulled));
   if (p.grantReplay) archive.grantStartReplay(f.reader);
 
   // What the harness cannot see in a template: limits CloudFormation and EventBridge enforce only at deploy time.
@@ -222,6 +232,6 @@ test('EncryptedArchive: random props end in a clean template or a validation err
   expect(outcome.accepted).toBeGreaterThan(0);
   expect(outcome.propsNamed).toEqual(expect.arrayContaining([
     'eventBus', 'eventBusName', 'archiveName', 'description', 'eventPattern', 'retention', 'deadLetterQueue',
-    'alias', 'rotationPeriod', 'pendingWindow',
+    'alias', 'rotationPeriod', 'pendingWindow', 'encryptionKey',
   ]));
 });

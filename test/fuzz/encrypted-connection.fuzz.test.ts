@@ -11,7 +11,7 @@ import { EncryptedConnection } from '../../src/encrypted-connection';
 import { acknowledgeEach } from '../../src/private/acknowledgements';
 import { TEST_ENV } from '../support/fixtures';
 import { fuzzProps } from '../support/fuzz';
-import { auditTrailOf, keyOptionsArbitrary, keyOptionsOf } from '../support/fuzz-arbitraries';
+import { auditTrailOf, badKeyArbitrary, badKeyOf, keyOptionsArbitrary, keyOptionsOf, nullPropArbitrary, uniqueName, withNull } from '../support/fuzz-arbitraries';
 
 /** The user's keys, secrets and topics, shared by every case of one stack (a batch holds 25 connections). */
 class Fixtures extends Construct {
@@ -180,7 +180,9 @@ const rateArb = mostly(
 const destinationArb = fc.record({
   endpoint: mostly(
     fc.webUrl({ validSchemes: ['https'], withQueryParameters: true }),
-    fc.oneof(fc.webUrl({ validSchemes: ['http'] }), fc.constantFrom('https://', '', 'api.example.com', 'https://api example.com'), fc.constant(`https://api.example.com/${'p'.repeat(2030)}`)),
+    fc.oneof(fc.webUrl({ validSchemes: ['http'] }), fc.constantFrom('https://', '', 'api.example.com', 'https://api example.com'), fc.constant(`https://api.example.com/${'p'.repeat(2030)}`),
+      // characters the API's endpoint pattern rejects: placeholders, non-ASCII hosts, fragments
+      fc.constantFrom('https://api.example.com/{orderId}', 'https://bücher.example/orders', 'https://api.example.com/orders#new', 'https://[::1]/orders')),
     10,
   ),
   rateLimitPerSecond: rateArb,
@@ -233,26 +235,29 @@ const propsArb = fc.record({
   verifyKeyRotation: fc.option(fc.boolean(), { nil: undefined }),
   destinations: fc.array(destinationArb, { maxLength: 2 }),
   grantReader: fc.boolean(),
+  // keys that cannot work, and props a JavaScript caller sets to null
+  badKey: fc.oneof({ arbitrary: fc.constant(undefined), weight: 14 }, { arbitrary: badKeyArbitrary, weight: 1 }),
+  nulled: nullPropArbitrary('description', 'headerParameters', 'alertTopic', 'keyOptions', 'authorization'),
 });
 type Props = typeof propsArb extends fc.Arbitrary<infer P> ? P : never;
 
 function build(stack: Stack, id: string, p: Props): void {
   const f = Fixtures.of(stack);
-  const connection = new EncryptedConnection(stack, id, {
+  const connection = new EncryptedConnection(stack, id, withNull({
     authorization: authorization(f, p.authorization),
-    connectionName: p.connectionName,
+    connectionName: uniqueName(p.connectionName, id, 64),
     description: p.description,
     headerParameters: parameters(f, p.headerParameters),
     queryStringParameters: parameters(f, p.queryStringParameters),
     bodyParameters: parameters(f, p.bodyParameters),
     alertTopic: p.alertTopic === 'encrypted' ? f.topic : p.alertTopic === 'imported' ? f.importedTopic : undefined,
-    encryptionKey: encryptionKey(f, p.encryptionKey),
+    encryptionKey: p.badKey ? badKeyOf(f, id, p.badKey) : encryptionKey(f, p.encryptionKey),
     keyOptions: keyOptions(p.keyOptions, id),
     auditTrail: auditTrail(p.auditTrail),
     verifyEncryption: p.verifyEncryption,
     verifyKeyRotation: p.verifyKeyRotation,
-  });
-  p.destinations.forEach((d, i) => connection.addApiDestination(`Destination${i}`, d));
+  }, p.nulled));
+  p.destinations.forEach((d, i) => connection.addApiDestination(`Destination${i}`, { ...d, apiDestinationName: uniqueName(d.apiDestinationName, id, 64, `d${i}`) }));
   if (p.grantReader) connection.grantRetrieveConnectionCredentials(f.reader);
 }
 
@@ -263,6 +268,6 @@ test('EncryptedConnection: random props end in a clean template or a validation 
   expect(outcome.propsNamed).toEqual(expect.arrayContaining([
     'connectionName', 'description', 'authorization', 'authorization.apiKeyName', 'authorization.apiKeyValue', 'authorization.username',
     'authorization.password', 'authorization.authorizationEndpoint', 'authorization.clientId', 'authorization.clientSecret',
-    'headerParameters', 'endpoint', 'rateLimitPerSecond', 'apiDestinationName', 'alias', 'rotationPeriod', 'pendingWindow',
+    'headerParameters', 'endpoint', 'rateLimitPerSecond', 'apiDestinationName', 'alias', 'rotationPeriod', 'pendingWindow', 'encryptionKey',
   ]));
 });

@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, SecretValue, Size, Stack, Validations } from '
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
@@ -10,7 +11,7 @@ import { AuditTrail, EncryptionKey } from '../../src';
 import { EncryptedRdsInstance } from '../../src/encrypted-rds-instance/encrypted-rds-instance';
 import { compliantVpc } from '../encrypted-rds-instance/fixtures';
 import { fuzzProps } from '../support/fuzz';
-import { keyOptionsArbitrary, keyOptionsOf } from '../support/fuzz-arbitraries';
+import { badKeyArbitrary, badKeyOf, keyOptionsArbitrary, keyOptionsOf, nullPropArbitrary, uniqueName, withNull } from '../support/fuzz-arbitraries';
 
 /**
  * The user's VPC, keys and topic, shared by every case of one stack (a batch holds 25 instances): the compliant VPC of
@@ -154,6 +155,21 @@ const propsArb = fc.record({
   autoMinorVersionUpgrade: fc.option(fc.boolean(), { nil: undefined }),
   removalPolicy: fc.constantFrom(undefined, RemovalPolicy.RETAIN, RemovalPolicy.SNAPSHOT, RemovalPolicy.DESTROY),
   grantConnect: fc.option(fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_$-]{0,20}$/), { nil: undefined, freq: 2 }),
+  // names and numbers with RDS ranges, at their edges and just past them
+  databaseName: fc.option(mostly(
+    fc.oneof(fc.stringMatching(/^[A-Za-z][A-Za-z0-9_]{0,15}$/), fc.constantFrom(`o${'r'.repeat(62)}`, 'orders_db')),
+    fc.constantFrom('user', 'select', 'TABLE', '1orders', 'orders-db', '', `o${'r'.repeat(64)}`),
+  ), { nil: undefined }),
+  storage: fc.option(mostly(
+    fc.constantFrom({ type: undefined, gib: 20 }, { type: 'gp3', gib: 65536 }, { type: 'io1', gib: 100 }, { type: 'standard', gib: 5 }, { type: 'standard', gib: 3072 }),
+    fc.constantFrom({ type: undefined, gib: 19 }, { type: 'gp3', gib: 65537 }, { type: 'io1', gib: 99 }, { type: 'standard', gib: 4 }, { type: 'standard', gib: 3073 }, { type: undefined, gib: 20.5 }),
+  ), { nil: undefined }),
+  performanceInsightRetention: fc.option(mostly(fc.constantFrom(7, 31, 713, 731), fc.constantFrom(8, 30, 100, 744, 732)), { nil: undefined }),
+  // (only retentions of a year or more: shorter ones are valid for CloudWatch Logs but the user's own compliance findings)
+  logRetention: fc.option(mostly(fc.constantFrom(365, 400, 731, 3653), fc.constantFrom(2, 10, 366, 3654)), { nil: undefined }),
+  // keys that cannot work, and props a JavaScript caller sets to null
+  badKey: fc.oneof({ arbitrary: fc.constant(undefined), weight: 14 }, { arbitrary: badKeyArbitrary, weight: 1 }),
+  nulled: nullPropArbitrary('instanceType', 'credentials', 'alarmTopic', 'keyOptions', 'engine'),
 });
 type Props = typeof propsArb extends fc.Arbitrary<infer P> ? P : never;
 
@@ -168,12 +184,18 @@ function build(stack: Stack, id: string, p: Props): void {
   const group = () => new rds.ParameterGroup(stack, `${id}Parameters`, { engine: engine.parameterGroupFamily ? engine : ENGINES.postgres16, parameters: { max_connections: '200' } });
   const parameters = { max_connections: '200' };
 
-  const db = new EncryptedRdsInstance(stack, id, {
+  const db = new EncryptedRdsInstance(stack, id, withNull({
     engine,
     vpc: p.vpc === 'publicOnly' ? f.publicOnly() : f.vpc,
     vpcSubnets: p.vpc === 'compliantWithSubnets' ? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } : undefined,
     instanceType: p.instanceType === undefined ? undefined : INSTANCE_TYPES[p.instanceType as keyof typeof INSTANCE_TYPES],
-    instanceIdentifier: p.instanceIdentifier,
+    instanceIdentifier: uniqueName(p.instanceIdentifier, id, 63),
+    databaseName: p.databaseName,
+    storageType: p.storage?.type as rds.StorageType | undefined,
+    iops: p.storage?.type === 'io1' ? 1000 : undefined,
+    allocatedStorage: p.storage?.gib,
+    performanceInsightRetention: p.performanceInsightRetention as rds.PerformanceInsightRetention | undefined,
+    cloudwatchLogsRetention: p.logRetention as logs.RetentionDays | undefined,
     credentials: p.credentials === undefined ? undefined
       : p.credentials.kind === 'username' ? rds.Credentials.fromUsername(p.credentials.name)
         : p.credentials.kind === 'password' ? rds.Credentials.fromPassword('owner', SecretValue.unsafePlainText('hunter2hunter2'))
@@ -198,7 +220,7 @@ function build(stack: Stack, id: string, p: Props): void {
     connectionsAlarmThreshold: p.connectionsThreshold,
     freeStorageAlarmThreshold: p.freeStorageGiB === undefined ? undefined : Size.gibibytes(p.freeStorageGiB),
     alarmTopic: p.alarmTopic === 'encrypted' ? f.topic : p.alarmTopic === 'imported' ? f.importedTopic : undefined,
-    encryptionKey,
+    encryptionKey: p.badKey ? badKeyOf(f, id, p.badKey) : encryptionKey,
     keyOptions: keyOptions(p.keyOptions, id),
     auditTrail: p.auditTrail === 'stackShared' ? AuditTrail.stackShared() : p.auditTrail === 'none' ? AuditTrail.none()
       : p.auditTrail === 'existing' ? AuditTrail.fromTrailArn('arn:aws:cloudtrail:eu-west-1:111122223333:trail/organization') : undefined,
@@ -209,7 +231,7 @@ function build(stack: Stack, id: string, p: Props): void {
     iamAuthentication: p.iamAuthentication,
     autoMinorVersionUpgrade: p.autoMinorVersionUpgrade,
     removalPolicy: p.removalPolicy,
-  });
+  }, p.nulled));
   acknowledgeOverrides(db, p);
   // (with iamAuthentication false, grantConnect is rejected naming iamAuthentication)
   if (p.grantConnect !== undefined) db.grantConnect(f.app, p.grantConnect);
@@ -253,5 +275,6 @@ test('EncryptedRdsInstance: random props end in a clean template or a validation
     'monitoringInterval', 'enablePerformanceInsights', 'cloudwatchLogsExports', 'parameterGroup', 'parameters', 'storageEncrypted',
     'storageEncryptionKey', 'performanceInsightEncryptionKey', 'manageMasterUserPassword', 'cpuUtilizationAlarmThreshold',
     'connectionsAlarmThreshold', 'freeStorageAlarmThreshold', 'vpc', 'alias', 'rotationPeriod', 'pendingWindow',
+    'databaseName', 'allocatedStorage', 'performanceInsightRetention', 'cloudwatchLogsRetention', 'encryptionKey',
   ]));
 });

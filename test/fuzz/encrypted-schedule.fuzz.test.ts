@@ -11,7 +11,7 @@ import { EncryptedSchedule } from '../../src/encrypted-schedule';
 import { acknowledgeDeadLetterQueue, acknowledgeEach } from '../../src/private/acknowledgements';
 import { Fixtures } from '../encrypted-schedule/fixtures';
 import { fuzzProps } from '../support/fuzz';
-import { auditTrailOf, keyOptionsOf } from '../support/fuzz-arbitraries';
+import { auditTrailOf, badKeyArbitrary, badKeyOf, keyOptionsOf, nullPropArbitrary, uniqueName, withNull } from '../support/fuzz-arbitraries';
 
 /** The user's targets and queues, shared by every case of one stack (a batch holds 25 schedules). */
 class FuzzFixtures {
@@ -143,9 +143,19 @@ const scheduleArb = mostly(
     fc.record({ kind: fc.constant('rate' as const), minutes: fc.integer({ min: 1, max: 10_000 }) }),
     // one-time schedules in the past (accepted with a warning) and in the future
     fc.record({ kind: fc.constant('at' as const), time: fc.integer({ min: Date.UTC(2015, 0, 1), max: FUTURE }) }),
-    fc.record({ kind: fc.constant('expression' as const), text: fc.constantFrom('rate(5 minutes)', 'cron(0 2 * * ? *)') }),
+    fc.record({
+      kind: fc.constant('expression' as const),
+      text: fc.constantFrom('rate(5 minutes)', 'cron(0 2 * * ? *)', 'rate(1 minute)',
+        'cron(59 23 L 12 ? 2199)', 'cron(0 0 1 1 ? 1970)', 'cron(0/15 8-17 ? JAN-MAR,DEC MON-FRI *)', 'cron(0 2 ? * 2#2 *)', 'at(2040-02-29T23:59:59)'),
+    }),
   ),
-  fc.record({ kind: fc.constant('expression' as const), text: fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('at()', 'every night', 'rate(5 minutes', '')) }),
+  fc.record({
+    kind: fc.constant('expression' as const),
+    text: fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('at()', 'every night', 'rate(5 minutes', '',
+    // the edges just past what Scheduler accepts
+      'cron(60 2 * * ? *)', 'cron(0 24 * * ? *)', 'cron(0 2 32 * ? *)', 'cron(0 2 ? 13 * *)', 'cron(0 2 ? * 8 *)', 'cron(0 2 * * ? 2200)',
+      'cron(0 2 * * * *)', 'cron(0 2 1 * MON *)', 'rate(0 minutes)', 'rate(30 seconds)', 'at(2039-02-29T10:00:00)', 'at(2040-04-31T10:00:00)')),
+  }),
 );
 
 type ScheduleSpec = { kind: 'cron'; hour: number; zone?: TimeZone } | { kind: 'rate'; minutes: number } | { kind: 'at'; time: number } | { kind: 'expression'; text: string };
@@ -196,6 +206,9 @@ const propsArb = fc.record({
   auditTrail: fc.constantFrom(undefined, 'stackShared', 'none', 'existing'),
   verifyEncryption: fc.option(fc.boolean(), { nil: undefined }),
   verifyKeyRotation: fc.option(fc.boolean(), { nil: undefined }),
+  // keys that cannot work, and props a JavaScript caller sets to null
+  badKey: fc.oneof({ arbitrary: fc.constant(undefined), weight: 14 }, { arbitrary: badKeyArbitrary, weight: 1 }),
+  nulled: nullPropArbitrary('description', 'deadLetterQueue', 'scheduleGroup', 'keyOptions', 'alarmTopic', 'target'),
 }, { requiredKeys: ['schedule', 'target'] });
 
 type Props = typeof propsArb extends fc.Arbitrary<infer P> ? P : never;
@@ -226,10 +239,10 @@ function build(stack: Stack, id: string, p: Props): void {
     : p.scheduleGroup.kind === 'new' ? new scheduler.ScheduleGroup(stack, `${id}Group`, { scheduleGroupName: p.scheduleGroup.name && `${p.scheduleGroup.name}-${id}` })
       : scheduler.ScheduleGroup.fromScheduleGroupName(stack, `${id}Group`, p.scheduleGroup.name);
 
-  const schedule = new EncryptedSchedule(stack, id, {
+  const schedule = new EncryptedSchedule(stack, id, withNull({
     schedule: toSchedule(p.schedule as ScheduleSpec),
     target,
-    scheduleName: p.scheduleName,
+    scheduleName: uniqueName(p.scheduleName, id, 64),
     scheduleGroup: group,
     description: p.description,
     enabled: p.enabled,
@@ -240,12 +253,13 @@ function build(stack: Stack, id: string, p: Props): void {
     retryAttempts: p.retryAttempts,
     maxEventAge: toDuration(p.maxEventAge),
     alarmTopic: p.alarmTopic === 'encrypted' ? f.topic : p.alarmTopic === 'imported' ? x.importedTopic : undefined,
-    encryptionKey: p.encryptionKey === 'fixtures' ? f.key : p.encryptionKey === 'strict' ? x.strictKey : p.encryptionKey === 'imported' ? x.importedKey : undefined,
+    encryptionKey: p.badKey ? badKeyOf(f, id, p.badKey)
+      : p.encryptionKey === 'fixtures' ? f.key : p.encryptionKey === 'strict' ? x.strictKey : p.encryptionKey === 'imported' ? x.importedKey : undefined,
     keyOptions: keyOptions(p.keyOptions, id),
     auditTrail: auditTrail(p.auditTrail),
     verifyEncryption: p.verifyEncryption,
     verifyKeyRotation: p.verifyKeyRotation,
-  });
+  }, p.nulled));
   // What the harness cannot see in a template: Scheduler never accepts a FIFO dead-letter queue.
   if (schedule.deadLetterQueue.fifo) throw new Error(`accepted a FIFO dead-letter queue (${schedule.deadLetterQueue.node.path})`);
 }
@@ -257,6 +271,6 @@ test('EncryptedSchedule: random props end in a clean template or a validation er
   expect(outcome.propsNamed).toEqual(expect.arrayContaining([
     'schedule', 'scheduleName', 'scheduleGroup', 'description', 'timeWindow', 'start', 'end', 'deadLetterQueue',
     'retryAttempts', 'maxEventAge', 'target', 'target.retryAttempts', 'target.maxEventAge', 'target.deadLetterQueue',
-    'alias', 'rotationPeriod', 'pendingWindow',
+    'alias', 'rotationPeriod', 'pendingWindow', 'encryptionKey',
   ]));
 });

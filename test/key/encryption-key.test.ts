@@ -87,10 +87,24 @@ describe('EncryptionKey', () => {
     ['pendingWindow', { pendingWindow: Duration.days(3) }, /pendingWindow: got 3 days; must be a whole number from 7 to 30 days/],
     ['alias reserved prefix', { alias: 'alias/aws/mine' }, /alias: got "alias\/aws\/mine"; must not start with "aws\/"/],
     ['alias characters', { alias: 'bad alias!' }, /alias: got "bad alias!"; must be 1 to 250 characters/],
+    ['description over 8192 characters', { description: 'd'.repeat(8193) }, /description: got 8193 characters; must be at most 8192 characters/],
+    ['tag key with the reserved prefix aws:', { tags: { 'AWS:team': 'x' } }, /tags: got "AWS:team"; tag keys must not start with "aws:" \(reserved for AWS\)/],
+    ['empty tag key', { tags: { '': 'x' } }, /tags: got ""; tag keys must be 1 to 128 characters/],
+    ['tag key over 128 characters', { tags: { ['k'.repeat(129)]: 'x' } }, /tags: got "k{77}\.\.\."; tag keys must be 1 to 128 characters/],
+    ['tag value over 256 characters', { tags: { team: 'v'.repeat(257) } }, /tags\["team"\]: got 257 characters; tag values must be at most 256 characters/],
+    ['null tags (JavaScript)', { tags: null as any }, /tags: got null; omit the prop instead/],
+    ['protects missing (JavaScript)', { protects: undefined as any }, /protects: got undefined; is required: a few words saying what the key protects/],
   ])('rejects a bad %s naming the construct path', (_name, props, message) => {
     const stack = testStack();
     expect(() => new EncryptionKey(stack, 'Key', { protects: 'x', ...props })).toThrow(message);
     expect(() => new EncryptionKey(stack, 'Key2', { protects: 'x', ...props })).toThrow(/invalid props for TestStack\/Key2/);
+  });
+
+  test('accepts the limits themselves: an 8192-character description, 128-character tag keys, 256-character values, an empty value', () => {
+    const stack = testStack();
+    expect(() => new EncryptionKey(stack, 'Key', {
+      protects: 'x', description: 'd'.repeat(8192), tags: { ['k'.repeat(128)]: 'v'.repeat(256), 'team:aws': '' },
+    })).not.toThrow();
   });
 
   test('has no unacknowledged cdk-nag or Control Tower findings, default and strict', () => {

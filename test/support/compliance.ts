@@ -44,23 +44,42 @@ export function unacknowledgedFindings(stack: Stack): Finding[] {
 
 /** cfn-guard Control Tower findings, filtered by acknowledgements on the violating construct or its ancestors. */
 export function guardFindings(stack: Stack): Finding[] {
+  return runGuard([stack]).filter(v => !(v.construct && isAcknowledged(v.construct, v.finding.rule))).map(v => v.finding);
+}
+
+/**
+ * cfn-guard Control Tower findings on the raw templates, acknowledgements IGNORED: what AWS Control Tower's proactive
+ * controls see, since they run as CloudFormation hooks on resource properties at deploy time and never read the
+ * acknowledgement metadata. Several stacks (of one app or several) are checked in one cfn-guard run, which costs
+ * about as much as checking one. Each finding's path is the violating construct's path (stack id first).
+ */
+export function rawGuardFindings(...stacks: Stack[]): Finding[] {
+  return runGuard(stacks).map(v => v.finding);
+}
+
+/** Runs the Control Tower rules once over the stacks' templates; each violation with its construct, when known. */
+function runGuard(stacks: Stack[]): { finding: Finding; construct?: CfnResource }[] {
   guard ??= new CfnGuardValidator({ controlTowerRulesEnabled: true });
-  const templatePath = writeTemplate(stack);
-  const byLogicalId = new Map<string, CfnResource>();
-  for (const c of stack.node.findAll()) {
-    if (CfnResource.isCfnResource(c) && Stack.of(c) === stack) byLogicalId.set(stack.resolve(c.logicalId), c);
+  const byTemplate = new Map<string, { stack: Stack; byLogicalId: Map<string, CfnResource> }>();
+  for (const stack of stacks) {
+    const byLogicalId = new Map<string, CfnResource>();
+    for (const c of stack.node.findAll()) {
+      if (CfnResource.isCfnResource(c) && Stack.of(c) === stack) byLogicalId.set(stack.resolve(c.logicalId), c);
+    }
+    byTemplate.set(writeTemplate(stack), { stack, byLogicalId });
   }
-  const report = guard.validate({ templatePaths: [templatePath] } as any);
-  const findings: Finding[] = [];
+  const report = guard.validate({ templatePaths: [...byTemplate.keys()] } as any);
+  const found: { finding: Finding; construct?: CfnResource }[] = [];
   for (const violation of report.violations) {
     const rule = violation.ruleName;
     for (const resource of violation.violatingResources) {
-      const construct = resource.resourceLogicalId ? byLogicalId.get(resource.resourceLogicalId) : undefined;
-      if (construct && isAcknowledged(construct, rule)) continue;
-      findings.push({ pack: 'CfnGuard', rule, path: construct?.node.path ?? resource.resourceLogicalId ?? '?', description: violation.description });
+      const owner = byTemplate.get(resource.templatePath) ?? (byTemplate.size === 1 ? [...byTemplate.values()][0] : undefined);
+      const construct = resource.resourceLogicalId ? owner?.byLogicalId.get(resource.resourceLogicalId) : undefined;
+      const at = construct?.node.path ?? `${owner?.stack.node.path ?? resource.templatePath}/${resource.resourceLogicalId ?? '?'}`;
+      found.push({ finding: { pack: 'CfnGuard', rule, path: at, description: violation.description }, construct });
     }
   }
-  return findings;
+  return found;
 }
 
 /** Renders findings one per line, for readable test failures. */

@@ -1,4 +1,6 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import { AuditTrail, EncryptionKeyOptions } from '../../src';
 
@@ -60,4 +62,48 @@ export function auditTrailOf(choice: string | undefined): AuditTrail | undefined
     case 'existing': return AuditTrail.fromTrailArn('arn:aws:cloudtrail:eu-west-1:111122223333:trail/organization');
     default: return undefined;
   }
+}
+
+/**
+ * A generated physical name made unique per case of a batch stack (ids `Case<n>`), keeping its length when it can: a
+ * batch of accepted cases shares one stack, where two constructs deploying the same name are (rightly) an error. The
+ * single-case stack (`Subject`) keeps the name as generated.
+ */
+export function uniqueName<T extends string | undefined>(name: T, id: string, maxLength: number, index = ''): T {
+  if (name === undefined || id === 'Subject' || !/^Case\d+$/.test(id)) return name;
+  const suffix = `c${id.slice(4)}${index}`;
+  if (name.length + suffix.length <= maxLength) return `${name}${suffix}` as T;
+  return (name.length > suffix.length ? `${name.slice(0, name.length - suffix.length)}${suffix}` : `${name}${suffix}`) as T;
+}
+
+/** Keys that cannot work, as a construct's `encryptionKey`: every one must end in a validation error naming it. */
+export const BAD_KEYS = ['rsa', 'hmac', 'otherRegion', 'aliasArn', 'awsManaged', 'alias', 'noRotation'] as const;
+export type BadKey = typeof BAD_KEYS[number];
+/**
+ * The bad keys a fuzz case draws. A key with rotation off is accepted with `verifyKeyRotation: false` (rightly), and then
+ * leaves the user's own key-rotation findings in the template: it is tested in the construct tables instead.
+ */
+export const badKeyArbitrary: fc.Arbitrary<BadKey> = fc.constantFrom(...BAD_KEYS.filter(k => k !== 'noRotation'));
+
+/** The key of a generated bad-key choice, created under `scope` with ids derived from `id`. */
+export function badKeyOf(scope: Construct, id: string, choice: BadKey): kms.IKey {
+  switch (choice) {
+    case 'rsa': return new kms.Key(scope, `${id}RsaKey`, { keySpec: kms.KeySpec.RSA_2048, keyUsage: kms.KeyUsage.ENCRYPT_DECRYPT });
+    case 'hmac': return new kms.Key(scope, `${id}HmacKey`, { keySpec: kms.KeySpec.HMAC_256, keyUsage: kms.KeyUsage.GENERATE_VERIFY_MAC });
+    case 'otherRegion': return kms.Key.fromKeyArn(scope, `${id}FarKey`, 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    case 'aliasArn': return kms.Key.fromKeyArn(scope, `${id}AliasArnKey`, 'arn:aws:kms:eu-west-1:111122223333:alias/payloads');
+    case 'awsManaged': return kms.Alias.fromAliasName(scope, `${id}ManagedKey`, 'alias/aws/events');
+    case 'alias': return new kms.Alias(scope, `${id}Alias`, { aliasName: `alias/fuzz-${id}`, targetKey: new kms.Key(scope, `${id}AliasTarget`, { enableKeyRotation: true }) });
+    default: return new kms.Key(scope, `${id}NoRotationKey`);
+  }
+}
+
+/** Now and then, one optional prop given as `null` by a JavaScript caller (which must be a validation error). */
+export function nullPropArbitrary<K extends string>(...props: K[]): fc.Arbitrary<K | undefined> {
+  return fc.oneof({ arbitrary: fc.constant(undefined), weight: 19 }, { arbitrary: fc.constantFrom(...props), weight: 1 });
+}
+
+/** `props` with `prop` set to null, when one was drawn. */
+export function withNull<P extends object>(props: P, prop: string | undefined): P {
+  return prop === undefined ? props : { ...props, [prop]: null };
 }

@@ -1,7 +1,9 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { EncryptionKey, EncryptionVerification, VerifiedResource } from '../../src';
+import { compliantVpc } from '../encrypted-rds-instance/fixtures';
 import { formatFindings, unacknowledgedFindings } from '../support/compliance';
 import { testStack } from '../support/fixtures';
 import { findCycle } from '../support/template-graph';
@@ -142,5 +144,102 @@ describe('EncryptionVerification', () => {
     const stack = testStack();
     twoVerifications(stack);
     expect(formatFindings(unacknowledgedFindings(stack))).toEqual([]);
+  });
+});
+
+describe('EncryptionVerification.configure: the verifier in a VPC', () => {
+  function inVpc(options: { subnets?: boolean; securityGroup?: boolean } = {}) {
+    const stack = testStack();
+    const vpc = compliantVpc(stack);
+    const securityGroups = options.securityGroup ? [new ec2.SecurityGroup(stack, 'Own', { vpc, allowAllOutbound: false })] : undefined;
+    EncryptionVerification.configure(stack, { vpc, securityGroups, vpcSubnets: options.subnets ? { subnets: [vpc.isolatedSubnets[1]] } : undefined });
+    twoVerifications(stack);
+    return { stack, vpc, template: Template.fromStack(stack) };
+  }
+
+  test('puts the stack\'s one function in the VPC, behind a security group that allows no inbound and only outbound HTTPS', () => {
+    const { stack, vpc, template } = inVpc();
+    template.resourceCountIs('AWS::Lambda::Function', 2); // the verifier and aws-cdk-lib's default-security-group handler of the VPC fixture
+    const group = stack.node.findChild('EncryptionVerifier').node.findChild('SecurityGroup') as ec2.SecurityGroup;
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'TestStack-encryption-verifier',
+      VpcConfig: {
+        SubnetIds: vpc.isolatedSubnets.map(s => stack.resolve(s.subnetId)),
+        SecurityGroupIds: [stack.resolve(group.securityGroupId)],
+      },
+    });
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: Match.stringLikeRegexp('^Encryption verifier'),
+      SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Description: Match.anyValue() }],
+      SecurityGroupIngress: Match.absent(),
+    });
+  });
+
+  test('the role may create, delete and re-address network interfaces of this account and region only, and describe them', () => {
+    const { template } = inVpc();
+    const ec2Statements = verifierStatements(template).filter(s => [s.Action].flat().some((a: string) => a.startsWith('ec2:')));
+    const arn = (resource: string) => `arn:aws:ec2:eu-west-1:111122223333:${resource}/*`;
+    expect(ec2Statements).toEqual([
+      { Effect: 'Allow', Action: 'ec2:CreateNetworkInterface', Resource: [arn('network-interface'), arn('subnet'), arn('security-group')] },
+      { Effect: 'Allow', Action: ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'], Resource: arn('network-interface') },
+      { Effect: 'Allow', Action: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], Resource: '*' },
+    ]);
+    // ...in the policy the function waits for, since Lambda creates the interfaces when it creates the function
+    const [functionId, fn] = Object.entries<any>(template.findResources('AWS::Lambda::Function', { Properties: { FunctionName: 'TestStack-encryption-verifier' } }))[0];
+    const policies = template.findResources('AWS::IAM::ManagedPolicy', { Properties: { Description: 'Permissions of the deploy-time encryption verifier' } });
+    const holder = Object.entries<any>(policies).find(([, p]) => JSON.stringify(p.Properties.PolicyDocument).includes('ec2:CreateNetworkInterface'))![0];
+    expect([functionId, fn.DependsOn]).toEqual([functionId, expect.arrayContaining([holder])]);
+  });
+
+  test('takes the subnets and security groups you choose', () => {
+    const { stack, vpc, template } = inVpc({ subnets: true, securityGroup: true });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'TestStack-encryption-verifier',
+      VpcConfig: { SubnetIds: [stack.resolve(vpc.isolatedSubnets[1].subnetId)], SecurityGroupIds: [stack.resolve((stack.node.findChild('Own') as ec2.SecurityGroup).securityGroupId)] },
+    });
+    expect(stack.node.findChild('EncryptionVerifier').node.tryFindChild('SecurityGroup')).toBeUndefined();
+  });
+
+  test('has no unacknowledged cdk-nag or Control Tower findings, and the Lambda-in-VPC rules are no longer acknowledged', () => {
+    const { stack } = inVpc();
+    expect(formatFindings(unacknowledgedFindings(stack))).toEqual([]);
+    const fn = stack.node.findChild('EncryptionVerifier').node.findChild('Function');
+    const acknowledged = fn.node.metadata.filter(m => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY).flatMap(m => Object.keys(m.data));
+    expect(acknowledged.filter(id => /LambdaInsideVPC|lambda_inside_vpc_check/.test(id))).toEqual([]);
+  });
+
+  test.each([
+    ['after the stack\'s verifier exists', (stack: Stack) => { twoVerifications(stack); }],
+    ['a second time', (stack: Stack) => { EncryptionVerification.configure(stack, { vpc: new ec2.Vpc(stack, 'First') }); }],
+  ])('is an error %s, naming the stack', (_when, before) => {
+    const stack = testStack();
+    before(stack);
+    expect(() => EncryptionVerification.configure(stack, { vpc: new ec2.Vpc(stack, 'Vpc') })).toThrow(/EncryptionVerification\.configure\(TestStack\)/);
+  });
+});
+
+describe('VerifiedResource takes ARNs of the form IAM authorizes', () => {
+  test.each([
+    ['schedule', () => VerifiedResource.schedule('n', 'g', 'arn:aws:scheduler:eu-west-1:111122223333:schedule-group/g'), 'scheduleArn'],
+    ['event bus', () => VerifiedResource.eventBus('b', 'arn:aws:events:eu-west-1:111122223333:rule/b'), 'eventBusArn'],
+    ['archive', () => VerifiedResource.archive('a', 'arn:aws:events:eu-west-1:111122223333:archive/' + 'a'.repeat(49)), 'archiveArn'],
+    ['connection with its /<uuid> Arn', () => VerifiedResource.connection('c', 'arn:aws:events:eu-west-1:111122223333:connection/c/0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d',
+      'arn:aws:secretsmanager:eu-west-1:111122223333:secret:events!connection/c/x-AbCdEf'), 'connectionArn'],
+    ['connection secret', () => VerifiedResource.connection('c', 'arn:aws:events:eu-west-1:111122223333:connection/c', 'events!connection/c'), 'secretArn'],
+    ['DB instance', () => VerifiedResource.dbInstance('Db', 'arn:aws:rds:eu-west-1:111122223333:db:Db'), 'instanceArn'],
+  ])('rejects a %s ARN of another form', (_name, make, prop) => {
+    expect(make).toThrow(new RegExp(`^invalid VerifiedResource\\.\\w+:\\n  - ${prop}: got `));
+  });
+
+  test('accepts the forms the constructs pass, and tokens', () => {
+    const stack = testStack();
+    expect(() => [
+      VerifiedResource.schedule('n', 'g', 'arn:aws:scheduler:eu-west-1:111122223333:schedule/g/n'),
+      VerifiedResource.eventBus('b', 'arn:aws:events:eu-west-1:111122223333:event-bus/b'),
+      VerifiedResource.archive('a', 'arn:aws:events:eu-west-1:111122223333:archive/a'),
+      VerifiedResource.connection('c', 'arn:aws:events:eu-west-1:111122223333:connection/c', 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:events!connection/c/*'),
+      VerifiedResource.dbInstance('db', 'arn:aws:rds:eu-west-1:111122223333:db:db'),
+      VerifiedResource.eventBus('b', stack.formatArn({ service: 'events', resource: 'event-bus', resourceName: 'b' })),
+    ]).not.toThrow();
   });
 });

@@ -90,6 +90,22 @@ export const auditTrailCatalog: Catalog = (world, principals) => {
       path('runtime', 'the function writes its logs', caller, 'logs:PutLogEvents', stream, 'Allowed', DOCS.lambdaExecutionRole),
       path('runtime', 'Lambda assumes the function\'s execution role', principals.service('lambda.amazonaws.com'), 'sts:AssumeRole', world.attribute(role, 'Arn'), 'Allowed', DOCS.lambdaExecutionRole),
     );
+    // A function in a VPC: Lambda creates and manages its network interfaces with the execution role's permissions.
+    const vpc = props.VpcConfig;
+    if (vpc?.SubnetIds?.length) {
+      const ec2 = (resource: string) => `arn:${fn.partition}:ec2:${fn.region}:${fn.account}:${resource}`;
+      const eni = ec2('network-interface/eni-0123456789abcdef0');
+      out.push(
+        path('deploy', 'Lambda creates the function\'s network interface in its subnet', caller, 'ec2:CreateNetworkInterface', eni, 'Allowed', DOCS.lambdaVpc),
+        path('deploy', 'Lambda creates the network interface in the function\'s subnet', caller, 'ec2:CreateNetworkInterface', ec2(`subnet/${vpc.SubnetIds[0]}`), 'Allowed', DOCS.lambdaVpc),
+        ...(vpc.SecurityGroupIds ?? []).map((sg: string) =>
+          path('deploy', 'Lambda attaches the function\'s security group to the interface', caller, 'ec2:CreateNetworkInterface', ec2(`security-group/${sg}`), 'Allowed', DOCS.lambdaVpc)),
+        path('deploy', 'Lambda describes the network interfaces', caller, 'ec2:DescribeNetworkInterfaces', '*', 'Allowed', DOCS.lambdaVpc),
+        path('deploy', 'Lambda deletes the function\'s network interface', caller, 'ec2:DeleteNetworkInterface', eni, 'Allowed', DOCS.lambdaVpc),
+        path('negative', 'the role cannot create network interfaces in another account\'s subnet', caller, 'ec2:CreateNetworkInterface',
+          ec2(`subnet/${vpc.SubnetIds[0]}`).replace(`:${fn.account}:`, ':999988887777:'), 'Denied', DOCS.lambdaVpc),
+      );
+    }
   }
 
   for (const bucket of world.ofType('AWS::S3::Bucket')) {

@@ -100,6 +100,8 @@ export const DOCS = {
   // --- Lambda, CloudFormation ---------------------------------------------------------------------------------------
   lambdaExecutionRole: doc('https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html',
     'A Lambda function\'s execution role is an AWS Identity and Access Management (IAM) role that grants the function permission to access AWS services and resources. (trusted by lambda.amazonaws.com)'),
+  lambdaVpc: doc('https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html',
+    'Lambda creates the function\'s network interfaces with its execution role (the AWSLambdaVPCAccessExecutionRole managed policy lists ec2:CreateNetworkInterface, DescribeNetworkInterfaces, DescribeSubnets, DeleteNetworkInterface, AssignPrivateIpAddresses, UnassignPrivateIpAddresses)'),
   customResourceInvoke: doc('https://docs.aws.amazon.com/lambda/latest/dg/services-cloudformation.html',
     'The service token is the Amazon Resource Name (ARN) of the function that AWS CloudFormation invokes when you create, update, or delete the stack. (docs are silent on the invoking principal: the stack\'s role)'),
 

@@ -1,0 +1,123 @@
+import { Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct, IConstruct } from 'constructs';
+import { GRANT_EVENT_NAMES, KEY_TAMPERING_EVENT_NAMES } from './constants';
+import { EncryptionKey } from '../key/encryption-key';
+import { addKeyStatements } from '../key/key-policy';
+import { KeyPolicyStatements } from '../key/statements';
+import { formatArn, stackEnvironment } from '../private/arns';
+import { newDeadLetterQueue } from '../private/dead-letter-queue';
+import { deterministicName } from '../private/names';
+import { topicTarget } from '../private/rule-targets';
+
+/** Where a stack's alerts go: the topic and the key that encrypts it (and the alert dead-letter queues). */
+export interface IAlertHub extends IConstruct {
+  /** The topic that receives key-tampering (and connection deauthorization) alerts. */
+  readonly alertTopic: sns.ITopic;
+  /** The key of the alert topic and of the alert dead-letter queues. */
+  readonly alertKey: kms.IKey;
+  /** Adds a key to the stack's key-tampering alert (once). */
+  watchKey(key: kms.IKey): void;
+}
+
+/**
+ * The event pattern of the key-tampering alert: the KMS calls, recorded by CloudTrail, that disable, delete or
+ * re-permission one of the watched keys. Grant calls count only when no AWS service made them: RDS, EBS and Secrets
+ * Manager create and retire grants routinely for the resources a key protects (CloudTrail then records the service in
+ * `userIdentity.invokedBy`, or `userIdentity.type` `AWSService`), and an alert that fires in normal operation is an
+ * alert nobody reads.
+ *
+ * @see https://docs.aws.amazon.com/kms/latest/developerguide/ct-creategrant.html
+ * @see https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html
+ */
+export function tamperingEventPattern(keyArns: string[]): events.EventPattern {
+  const onWatchedKeys = { eventSource: ['kms.amazonaws.com'], resources: { ARN: keyArns } };
+  return {
+    source: ['aws.kms'],
+    detailType: ['AWS API Call via CloudTrail'],
+    detail: {
+      $or: [
+        { ...onWatchedKeys, eventName: KEY_TAMPERING_EVENT_NAMES },
+        {
+          ...onWatchedKeys,
+          eventName: GRANT_EVENT_NAMES,
+          userIdentity: { invokedBy: [{ exists: false }], type: [{ 'anything-but': ['AWSService'] }] },
+        },
+      ],
+    },
+  };
+}
+
+/**
+ * Creates, on `scope`, the key-tampering alert of a stack: an EventBridge rule on the watched keys' tampering calls,
+ * an SNS topic encrypted with `key` (unless a topic is given) and a dead-letter queue on `key` for alerts that could
+ * not be delivered. Child ids: `AlertTopic`, `AlertDeadLetterQueue`, `KeyTamperingRule`.
+ */
+export function createTamperingAlert(scope: Construct, key: kms.IKey, watched: () => kms.IKey[], alertTopic?: sns.ITopic,
+  removalPolicy: RemovalPolicy = RemovalPolicy.RETAIN): { topic: sns.ITopic; rule: events.Rule } {
+  const environment = stackEnvironment(scope);
+  const topic = alertTopic ?? new sns.Topic(scope, 'AlertTopic', { displayName: 'KMS key tampering alerts', masterKey: key, enforceSSL: true });
+  if (!alertTopic) {
+    addKeyStatements(scope, key, KeyPolicyStatements.topic({ ...environment, servicePrincipals: ['events.amazonaws.com'] }), 'the key-tampering alert topic');
+  }
+  // Alerts that cannot be delivered are kept in a dead-letter queue on the same key.
+  const ruleName = deterministicName(scope, 64);
+  const ruleArn = formatArn(scope, { service: 'events', resource: 'rule', resourceName: ruleName });
+  const deadLetters = newDeadLetterQueue(scope, 'AlertDeadLetterQueue', { key, removalPolicy, usedBy: 'the key-tampering alert rule' });
+  addKeyStatements(scope, key, [KeyPolicyStatements.queue({ ...environment, principals: [new iam.ServicePrincipal('events.amazonaws.com')], sourceArns: [ruleArn] })],
+    'the alert dead-letter queue');
+  const rule = new events.Rule(scope, 'KeyTamperingRule', {
+    ruleName,
+    description: 'KMS calls that disable, delete or re-permission a key protected by cdk-encrypted-constructs',
+    eventPattern: tamperingEventPattern(Lazy.list({ produce: () => watched().map(k => k.keyArn) }) as unknown as string[]),
+    targets: [topicTarget(topic, ruleArn, deadLetters)],
+  });
+  return { topic, rule };
+}
+
+/**
+ * The key-tampering alert of a stack that does not hold the account's audit trail (the trail lives in one stack per
+ * account; every stack alerts on its own keys). Created on first use; its topic and dead-letter queue are encrypted with
+ * a key of its own.
+ *
+ * CloudTrail delivers the KMS management events to EventBridge in the region of the call; any trail of the account
+ * that records them in that region (the library's multi-region trail, an organization trail) makes the rule fire.
+ *
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html
+ */
+export class KeyTamperingAlert extends Construct implements IAlertHub {
+  /** The construct id of a stack's alert. */
+  public static readonly ID = 'KeyTamperingAlert';
+
+  /** The stack's alert hub: the audit trail when the stack holds it, else this stack's `KeyTamperingAlert`. */
+  public static hubOf(scope: IConstruct): IAlertHub {
+    const stack = Stack.of(scope);
+    const trail = stack.node.tryFindChild('KeyAuditTrail');
+    if (trail && (trail as unknown as IAlertHub).alertTopic) return trail as unknown as IAlertHub;
+    const existing = stack.node.tryFindChild(KeyTamperingAlert.ID);
+    return existing instanceof KeyTamperingAlert ? existing : new KeyTamperingAlert(stack, KeyTamperingAlert.ID);
+  }
+
+  public readonly alertTopic: sns.ITopic;
+  public readonly alertKey: kms.IKey;
+  /** The rule that matches tampering calls on the stack's watched keys. */
+  public readonly tamperingRule: events.Rule;
+  private readonly watched: kms.IKey[] = [];
+
+  private constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.alertKey = new EncryptionKey(this, 'Key', { protects: 'the key-tampering alerts of this stack' });
+    const { topic, rule } = createTamperingAlert(this, this.alertKey, () => this.watched);
+    this.alertTopic = topic;
+    this.tamperingRule = rule;
+    this.watchKey(this.alertKey);
+  }
+
+  public watchKey(key: kms.IKey): void {
+    if (!this.watched.includes(key)) this.watched.push(key);
+  }
+}

@@ -1,0 +1,97 @@
+import { Stack, Token } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { IConstruct } from 'constructs';
+import { PropValidator } from './validation';
+import { EncryptedResourceProps } from '../encrypted-resource';
+
+/**
+ * Keys that cannot work, whichever construct they are given to. Every service this library encrypts for
+ * (EventBridge Scheduler, EventBridge, Secrets Manager, RDS) takes a symmetric encryption KMS key of its own region,
+ * named by key id or key ARN; a key whose properties are visible in the app (a `kms.Key`) is also checked against
+ * the deploy-time verification, which requires rotation. Values that are tokens are never rejected.
+ */
+export const KEY_FACTS = {
+  /**
+   * Symmetric encryption keys only.
+   *
+   * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/encryption-rest.html
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-encryption-at-rest-key-cmkey.html
+   * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html
+   * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.Encryption.Keys.html
+   */
+  keySpec: 'SYMMETRIC_DEFAULT',
+  keyUsage: 'ENCRYPT_DECRYPT',
+  /**
+   * KMS keys are regional: a service uses keys of its own region only.
+   *
+   * @see https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#kms_keys
+   */
+  regional: true,
+  /**
+   * An alias ARN in an IAM policy's `Resource` does not control access to the key it points to, so the statements
+   * the construct writes would grant nothing; and an alias can be repointed at another key.
+   *
+   * @see https://docs.aws.amazon.com/kms/latest/developerguide/cmks-in-iam-policies.html
+   */
+  aliasArn: /^arn:[^:]+:kms:[^:]*:[^:]*:alias\//,
+  /**
+   * AWS managed keys (`alias/aws/<service>`): their key policy cannot be changed, so no construct statement can be
+   * added, and a service uses its own AWS managed key only.
+   *
+   * @see https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-key
+   */
+  awsManagedAlias: /(^|:)alias\/aws\//,
+};
+
+/**
+ * Records every reason the `encryptionKey` prop cannot work: an asymmetric or HMAC key, a key of another region, an
+ * alias (a `kms.Alias`, or an alias ARN), an AWS managed key, or a key with rotation off while the deploy-time check
+ * requires rotation.
+ */
+export function checkEncryptionKey(v: PropValidator, scope: IConstruct, props: EncryptedResourceProps): void {
+  const key = props.encryptionKey;
+  if (key === undefined || key === null) return;
+  const stack = Stack.of(scope);
+  if (typeof key !== 'object' || typeof (key as Partial<kms.IKey>).keyArn !== 'string') {
+    v.check(false, 'encryptionKey', typeof key, 'must be a kms.IKey (e.g. a kms.Key, or kms.Key.fromKeyArn(...))', false);
+    return;
+  }
+
+  const alias = key as Partial<kms.IAlias>;
+  const keyArn = key.keyArn;
+  if (typeof alias.aliasName === 'string') {
+    const name = Token.isUnresolved(alias.aliasName) ? 'an alias' : `the alias ${alias.aliasName}`;
+    v.check(false, 'encryptionKey', name, KEY_FACTS.awsManagedAlias.test(alias.aliasName)
+      ? 'must be a customer managed key: an AWS managed key (alias/aws/...) cannot take the statements this construct adds to its policy'
+      : 'must be the key itself, not an alias (IAM statements on an alias ARN grant nothing, and an alias can be repointed): pass alias.aliasTargetKey or the key', false);
+    return;
+  }
+  if (!Token.isUnresolved(keyArn)) {
+    if (KEY_FACTS.awsManagedAlias.test(keyArn)) {
+      v.check(false, 'encryptionKey', keyArn, 'must be a customer managed key: an AWS managed key (alias/aws/...) cannot take the statements this construct adds to its policy');
+      return;
+    }
+    v.check(!KEY_FACTS.aliasArn.test(keyArn), 'encryptionKey', keyArn,
+      'must be a key ARN (arn:<partition>:kms:<region>:<account>:key/<key id>), not an alias ARN: IAM statements on an alias ARN grant nothing');
+  }
+
+  const keyRegion = key.env?.region;
+  if (keyRegion !== undefined && !Token.isUnresolved(keyRegion) && !Token.isUnresolved(stack.region)) {
+    v.check(keyRegion === stack.region, 'encryptionKey', `a key in ${keyRegion}`,
+      `must be in the stack's region (${stack.region}): KMS keys are regional, and a service uses keys of its own region only`, false);
+  }
+
+  const cfnKey = key instanceof kms.Key ? key.node.defaultChild : undefined;
+  if (cfnKey instanceof kms.CfnKey) {
+    const keySpec = Stack.of(cfnKey).resolve(cfnKey.keySpec);
+    const keyUsage = Stack.of(cfnKey).resolve(cfnKey.keyUsage);
+    const symmetric = (keySpec === undefined || keySpec === KEY_FACTS.keySpec || typeof keySpec !== 'string')
+      && (keyUsage === undefined || keyUsage === KEY_FACTS.keyUsage || typeof keyUsage !== 'string');
+    v.check(symmetric, 'encryptionKey', `a key with keySpec ${keySpec ?? KEY_FACTS.keySpec} and keyUsage ${keyUsage ?? KEY_FACTS.keyUsage}`,
+      'must be a symmetric encryption key (keySpec SYMMETRIC_DEFAULT, keyUsage ENCRYPT_DECRYPT): the service encrypts with symmetric keys only', false);
+    const rotation = Stack.of(cfnKey).resolve(cfnKey.enableKeyRotation);
+    const verifiesRotation = props.verifyEncryption !== false && props.verifyKeyRotation !== false;
+    v.check(!verifiesRotation || rotation === true || (rotation !== false && rotation !== undefined), 'encryptionKey', 'a key with rotation off',
+      'the deploy-time verification requires rotation: enable it (enableKeyRotation: true), or set verifyKeyRotation false if the key is rotated another way', false);
+  }
+}
