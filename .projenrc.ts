@@ -81,7 +81,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
   tsconfigDev: { include: ['../examples/**/*.ts', '../scripts/**/*.ts', '../bench/**/*.ts'] },
 
-  gitignore: ['examples/cdk.out', 'cdk.out', '.bench/', 'dist/', '*.tsbuildinfo'],
+  gitignore: ['examples/cdk.out', 'cdk.out', '.bench/', 'dist/', '*.tsbuildinfo', 'test/integ/*.snapshot/', 'cdk-integ.out.*'],
   npmignoreEnabled: true,
 });
 
@@ -146,5 +146,16 @@ fuzz.exec('jest --coverage=false test/fuzz', { env: { FUZZ_RUNS: '2000' } });
 const bench = project.addTask('bench', { description: 'Benchmark synthesis (ours vs hand-written aws-cdk-lib) and the verifier; writes BENCHMARKS.md' });
 bench.spawn(project.bundler.bundleTask);
 bench.exec('ts-node --transpile-only --project test/tsconfig.json bench/run.ts');
+
+// The real-account acceptance kit (README "Real-account acceptance tests"): deploys test/integ/integ.*.ts into the
+// maintainer's account and runs their assertions. Never part of the build; the test command only compares the integ
+// apps' synthesized templates to snapshots (test/integ/integ-snapshots.test.ts). integ-tests-alpha has no
+// 2.261.0-alpha.0 on the registry: 2.245.0-alpha.0 is the newest, and its peer range (^2.245.0) holds 2.261.0.
+project.addDevDeps('@aws-cdk/integ-tests-alpha@2.245.0-alpha.0', '@aws-cdk/integ-runner@^2.197.10');
+const integDeploy = project.addTask('integ:deploy', {
+  description: 'Deploy the integ apps in test/integ to a real AWS account, run their assertions, destroy them (costs money; see README)',
+});
+integDeploy.spawn(project.bundler.bundleTask);
+integDeploy.exec('integ-runner --language typescript --directory test/integ --parallel-regions ${INTEG_REGION:-us-east-1} --force --update-on-failed --verbose', { receiveArgs: true });
 
 project.synth();

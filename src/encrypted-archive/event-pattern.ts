@@ -71,9 +71,14 @@ function valuesProblem(values: unknown[], path: string): string | undefined {
 /** The comparison operators of numeric matching. */
 export const NUMERIC_OPERATORS = ['<', '<=', '=', '>', '>='];
 /**
- * Numeric matching compares values from -5.0e9 to +5.0e9 inclusive.
+ * The bound of a `numeric` operand. The EventBridge User Guide: "Numeric matching works with values that are JSON
+ * numbers. It is limited to values between -5.0e9 and +5.0e9 inclusive, with 15 digits of precision, or six digits to
+ * the right of the decimal point." Only the range is checked: the guide does not say that more digits are rejected
+ * (the open-source matcher aws/event-ruler, `ComparableNumber`, rejects values outside ±5e9 and truncates past the
+ * sixth decimal), so precision is left to the user. (Before February 2023 the guide said ±1.0e9.)
  *
- * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html#eb-filtering-numeric-matching
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html (Numeric matching)
+ * @see https://github.com/awsdocs/amazon-eventbridge-user-guide/blob/fc27724b9d74f1e9c75cf88f7f05bcabcd054263/doc_source/eb-event-patterns-content-based-filtering.md (the same sentence, in the guide's last published source)
  */
 export const NUMERIC_LIMIT = 5e9;
 
@@ -111,6 +116,8 @@ function numericProblem(operand: unknown): string | undefined {
   if (!Array.isArray(operand) || operand.length === 0 || operand.length % 2 !== 0) return `${example}; got ${JSON.stringify(operand)}`;
   for (let i = 0; i < operand.length; i += 2) {
     const [op, n] = [operand[i], operand[i + 1]];
+    // a deploy-time value (e.g. a CfnParameter) is left to EventBridge
+    if ((isPlainObject(op) && isIntrinsic(op)) || (isPlainObject(n) && isIntrinsic(n))) continue;
     if (typeof op !== 'string' || !NUMERIC_OPERATORS.includes(op)) {
       return `${example}; got the operator ${JSON.stringify(op)} (allowed: ${NUMERIC_OPERATORS.join(' ')})`;
     }

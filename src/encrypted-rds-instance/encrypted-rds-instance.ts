@@ -14,7 +14,8 @@ import {
 } from './engine-facts';
 import { EncryptedResourceProps, IEncryptedResource } from '../encrypted-resource';
 import {
-  ALLOCATED_STORAGE_GIB, DATABASE_NAME, isPerformanceInsightsRetention, LOG_RETENTION_DAYS, reservedWords,
+  ALLOCATED_STORAGE_GIB, CDK_DEFAULT_ALLOCATED_STORAGE_GIB, CDK_DEFAULT_IOPS, DATABASE_NAME, IO1_IOPS_PER_GIB, IOPS_STORAGE_TYPES,
+  isMaxAllocatedStorageAbove, isPerformanceInsightsRetention, LOG_RETENTION_DAYS, reservedWords, THROUGHPUT_STORAGE_TYPES,
 } from './naming-facts';
 import { KeyPolicyStatements } from '../key/statements';
 import { acknowledgeEach } from '../private/acknowledgements';
@@ -398,6 +399,7 @@ function validate(scope: IConstruct, props: EncryptedRdsInstanceProps): EngineFa
   const storageType = String(props.storageType ?? rds.StorageType.GP2);
   const storage = ALLOCATED_STORAGE_GIB[storageType];
   if (storage) v.range('allocatedStorage', props.allocatedStorage, storage.min, storage.max, `GiB (${storageType} storage)`);
+  checkStorage(v, props, storageType);
   const piRetention = props.performanceInsightRetention as number | undefined;
   if (piRetention !== undefined && !Token.isUnresolved(piRetention)) {
     v.check(isPerformanceInsightsRetention(piRetention), 'performanceInsightRetention', `${piRetention} days`,
@@ -461,6 +463,42 @@ function validate(scope: IConstruct, props: EncryptedRdsInstanceProps): EngineFa
   v.check(freeStorage === undefined || Token.isUnresolved(freeStorage) || freeStorage > 0, 'freeStorageAlarmThreshold', `${freeStorage} bytes`, 'must be more than 0 bytes', false);
   v.throwIfInvalid();
   return facts!;
+}
+
+/**
+ * Storage settings that only work together: provisioned IOPS only with io1, io2 or gp3 (io1 within 0.5 to 50 IOPS per
+ * GiB), throughput only with gp3, and an autoscaling limit at least 10% above the allocated storage and within the
+ * storage type's maximum. Facts and links in `naming-facts.ts`; tokens are skipped.
+ */
+function checkStorage(v: PropValidator, props: EncryptedRdsInstanceProps, storageType: string): void {
+  const known = (n: number | undefined): n is number => n !== undefined && !Token.isUnresolved(n);
+  const allocated = props.allocatedStorage ?? CDK_DEFAULT_ALLOCATED_STORAGE_GIB;
+  const allocatedText = props.allocatedStorage === undefined ? `${allocated} GiB (aws-cdk-lib's default)` : `${allocated} GiB`;
+  if (known(props.iops)) {
+    v.check(IOPS_STORAGE_TYPES.includes(storageType), 'iops', `${props.iops} IOPS with ${storageType} storage`,
+      `provisioned IOPS apply only to ${IOPS_STORAGE_TYPES.join(', ')} storage (aws-cdk-lib would drop the value): set storageType, or omit iops`, false);
+    v.check(Number.isInteger(props.iops) && props.iops > 0, 'iops', props.iops, 'must be a whole number of IOPS above 0', false);
+  }
+  const iops = props.iops ?? CDK_DEFAULT_IOPS[storageType];
+  if (storageType === 'io1' && known(iops) && Number.isInteger(iops) && known(allocated)) {
+    const min = Math.ceil(allocated * IO1_IOPS_PER_GIB.min);
+    const max = allocated * IO1_IOPS_PER_GIB.max;
+    v.check(iops >= min && iops <= max, 'iops', `${iops} IOPS${props.iops === undefined ? ' (aws-cdk-lib\'s default)' : ''} for ${allocatedText} of io1 storage`,
+      `must be ${IO1_IOPS_PER_GIB.min} to ${IO1_IOPS_PER_GIB.max} IOPS per GiB of allocatedStorage: ${min} to ${max} IOPS`, false);
+  }
+  if (known(props.storageThroughput)) {
+    v.check(THROUGHPUT_STORAGE_TYPES.includes(storageType), 'storageThroughput', `${props.storageThroughput} MiBps with ${storageType} storage`,
+      'storage throughput applies only to gp3 storage: set storageType to gp3, or omit storageThroughput', false);
+  }
+  const maxAllocated = props.maxAllocatedStorage;
+  if (known(maxAllocated) && known(allocated)) {
+    v.check(isMaxAllocatedStorageAbove(maxAllocated, allocated), 'maxAllocatedStorage', `${maxAllocated} GiB`,
+      `storage autoscaling needs a limit at least 10% above allocatedStorage (${allocatedText}): at least ${Math.ceil((allocated * 11) / 10)} GiB`, false);
+    const storage = ALLOCATED_STORAGE_GIB[storageType];
+    if (storage) {
+      v.check(maxAllocated <= storage.max, 'maxAllocatedStorage', `${maxAllocated} GiB`, `must be at most ${storage.max} GiB, the largest ${storageType} storage RDS allocates`, false);
+    }
+  }
 }
 
 /** A database or master user name the engine reserves (compared in lower case; tokens are skipped). */

@@ -26,6 +26,13 @@ export interface EngineFacts {
   supportsPerformanceInsights(instanceClass: string): boolean;
 }
 
+/**
+ * RDS for MariaDB and MySQL do not support Performance Insights (and Database Insights) on db.t2, db.t3 and db.t4g
+ * micro and small; RDS for PostgreSQL lists no instance class restriction.
+ *
+ * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PerfInsights.Overview.Engines.html
+ * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_DatabaseInsights.Engines.html
+ */
 const MYSQL_FAMILY_NO_PI = /^(t2|t3|t4g)\.(micro|small)$/;
 
 const FACTS: { [family: string]: EngineFacts } = {

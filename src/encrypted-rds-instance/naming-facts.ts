@@ -89,6 +89,51 @@ export const ALLOCATED_STORAGE_GIB: { [storageType: string]: { min: number; max:
 };
 
 /**
+ * The storage types that take provisioned IOPS: io1, io2 and gp3 ("If you specify io1, io2, or gp3, you must also
+ * include a value for the Iops parameter"). With gp2 or standard storage, aws-cdk-lib drops `iops` without a word.
+ *
+ * @see https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html#API_CreateDBInstance_RequestParameters (StorageType, Iops)
+ */
+export const IOPS_STORAGE_TYPES: readonly string[] = ['io1', 'io2', 'gp3'];
+
+/**
+ * `Iops` for RDS for MariaDB, MySQL and PostgreSQL "must be a multiple between .5 and 50 of the storage amount".
+ * Checked for io1 only: for io2 (Block Express) and gp3 the User Guide gives other IOPS ranges that this ratio would
+ * contradict, and the construct does not guess them.
+ *
+ * @see https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html#API_CreateDBInstance_RequestParameters (Iops)
+ * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Storage.html
+ */
+export const IO1_IOPS_PER_GIB = { min: 0.5, max: 50 };
+
+/**
+ * The IOPS aws-cdk-lib provisions when `iops` is not given: 1,000 for io1 and io2, none otherwise.
+ */
+export const CDK_DEFAULT_IOPS: { [storageType: string]: number } = { io1: 1000, io2: 1000 };
+
+/**
+ * `StorageThroughput` "applies only to the gp3 storage type".
+ *
+ * @see https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html#API_CreateDBInstance_RequestParameters (StorageThroughput)
+ */
+export const THROUGHPUT_STORAGE_TYPES: readonly string[] = ['gp3'];
+
+/**
+ * Storage autoscaling: the maximum storage threshold must be at least 10% greater than the allocated storage (e.g.
+ * 1,100 GiB or more for 1,000 GiB allocated; RDS otherwise fails with "Invalid max storage size"), and storage never
+ * grows past the storage type's `AllocatedStorage` maximum ({@link ALLOCATED_STORAGE_GIB}).
+ *
+ * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIOPS.Autoscaling.html
+ */
+export function isMaxAllocatedStorageAbove(maxAllocated: number, allocated: number): boolean {
+  // whole numbers: max >= 1.1 x allocated, without floating-point rounding
+  return maxAllocated * 10 >= allocated * 11;
+}
+
+/** The allocated storage aws-cdk-lib requests when `allocatedStorage` is not given, in GiB. */
+export const CDK_DEFAULT_ALLOCATED_STORAGE_GIB = 100;
+
+/**
  * Performance Insights keeps data 7 days (free tier), a multiple of 31 days up to 23 months (31 × 23 = 713), or
  * 731 days (2 years).
  *

@@ -17,8 +17,22 @@ import { allowAlarmsToPublish, SharedAlarmTopic } from '../private/alarm-topic';
 import { formatArn, stackEnvironment } from '../private/arns';
 import { newDeadLetterQueue } from '../private/dead-letter-queue';
 import { deterministicName } from '../private/names';
+import { guardManagedPolicySize } from '../private/quota-guards';
 import { setUpEncryption, verifyEncryption } from '../private/setup';
 import { EncryptionVerification, VerifiedResource } from '../verifier/encryption-verification';
+
+/**
+ * How an {@link EncryptedSchedule}'s key-policy statements name it: one set per schedule, or one per schedule group.
+ */
+export enum ScheduleKeyPolicyScope {
+  /** Statements name the schedule's ARN and its execution role: the narrowest key policy, about 1.5 KB per schedule. */
+  SCHEDULE = 'SCHEDULE',
+  /**
+   * Statements name the schedule group (`schedule/<group>/*`) and the execution roles under the group's IAM path: one
+   * set per group, for hundreds of schedules on one key (KMS accepts key policies up to 32 KB).
+   */
+  SCHEDULE_GROUP = 'SCHEDULE_GROUP',
+}
 
 /**
  * Properties of an {@link EncryptedSchedule}.
@@ -63,6 +77,21 @@ export interface EncryptedScheduleProps extends EncryptedResourceProps {
    * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-schedule-group.html
    */
   readonly scheduleGroup?: scheduler.IScheduleGroup;
+
+  /**
+   * How the key policy names this schedule: by its own ARN and execution role (`SCHEDULE`, the narrowest policy, about
+   * 1.5 KB per schedule, so about 20 schedules fill KMS's 32 KB on one shared key), or by its schedule group
+   * (`SCHEDULE_GROUP`: one set of statements per group, however many schedules of the group share the key).
+   *
+   * With `SCHEDULE_GROUP`, the construct's execution role gets the IAM path `/cdk-encrypted-constructs/scheduler/<group>/`
+   * and the key policy lets Scheduler and execution roles under that path use the key for any schedule of the group
+   * (`kms:EncryptionContext:aws:scheduler:schedule:arn` like `schedule/<group>/*`). Each execution role's own IAM policy
+   * still allows decrypting only its schedule's payload, and Scheduler only sends a schedule's own ARN as context; what
+   * the key policy alone no longer separates is one schedule of the group from another.
+   *
+   * @default ScheduleKeyPolicyScope.SCHEDULE
+   */
+  readonly keyPolicyScope?: ScheduleKeyPolicyScope;
 
   /**
    * Description of the schedule, at most 512 characters.
@@ -211,8 +240,13 @@ export class EncryptedSchedule extends Construct implements IEncryptedResource {
     this.executionRolePolicy = new iam.ManagedPolicy(this, 'ExecutionRolePolicy', {
       description: `Permissions of the EventBridge Scheduler schedule ${this.node.path}: its target, its payload key, its dead-letter queue`,
     });
+    guardManagedPolicySize(this.executionRolePolicy, 'The target\'s own grants fill it: give the target fewer resources, or bring a role for it.');
     const targetProps = redirectableProps(props.target);
+    const groupScope = props.keyPolicyScope === ScheduleKeyPolicyScope.SCHEDULE_GROUP;
+    // With the group scope, the key policy names the execution roles by this IAM path (aws:PrincipalArn like it).
+    const rolePath = `/cdk-encrypted-constructs/scheduler/${this.scheduleGroupName}/`;
     const ownRole = targetProps ? new ScheduleExecutionRole(this, 'ExecutionRole', {
+      path: groupScope ? rolePath : undefined,
       policy: this.executionRolePolicy,
       description: `Execution role of the EventBridge Scheduler schedule ${this.node.path} (cdk-encrypted-constructs)`,
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
@@ -301,8 +335,14 @@ export class EncryptedSchedule extends Construct implements IEncryptedResource {
       resources: [this.encryptionKey.keyArn],
       conditions: { StringEquals: { 'kms:EncryptionContext:aws:scheduler:schedule:arn': this.scheduleArn } },
     }));
+    // The key policy names this schedule, or (group scope) every schedule of its group and the roles under its path.
+    const groupSchedules = formatArn(this, { service: 'scheduler', resource: 'schedule', resourceName: `${this.scheduleGroupName}/*` });
+    const groupRoles = `arn:${environment.partition}:iam::${environment.account}:role${rolePath}*`;
+    const byGroup = groupScope && ownRole !== undefined;
     encryption.addKeyStatements(
-      KeyPolicyStatements.schedule({ ...environment, scheduleArn: this.scheduleArn, executionRole: this.executionRole }),
+      KeyPolicyStatements.schedule(byGroup
+        ? { ...environment, scheduleArn: groupSchedules, executionRoleArnPattern: groupRoles }
+        : { ...environment, scheduleArn: this.scheduleArn, executionRole: this.executionRole }),
       `the EventBridge Scheduler schedule ${this.node.path}`,
     );
 
@@ -319,8 +359,10 @@ export class EncryptedSchedule extends Construct implements IEncryptedResource {
         resources: [this.deadLetterQueueKey.keyArn],
         conditions: { StringEquals: { 'kms:ViaService': `sqs.${environment.region}.amazonaws.com` } },
       }));
-      addKeyStatements(this, this.deadLetterQueueKey, [KeyPolicyStatements.queue({ ...environment, principals: [this.executionRole] })],
-        `the dead-letter queue of the EventBridge Scheduler schedule ${this.node.path}`);
+      addKeyStatements(this, this.deadLetterQueueKey, [byGroup
+        ? KeyPolicyStatements.queue({ ...environment, principals: [new iam.ArnPrincipal(`arn:${environment.partition}:iam::${environment.account}:root`)], principalArnPatterns: [groupRoles] })
+        : KeyPolicyStatements.queue({ ...environment, principals: [this.executionRole] })],
+      `the dead-letter queue of the EventBridge Scheduler schedule ${this.node.path}`);
     } else {
       Annotations.of(this).addWarningV2('cdk-encrypted-constructs:schedule-dead-letter-queue-key', [
         `The dead-letter queue ${this.deadLetterQueue.node.path} shows no customer managed key to this construct (imported, or not KMS-encrypted).`,
@@ -339,7 +381,7 @@ export class EncryptedSchedule extends Construct implements IEncryptedResource {
     this.deadLetterFailuresAlarm = alarms.deadLetterFailures;
 
     this.verification = verifyEncryption(this, props, this.encryptionKey, [
-      VerifiedResource.schedule(this.scheduleName, this.scheduleGroupName, this.scheduleArn, this.schedule),
+      VerifiedResource.schedule(this.scheduleName, this.scheduleGroupName, this.scheduleArn, this.schedule, byGroup ? groupSchedules : undefined),
     ]);
   }
 

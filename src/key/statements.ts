@@ -1,4 +1,4 @@
-import { Aws } from 'aws-cdk-lib';
+import { Aws, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { API_DESTINATIONS_TAG_KEY, KEY_ADMINISTRATION_ACTIONS, VERIFICATION_CONTEXT_KEY, verifierContextConditions } from './conditions';
 
@@ -29,10 +29,24 @@ export interface KeyStatementEnvironment {
 
 /** Identifiers of an EventBridge Scheduler schedule, for its key-policy statements. */
 export interface ScheduleKeyStatementProps extends KeyStatementEnvironment {
-  /** ARN of the schedule: `arn:<partition>:scheduler:<region>:<account>:schedule/<group>/<name>`. */
+  /**
+   * ARN of the schedule, `arn:<partition>:scheduler:<region>:<account>:schedule/<group>/<name>`, or a pattern of the
+   * group's schedules, `.../schedule/<group>/*` (matched with `StringLike`).
+   */
   readonly scheduleArn: string;
-  /** The schedule's execution role, which decrypts the payload when the schedule fires. */
-  readonly executionRole: iam.IPrincipal;
+  /**
+   * The schedule's execution role, which decrypts the payload when the schedule fires.
+   *
+   * @default - none: give `executionRoleArnPattern`
+   */
+  readonly executionRole?: iam.IPrincipal;
+  /**
+   * Instead of one role: the execution roles whose ARN matches this pattern (`aws:PrincipalArn`, `ArnLike`), e.g. every
+   * role under an IAM path, `arn:<partition>:iam::<account>:role/<path>/*`.
+   *
+   * @default - none: give `executionRole`
+   */
+  readonly executionRoleArnPattern?: string;
 }
 
 /** Identifiers of an EventBridge connection, for its key-policy statements. */
@@ -78,6 +92,13 @@ export interface QueueKeyStatementProps extends KeyStatementEnvironment {
   /** The principals that send messages to (or receive from) the queue. */
   readonly principals: iam.IPrincipal[];
   /**
+   * Roles whose ARN matches one of these patterns (`aws:PrincipalArn`, `ArnLike`): give the account root as the
+   * principal, e.g. to let every execution role under an IAM path send.
+   *
+   * @default - no `aws:PrincipalArn` condition
+   */
+  readonly principalArnPatterns?: string[];
+  /**
    * For service principals: the resources (ARNs or `ArnLike` patterns) on whose behalf the service may send. Checked
    * only when the service presents an `aws:SourceArn` (`ArnLikeIfExists`): AWS does not document that it does.
    *
@@ -99,7 +120,7 @@ export interface RdsKeyStatementProps extends KeyStatementEnvironment {}
 export interface VerifierScheduleReadProps extends KeyStatementEnvironment {
   /** The verifier function's execution role. */
   readonly verifierRole: iam.IPrincipal;
-  /** ARN of the schedule the verifier reads with `GetSchedule`. */
+  /** ARN of the schedule the verifier reads with `GetSchedule` (or a `.../schedule/<group>/*` pattern). */
   readonly scheduleArn: string;
 }
 
@@ -166,7 +187,14 @@ export class KeyPolicyStatements {
    */
   public static schedule(props: ScheduleKeyStatementProps): iam.PolicyStatement[] {
     const viaScheduler = { 'kms:ViaService': `scheduler.${env(props).region}.amazonaws.com`, 'kms:CallerAccount': env(props).account };
-    const context = { 'kms:EncryptionContext:aws:scheduler:schedule:arn': props.scheduleArn };
+    const contextValue = { 'kms:EncryptionContext:aws:scheduler:schedule:arn': props.scheduleArn };
+    const pattern = !Token.isUnresolved(props.scheduleArn) && props.scheduleArn.includes('*');
+    const context = (extra: Record<string, string> = {}): Record<string, Record<string, string>> => (pattern
+      ? { StringEquals: extra, StringLike: contextValue } : { StringEquals: { ...extra, ...contextValue } });
+    if (!props.executionRole && !props.executionRoleArnPattern) throw new Error('KeyPolicyStatements.schedule: give executionRole or executionRoleArnPattern');
+    const executionRoles = props.executionRole
+      ? { principals: [props.executionRole], conditions: context() }
+      : { principals: [accountRoot(props)], conditions: { ...context(), ArnLike: { 'aws:PrincipalArn': props.executionRoleArnPattern! } } };
     return [
       new iam.PolicyStatement({
         sid: 'SchedulerDescribe',
@@ -180,14 +208,14 @@ export class KeyPolicyStatements {
         principals: [accountRoot(props)],
         actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
         resources: ['*'],
-        conditions: { StringEquals: { ...viaScheduler, ...context } },
+        conditions: context(viaScheduler),
       }),
       new iam.PolicyStatement({
         sid: 'SchedulerExecutionRoleDecrypt',
-        principals: [props.executionRole],
+        principals: executionRoles.principals,
         actions: ['kms:Decrypt'],
         resources: ['*'],
-        conditions: { StringEquals: context },
+        conditions: executionRoles.conditions,
       }),
     ];
   }
@@ -443,6 +471,9 @@ export class KeyPolicyStatements {
     let conditions: Record<string, Record<string, unknown>> | undefined;
     if (!services) {
       conditions = { StringEquals: { 'kms:ViaService': `sqs.${env(props).region}.amazonaws.com` } };
+      if (props.principalArnPatterns?.length) {
+        conditions.ArnLike = { 'aws:PrincipalArn': props.principalArnPatterns.length === 1 ? props.principalArnPatterns[0] : props.principalArnPatterns };
+      }
     } else if (sources.length > 0) {
       conditions = { ArnLikeIfExists: { 'aws:SourceArn': sources.length === 1 ? sources[0] : sources } };
     }
@@ -499,12 +530,17 @@ export class KeyPolicyStatements {
       principals: [props.verifierRole],
       actions: ['kms:Decrypt'],
       resources: ['*'],
-      conditions: {
-        StringEquals: {
-          'kms:ViaService': `scheduler.${env(props).region}.amazonaws.com`,
-          'kms:EncryptionContext:aws:scheduler:schedule:arn': props.scheduleArn,
+      conditions: !Token.isUnresolved(props.scheduleArn) && props.scheduleArn.includes('*')
+        ? {
+          StringEquals: { 'kms:ViaService': `scheduler.${env(props).region}.amazonaws.com` },
+          StringLike: { 'kms:EncryptionContext:aws:scheduler:schedule:arn': props.scheduleArn },
+        }
+        : {
+          StringEquals: {
+            'kms:ViaService': `scheduler.${env(props).region}.amazonaws.com`,
+            'kms:EncryptionContext:aws:scheduler:schedule:arn': props.scheduleArn,
+          },
         },
-      },
     });
   }
 

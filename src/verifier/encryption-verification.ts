@@ -14,7 +14,8 @@ import { acknowledgeEach, nagResourceText } from '../private/acknowledgements';
 import { formatArn, logGroupArn, shortHash, stackEnvironment } from '../private/arns';
 import { newDeadLetterQueue } from '../private/dead-letter-queue';
 import { deterministicName } from '../private/names';
-import { PropValidationError, PropValidator } from '../private/validation';
+import { guardManagedPoliciesPerRole, guardManagedPolicySize, policyCharacters } from '../private/quota-guards';
+import { PropValidationError, PropValidator, requiredObject } from '../private/validation';
 
 /**
  * A resource whose key binding the verifier checks, and what the verifier may call to check it.
@@ -22,14 +23,20 @@ import { PropValidationError, PropValidator } from '../private/validation';
  * Build one with the static methods; each names the exact read-only API call and the ARN it is allowed on.
  */
 export class VerifiedResource {
-  /** An EventBridge Scheduler schedule: `GetSchedule` must return `KmsKeyArn` = the key. */
-  public static schedule(scheduleName: string, groupName: string, scheduleArn: string, dependency?: IConstruct): VerifiedResource {
+  /**
+   * An EventBridge Scheduler schedule: `GetSchedule` must return `KmsKeyArn` = the key.
+   *
+   * @param keyPolicyScheduleArn the `.../schedule/<group>/*` pattern when the key policy names the schedule's group
+   *   (`ScheduleKeyPolicyScope.SCHEDULE_GROUP`) rather than the schedule
+   */
+  public static schedule(scheduleName: string, groupName: string, scheduleArn: string, dependency?: IConstruct, keyPolicyScheduleArn?: string): VerifiedResource {
     checkArn('VerifiedResource.schedule', 'scheduleArn', scheduleArn, SCHEDULE_ARN, 'arn:<partition>:scheduler:<region>:<account>:schedule/<group>/<name>');
     return new VerifiedResource(
       { Type: 'AWS::Scheduler::Schedule', Name: scheduleName, GroupName: groupName },
       [new iam.PolicyStatement({ actions: ['scheduler:GetSchedule'], resources: [scheduleArn] })],
       dependency,
       scheduleArn,
+      keyPolicyScheduleArn,
     );
   }
 
@@ -106,6 +113,12 @@ export class VerifiedResource {
      * this schedule's encryption context (and no other).
      */
     public readonly scheduleArn?: string,
+    /**
+     * For a schedule whose key policy names its group (`.../schedule/<group>/*`): the context pattern the verifier's
+     * key-policy statement uses, so the statement is shared by every schedule of the group. Its IAM policy keeps the
+     * schedule's own ARN.
+     */
+    public readonly keyPolicyScheduleArn?: string,
   ) {}
 }
 
@@ -203,6 +216,15 @@ export class EncryptionVerification extends Construct {
 
   constructor(scope: Construct, id: string, props: EncryptionVerificationProps) {
     super(scope, id);
+    // JavaScript callers: a missing or null key or resources fails here, naming the prop, instead of as a TypeError below
+    const v = new PropValidator(this);
+    if (!v.props(props, {
+      key: requiredObject('a kms.IKey', 'keyArn'),
+      resources: {
+        allowed: 'an array of VerifiedResource (VerifiedResource.schedule, eventBus, archive, connection or dbInstance)',
+        is: value => Array.isArray(value) && value.every(r => r instanceof VerifiedResource),
+      },
+    })) v.throwIfInvalid();
     const provider = VerifierProvider.of(this);
     this.verificationContext = { [VERIFICATION_CONTEXT_KEY]: this.node.path };
 
@@ -210,7 +232,7 @@ export class EncryptionVerification extends Construct {
     addKeyStatements(this, props.key, [
       ...KeyPolicyStatements.verifier({ ...stackEnvironment(this), verifierRole: provider.role }),
       ...props.resources.filter(r => r.scheduleArn).map(r => KeyPolicyStatements.verifierScheduleRead({
-        ...stackEnvironment(this), verifierRole: provider.role, scheduleArn: r.scheduleArn!,
+        ...stackEnvironment(this), verifierRole: provider.role, scheduleArn: r.keyPolicyScheduleArn ?? r.scheduleArn!,
       })),
     ], 'the deploy-time encryption verifier');
 
@@ -296,6 +318,8 @@ class VerifierProvider extends Construct {
   private static readonly options = new WeakMap<Stack, EncryptionVerifierOptions>();
 
   private static readonly RESOURCES_PER_POLICY = 12;
+  /** What the statements of one verifier policy may take: IAM's 6,144 characters, less room for the `Version`. */
+  private static readonly POLICY_CHARACTER_BUDGET = 6_000;
 
   public readonly function: lambda.Function;
   public readonly role: iam.Role;
@@ -409,16 +433,17 @@ class VerifierProvider extends Construct {
 
   /** Lets the verifier check these resources with this key (statements added once per key). */
   public allow(key: kms.IKey, resources: VerifiedResource[]): void {
-    const statements: iam.PolicyStatement[] = [];
+    // The key's statements first, then each resource's, never more than RESOURCES_PER_POLICY resources per policy (IAM
+    // accepts 6,144 characters per managed policy): a verification of many resources spreads over several policies.
     if (!this.keys.has(key)) {
       this.keys.add(key);
-      statements.push(
+      this.addToPolicies(0, [
         new iam.PolicyStatement({ actions: ['kms:DescribeKey', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags'], resources: [key.keyArn] }),
         new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [key.keyArn], conditions: verifierContextConditions() }),
-      );
+      ]);
     }
     for (const r of resources) {
-      statements.push(...r.statements);
+      const statements = [...r.statements];
       if (r.scheduleArn) {
         statements.push(new iam.PolicyStatement({
           actions: ['kms:Decrypt'],
@@ -426,11 +451,26 @@ class VerifierProvider extends Construct {
           conditions: { StringEquals: { 'kms:ViaService': `scheduler.${stackEnvironment(this).region}.amazonaws.com`, 'kms:EncryptionContext:aws:scheduler:schedule:arn': r.scheduleArn } },
         }));
       }
+      this.addToPolicies(1, statements);
     }
-    if (this.resourcesInLastPolicy >= VerifierProvider.RESOURCES_PER_POLICY) this.nextPolicy();
-    this.resourcesInLastPolicy += Math.max(1, resources.length);
-    this.policies[this.policies.length - 1].addStatements(...statements);
+    if (resources.length === 0) this.addToPolicies(1, []);
   }
+
+  /**
+   * Adds statements to the last policy, or to a new one when they would take it past what IAM accepts (6,144
+   * characters per managed policy; deploy-time values are counted at a likely size). `weight` is how many verified
+   * resources the statements are for (at most RESOURCES_PER_POLICY per policy).
+   */
+  private addToPolicies(weight: number, statements: iam.PolicyStatement[]): void {
+    const last = this.policies[this.policies.length - 1];
+    const size = (document: iam.PolicyDocument) => policyCharacters(this, document);
+    const full = weight > 0 && this.resourcesInLastPolicy >= VerifierProvider.RESOURCES_PER_POLICY;
+    const wouldBe = size(new iam.PolicyDocument({ statements: [...last.document.toJSON()?.Statement?.map((j: any) => iam.PolicyStatement.fromJson(j)) ?? [], ...statements] }));
+    if (full || (this.resourcesInLastPolicy + weight > 0 && wouldBe > VerifierProvider.POLICY_CHARACTER_BUDGET)) this.nextPolicy();
+    this.resourcesInLastPolicy += weight;
+    if (statements.length > 0) this.policies[this.policies.length - 1].addStatements(...statements);
+  }
+
 
   /** Makes a custom resource wait until every verifier policy is attached. */
   public waitFor(resource: IConstruct): void {
@@ -443,6 +483,11 @@ class VerifierProvider extends Construct {
       roles: [this.role],
       description: 'Permissions of the deploy-time encryption verifier',
     });
+    guardManagedPolicySize(policy, 'Verify fewer resources per stack (split the stack).');
+    if (this.policies.length === 0) {
+      guardManagedPoliciesPerRole(this.role, () => this.policies.length,
+        `Each policy holds the verifier's permissions for ${VerifierProvider.RESOURCES_PER_POLICY} verified resources: split the stack, or turn verification off for some constructs (verifyEncryption: false).`);
+    }
     this.policies.push(policy);
     this.resourcesInLastPolicy = 0;
     for (const resource of this.waiting) resource.node.addDependency(policy);

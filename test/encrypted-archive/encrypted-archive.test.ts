@@ -444,6 +444,7 @@ describe('EncryptedArchive: bad input fails at synth time', () => {
       /eventPattern\.detail\.total\[0\]: "numeric" takes operator and number pairs such as \[">", 0, "<=", 5\]; got the operator "!="/],
     ['a numeric filter with a string operand', () => ({ eventPattern: { detail: { total: [{ numeric: ['>', '10'] }] } } }), /got the operand "10" \(a number from -5e9 to 5e9\)/],
     ['a numeric filter beyond 5e9', () => ({ eventPattern: { detail: { total: [{ numeric: ['<', 5e9 + 1] }] } } }), /got the operand 5000000001 \(a number from -5e9 to 5e9\)/],
+    ['a numeric filter below -5e9', () => ({ eventPattern: { detail: { total: [{ numeric: ['>', -5e9 - 0.5] }] } } }), /got the operand -5000000000.5 \(a number from -5e9 to 5e9\)/],
     ['a numeric filter with an odd length', () => ({ eventPattern: { detail: { total: [{ numeric: ['>', 0, '<'] }] } } }), /"numeric" takes operator and number pairs/],
     ['a prefix filter with a number', () => ({ eventPattern: { source: [{ prefix: 5 }] } }), /eventPattern\.source\[0\]: "prefix" takes a string, or \{ "equals-ignore-case": "<string>" \}; got 5/],
     ['a cidr filter that is not CIDR', () => ({ eventPattern: { detail: { ip: [{ cidr: '10.0.0.300/24' }] } } }), /eventPattern\.detail\.ip\[0\]: "cidr" takes an IPv4 or IPv6 block in CIDR notation/],
@@ -478,6 +479,18 @@ describe('EncryptedArchive: bad input fails at synth time', () => {
       },
       encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }),
     })).not.toThrow();
+  });
+
+  test('a numeric operand or operator from a CfnParameter is left to EventBridge (tokens are never rejected)', () => {
+    const stack = testStack();
+    const bound = new CfnParameter(stack, 'Bound', { type: 'Number' });
+    const op = new CfnParameter(stack, 'Op', { type: 'String' });
+    expect(() => new EncryptedArchive(stack, 'Orders', {
+      eventPattern: { detail: { total: [{ numeric: ['>', bound.valueAsNumber, op.valueAsString, 5e9] }] } },
+    })).not.toThrow();
+    Template.fromStack(stack).hasResourceProperties('AWS::Events::Archive', {
+      EventPattern: { detail: { total: [{ numeric: ['>', { Ref: 'Bound' }, { Ref: 'Op' }, 5e9] }] } },
+    });
   });
 
   test('two archives or buses of one stack with one name fail at synth, naming both paths', () => {

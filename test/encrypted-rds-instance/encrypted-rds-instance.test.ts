@@ -586,6 +586,29 @@ describe('EncryptedRdsInstance: bad input fails at synth time', () => {
     ['a log retention CloudWatch Logs does not offer', () => ({ cloudwatchLogsRetention: 10 as logs.RetentionDays }), 'cloudwatchLogsRetention: got 10 days; allowed: 1, 3, 5, 7, 14, 30'],
     ['an asymmetric key', s => ({ encryptionKey: new kms.Key(s, 'Rsa', { keySpec: kms.KeySpec.RSA_4096, keyUsage: kms.KeyUsage.ENCRYPT_DECRYPT }) }), 'encryptionKey: got a key with keySpec RSA_4096'],
     ['a key of another region', s => ({ encryptionKey: kms.Key.fromKeyArn(s, 'Far', 'arn:aws:kms:us-east-1:111122223333:key/99999999-2222-3333-4444-555555555555') }), 'encryptionKey: got a key in us-east-1'],
+    ['provisioned IOPS on gp2 storage (aws-cdk-lib would drop them)', () => ({ iops: 3000 }),
+      'iops: got 3000 IOPS with gp2 storage; provisioned IOPS apply only to io1, io2, gp3 storage'],
+    ['provisioned IOPS on magnetic storage', () => ({ storageType: rds.StorageType.STANDARD, iops: 1000 }), 'iops: got 1000 IOPS with standard storage'],
+    ['io1 IOPS under half the GiB', () => ({ storageType: rds.StorageType.IO1, allocatedStorage: 1000, iops: 499 }),
+      'iops: got 499 IOPS for 1000 GiB of io1 storage; must be 0.5 to 50 IOPS per GiB of allocatedStorage: 500 to 50000 IOPS'],
+    ['io1 IOPS over 50 per GiB', () => ({ storageType: rds.StorageType.IO1, allocatedStorage: 100, iops: 5001 }),
+      'iops: got 5001 IOPS for 100 GiB of io1 storage; must be 0.5 to 50 IOPS per GiB of allocatedStorage: 50 to 5000 IOPS'],
+    ['io1 with aws-cdk-lib\'s default 1000 IOPS on 2001 GiB', () => ({ storageType: rds.StorageType.IO1, allocatedStorage: 2001 }),
+      'iops: got 1000 IOPS (aws-cdk-lib\'s default) for 2001 GiB of io1 storage; must be 0.5 to 50 IOPS per GiB of allocatedStorage: 1001 to 100050 IOPS'],
+    ['a fractional IOPS value', () => ({ storageType: rds.StorageType.GP3, allocatedStorage: 400, iops: 12000.5 }), 'iops: got 12000.5; must be a whole number of IOPS above 0'],
+    ['storage throughput on gp2 storage', () => ({ storageThroughput: 125 }),
+      'storageThroughput: got 125 MiBps with gp2 storage; storage throughput applies only to gp3 storage'],
+    ['storage throughput on io1 storage', () => ({ storageType: rds.StorageType.IO1, iops: 1000, storageThroughput: 125 }), 'storageThroughput: got 125 MiBps with io1 storage'],
+    ['an autoscaling limit less than 10% above the default 100 GiB', () => ({ maxAllocatedStorage: 109 }),
+      'maxAllocatedStorage: got 109 GiB; storage autoscaling needs a limit at least 10% above allocatedStorage (100 GiB (aws-cdk-lib\'s default)): at least 110 GiB'],
+    ['an autoscaling limit below the allocated storage', () => ({ allocatedStorage: 1000, maxAllocatedStorage: 1099 }),
+      'maxAllocatedStorage: got 1099 GiB; storage autoscaling needs a limit at least 10% above allocatedStorage (1000 GiB): at least 1100 GiB'],
+    ['an autoscaling limit past the largest gp3 volume', () => ({ storageType: rds.StorageType.GP3, maxAllocatedStorage: 65537 }),
+      'maxAllocatedStorage: got 65537 GiB; must be at most 65536 GiB, the largest gp3 storage RDS allocates'],
+    ['an autoscaling limit past the largest magnetic volume', () => ({ storageType: rds.StorageType.STANDARD, allocatedStorage: 100, maxAllocatedStorage: 3073 }),
+      'maxAllocatedStorage: got 3073 GiB; must be at most 3072 GiB, the largest standard storage RDS allocates'],
+    ['Performance Insights forced on a MariaDB t4g.small', () => ({ engine: MARIADB, instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.SMALL), enablePerformanceInsights: true }),
+      'enablePerformanceInsights: got true; RDS for mariadb does not support Performance Insights on db.t4g.small'],
     ['a missing engine (JavaScript)', () => ({ engine: undefined as any }), 'engine: got undefined; is required: an rds.IInstanceEngine'],
     ['a null VPC (JavaScript)', () => ({ vpc: null as any }), 'vpc: got null; is required: an ec2.IVpc'],
     ['a null optional prop (JavaScript)', () => ({ instanceType: null as any }), 'instanceType: got null; omit the prop instead'],
@@ -614,6 +637,24 @@ describe('EncryptedRdsInstance: bad input fails at synth time', () => {
     expect(build('A', { databaseName: `_${'o'.repeat(62)}`, allocatedStorage: 20, performanceInsightRetention: rds.PerformanceInsightRetention.MONTHS_23 })).not.toThrow();
     expect(build('B', { engine: MYSQL, databaseName: `o${'r'.repeat(63)}`, storageType: rds.StorageType.STANDARD, allocatedStorage: 5, credentials: rds.Credentials.fromUsername('users') })).not.toThrow();
     expect(build('C', { databaseName: 'users', allocatedStorage: 65536, performanceInsightRetention: rds.PerformanceInsightRetention.LONG_TERM, cloudwatchLogsRetention: logs.RetentionDays.TEN_YEARS })).not.toThrow();
+  });
+
+  const storageBoundaries: Array<[string, Props]> = [
+    ['io1 at exactly 0.5 IOPS per GiB', { storageType: rds.StorageType.IO1, allocatedStorage: 1000, iops: 500 }],
+    ['io1 at exactly 50 IOPS per GiB', { storageType: rds.StorageType.IO1, allocatedStorage: 100, iops: 5000 }],
+    ['io1 with aws-cdk-lib\'s default 1000 IOPS on 2000 GiB (0.5 per GiB)', { storageType: rds.StorageType.IO1, allocatedStorage: 2000 }],
+    ['io2 and gp3 IOPS, whose ratio the construct does not guess', { storageType: rds.StorageType.IO2, allocatedStorage: 100, iops: 64000 }],
+    ['gp3 with IOPS and throughput', { storageType: rds.StorageType.GP3, allocatedStorage: 400, iops: 12000, storageThroughput: 500 }],
+    ['an autoscaling limit exactly 10% above the default 100 GiB', { maxAllocatedStorage: 110 }],
+    ['an autoscaling limit exactly 10% above 1000 GiB', { allocatedStorage: 1000, maxAllocatedStorage: 1100 }],
+    ['an autoscaling limit at the largest gp3 volume', { storageType: rds.StorageType.GP3, maxAllocatedStorage: 65536 }],
+    ['an autoscaling limit at the largest magnetic volume', { storageType: rds.StorageType.STANDARD, allocatedStorage: 100, maxAllocatedStorage: 3072 }],
+    ['Performance Insights on the smallest MySQL class that has it (db.t3.medium)', { engine: MYSQL, instanceType: ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MEDIUM), enablePerformanceInsights: true }],
+  ];
+  test.each(storageBoundaries)('the storage and Performance Insights rules accept their boundary: %s', (_name, props) => {
+    const stack = testStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'Data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    expect(() => new EncryptedRdsInstance(stack, 'Db', { engine: POSTGRES, vpc, ...props })).not.toThrow();
   });
 
   test('two DB instances whose identifiers differ only in case fail at synth, naming both paths', () => {

@@ -170,6 +170,21 @@ const propsArb = fc.record({
   // keys that cannot work, and props a JavaScript caller sets to null
   badKey: fc.oneof({ arbitrary: fc.constant(undefined), weight: 14 }, { arbitrary: badKeyArbitrary, weight: 1 }),
   nulled: nullPropArbitrary('instanceType', 'credentials', 'alarmTopic', 'keyOptions', 'engine'),
+  // (last, so that adding it left the other fields' draws unchanged)
+  // storage settings that only work together: IOPS (io1 0.5 to 50 per GiB; none on gp2 or standard), throughput (gp3
+  // only) and the autoscaling limit (at least 10% above the allocated storage, at most the type's largest volume), at
+  // their edges and just past them. When drawn, its type and size replace those of `storage`.
+  storageTuning: fc.option(mostly(
+    fc.constantFrom(
+      { type: 'io1', gib: 1000, iops: 500 }, { type: 'io1', gib: 100, iops: 5000 }, { type: 'gp3', gib: 400, iops: 12000, throughput: 500 },
+      { type: undefined, gib: 1000, max: 1100 }, { type: 'gp3', gib: 20, max: 65536 }, { type: 'standard', gib: 100, max: 3072 },
+    ),
+    fc.constantFrom(
+      { type: undefined, gib: 100, iops: 3000 }, { type: 'standard', gib: 100, iops: 1000 }, { type: 'io1', gib: 1000, iops: 499 }, { type: 'io1', gib: 100, iops: 5001 },
+      { type: undefined, gib: 100, throughput: 125 }, { type: undefined, gib: 1000, max: 1099 }, { type: 'gp3', gib: 100, max: 65537 }, { type: 'standard', gib: 100, max: 3073 },
+    ),
+    3,
+  ), { nil: undefined, freq: 3 }),
 });
 type Props = typeof propsArb extends fc.Arbitrary<infer P> ? P : never;
 
@@ -191,9 +206,11 @@ function build(stack: Stack, id: string, p: Props): void {
     instanceType: p.instanceType === undefined ? undefined : INSTANCE_TYPES[p.instanceType as keyof typeof INSTANCE_TYPES],
     instanceIdentifier: uniqueName(p.instanceIdentifier, id, 63),
     databaseName: p.databaseName,
-    storageType: p.storage?.type as rds.StorageType | undefined,
-    iops: p.storage?.type === 'io1' ? 1000 : undefined,
-    allocatedStorage: p.storage?.gib,
+    storageType: (p.storageTuning ?? p.storage)?.type as rds.StorageType | undefined,
+    iops: p.storageTuning ? p.storageTuning.iops : p.storage?.type === 'io1' ? 1000 : undefined,
+    storageThroughput: p.storageTuning?.throughput,
+    maxAllocatedStorage: p.storageTuning?.max,
+    allocatedStorage: (p.storageTuning ?? p.storage)?.gib,
     performanceInsightRetention: p.performanceInsightRetention as rds.PerformanceInsightRetention | undefined,
     cloudwatchLogsRetention: p.logRetention as logs.RetentionDays | undefined,
     credentials: p.credentials === undefined ? undefined
@@ -276,5 +293,6 @@ test('EncryptedRdsInstance: random props end in a clean template or a validation
     'storageEncryptionKey', 'performanceInsightEncryptionKey', 'manageMasterUserPassword', 'cpuUtilizationAlarmThreshold',
     'connectionsAlarmThreshold', 'freeStorageAlarmThreshold', 'vpc', 'alias', 'rotationPeriod', 'pendingWindow',
     'databaseName', 'allocatedStorage', 'performanceInsightRetention', 'cloudwatchLogsRetention', 'encryptionKey',
+    'iops', 'storageThroughput', 'maxAllocatedStorage',
   ]));
 });

@@ -243,3 +243,37 @@ describe('VerifiedResource takes ARNs of the form IAM authorizes', () => {
     ]).not.toThrow();
   });
 });
+
+describe('EncryptionVerification props from JavaScript callers', () => {
+  const bus = () => VerifiedResource.eventBus('orders', BUS);
+  test.each<[string, (stack: Stack) => any, string]>([
+    ['a missing key', () => ({ resources: [bus()] }), 'key: got undefined; is required: a kms.IKey'],
+    ['a null key', () => ({ key: null, resources: [bus()] }), 'key: got null; is required: a kms.IKey'],
+    ['a key that is not a key', () => ({ key: 'arn:aws:kms:eu-west-1:111122223333:key/1234', resources: [bus()] }), 'key: got a string; must be a kms.IKey'],
+    ['missing resources', s => ({ key: new EncryptionKey(s, 'Key', { protects: 'orders' }) }), 'resources: got undefined; is required: an array of VerifiedResource'],
+    ['null resources', s => ({ key: new EncryptionKey(s, 'Key', { protects: 'orders' }), resources: null }), 'resources: got null; is required: an array of VerifiedResource'],
+    ['resources that are not VerifiedResource', s => ({ key: new EncryptionKey(s, 'Key', { protects: 'orders' }), resources: [{ Type: 'AWS::Events::EventBus' }] }),
+      'resources: got an array; must be an array of VerifiedResource'],
+    ['a null optional prop', s => ({ key: new EncryptionKey(s, 'Key', { protects: 'orders' }), resources: [bus()], checkRotation: null }), 'checkRotation: got null; omit the prop instead'],
+    ['no props at all', () => undefined, 'props: got undefined; must be an object with key, resources'],
+  ])('%s fails with a validation error naming the prop', (_name, props, message) => {
+    const stack = testStack();
+    const error = (() => {
+      try {
+        new EncryptionVerification(stack, 'Verification', props(stack));
+      } catch (e) {
+        return e as Error;
+      }
+      return undefined;
+    })();
+    expect(error?.name).toBe('PropValidationError');
+    expect(error?.message).toContain('invalid props for TestStack/Verification:');
+    expect(error?.message).toContain(message);
+  });
+
+  test('the boundary passes: an imported key and an empty resource list', () => {
+    const stack = testStack();
+    const key = kms.Key.fromKeyArn(stack, 'Imported', 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    expect(() => new EncryptionVerification(stack, 'Verification', { key, resources: [] })).not.toThrow();
+  });
+});

@@ -1,0 +1,58 @@
+/**
+ * Hundreds of schedules on one key: with ScheduleKeyPolicyScope.SCHEDULE_GROUP the key policy holds one set of
+ * statements per schedule group, so 200 schedules of one group fit KMS's 32 KB in default and strict mode, and the
+ * access paths of the catalog still hold for them.
+ */
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import { EncryptedSchedule, EncryptionKey, ScheduleKeyPolicyScope } from '../../src';
+import { MAX_KEY_POLICY_CHARACTERS } from '../../src/key/key-policy';
+import { describeFailures, prove, worldOf } from '../access/proof';
+import { TEST_ENV } from '../support/fixtures';
+
+const SCHEDULES = 200;
+
+function platform(strictMode: boolean): { app: App; stack: Stack; key: EncryptionKey } {
+  // 200 schedules are ~1,700 resources: past CloudFormation's 500 per stack, lifted here to look at the key alone
+  // (a real app spreads them over stacks; see the README's "Key economy at volume").
+  const app = new App({ context: { '@aws-cdk/core:stackResourceLimit': 0, 'aws:cdk:enable-path-metadata': true } });
+  const stack = new Stack(app, 'Platform', { env: TEST_ENV });
+  const key = new EncryptionKey(stack, 'GroupKey', { protects: 'the reports group\'s schedules', strictMode, administrators: strictMode ? [] : undefined });
+  const group = new scheduler.ScheduleGroup(stack, 'Group', { scheduleGroupName: 'reports' });
+  const fn = new lambda.Function(stack, 'Target', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => {};') });
+  for (let i = 0; i < SCHEDULES; i++) {
+    new EncryptedSchedule(stack, `Report${i}`, {
+      schedule: scheduler.ScheduleExpression.rate(Duration.hours(1 + (i % 23))),
+      target: new targets.LambdaInvoke(fn, { input: scheduler.ScheduleTargetInput.fromObject({ report: i }) }),
+      scheduleGroup: group,
+      encryptionKey: key,
+      keyPolicyScope: ScheduleKeyPolicyScope.SCHEDULE_GROUP,
+      // One verifier role holds at most 20 managed policies (about 240 verified resources, fewer as the policies fill
+      // up): synthesis would fail on 200 verified schedules in one stack, as it should. Every 20th is verified here,
+      // including the three the access paths are sampled on.
+      verifyEncryption: i % 20 === 0 || i === SCHEDULES - 1,
+    });
+  }
+  return { app, stack, key };
+}
+
+describe.each([['default', false], ['strict', true]] as const)('200 schedules of one group on one key (%s mode)', (_mode, strictMode) => {
+  const { app, stack, key } = platform(strictMode);
+  const world = worldOf(app);
+
+  test('the key policy stays within KMS\'s 32 KB and does not grow with the number of schedules', () => {
+    const policy = JSON.stringify(world.properties(world.resource(stack.getLogicalId(key.node.defaultChild as any))).KeyPolicy);
+    expect(policy.length).toBeLessThan(MAX_KEY_POLICY_CHARACTERS);
+    // one set per group: far below one set per schedule (about 1.5 KB each)
+    expect(policy.length).toBeLessThan(6_000);
+  });
+
+  test('every access path of the catalog holds for the first, a middle and the last schedule, and for the key', async () => {
+    const sampled = ['Report0', `Report${SCHEDULES / 2}`, `Report${SCHEDULES - 1}`]; // all three verified
+    const results = await prove(world, undefined, path => !path.subject.includes('/Report') || sampled.some(id => path.subject.includes(`/${id}`)));
+    expect(results.length).toBeGreaterThan(60);
+    expect(describeFailures(results)).toBe('');
+  });
+});

@@ -1,0 +1,100 @@
+/**
+ * Shared pieces of the real-account acceptance tests (`integ.*.ts`). Not an integ test itself: integ-runner only picks
+ * up files named `integ.*.ts`.
+ *
+ * Every integ app exports a `build(app, options)` function, so the offline snapshot test
+ * (`integ-snapshots.test.ts`) can synthesize it with a fixed account, region and clock, and runs itself when
+ * integ-runner executes the file (`node -r ts-node/register test/integ/integ.<name>.ts`).
+ */
+import { ExpectedResult, IApiCall, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
+import { App, Duration, Environment, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { EncryptionKeyOptions } from '../../src';
+
+/** What an integ app is built with: where it deploys and the clock it reads (fixed in the snapshot test). */
+export interface IntegAppOptions {
+  /** The test stacks' environment. Deployments take it from the CLI (`CDK_DEFAULT_ACCOUNT`/`CDK_DEFAULT_REGION`). */
+  readonly env: Environment;
+  /** "Now", for one-time schedules: must be deploy time in a real run, a constant in the snapshot test. */
+  readonly now: Date;
+}
+
+/** Throwaway keys: deleted (after KMS's minimum 7-day waiting period) when the test stack is destroyed. */
+export const DISPOSABLE_KEY: EncryptionKeyOptions = { removalPolicy: RemovalPolicy.DESTROY, pendingWindow: Duration.days(7) };
+
+/** How long the assertions poll for data that arrives asynchronously (inside CloudFormation's 1-hour custom-resource limit). */
+export const POLL = { totalTimeout: Duration.minutes(30), interval: Duration.seconds(30) };
+
+/**
+ * A queue the tests read from: SQS-managed encryption (so the assertion provider needs no KMS permission and the
+ * message it reads is the plaintext the service delivered), deleted with the stack.
+ */
+export function probeQueue(scope: Construct, id: string): sqs.Queue {
+  return new sqs.Queue(scope, id, {
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(1),
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+}
+
+/** A probe queue subscribed to a topic, receiving the raw message (no SNS envelope). */
+export function subscribeProbe(scope: Construct, id: string, topic: sns.ITopic): sqs.Queue {
+  const queue = probeQueue(scope, id);
+  topic.addSubscription(new subscriptions.SqsSubscription(queue, { rawMessageDelivery: true }));
+  return queue;
+}
+
+/**
+ * Polls a queue until a message whose body matches `bodyPattern` (a regular expression) is there. Messages stay
+ * visible (visibility timeout 0), so a poll never hides a message from the next one.
+ */
+export function expectMessage(integ: IntegTest, queue: sqs.IQueue, bodyPattern: string): IApiCall {
+  const receive = integ.assertions.awsApiCall('SQS', 'receiveMessage', {
+    QueueUrl: queue.queueUrl,
+    MaxNumberOfMessages: 10,
+    WaitTimeSeconds: 10,
+    VisibilityTimeout: 0,
+  });
+  receive.expect(ExpectedResult.objectLike({
+    Messages: Match.arrayWith([Match.objectLike({ Body: Match.stringLikeRegexp(bodyPattern) })]),
+  })).waitForAssertions(POLL);
+  return receive;
+}
+
+/**
+ * Forces an alarm into ALARM and expects its notification in a probe queue subscribed to the alarm topic: CloudWatch
+ * publishes to the topic on the construct's key, through the key statement that keeps `aws:SourceAccount`.
+ */
+export function expectAlarmNotification(integ: IntegTest, alarm: cloudwatch.IAlarm, probe: sqs.IQueue): IApiCall {
+  const setState = integ.assertions.awsApiCall('CloudWatch', 'setAlarmState', {
+    AlarmName: alarm.alarmName,
+    StateValue: 'ALARM',
+    StateReason: 'cdk-encrypted-constructs acceptance test: alarm notification to the encrypted alarm topic',
+  });
+  return setState.next(expectMessage(integ, probe, 'acceptance test: alarm notification'));
+}
+
+/**
+ * The IntegTest of one test stack, with its assertion stack in the same account and region (the assertions name the
+ * test stack's resources, which CDK refuses across environments).
+ */
+export function integTest(app: App, id: string, stack: Stack): IntegTest {
+  const assertionStack = new Stack(app, `${id}DeployAssert`, { env: { account: stack.account, region: stack.region } });
+  return new IntegTest(app, id, { testCases: [stack], assertionStack, regions: [stack.region] });
+}
+
+/** Runs the integ app when integ-runner (or `cdk synth --app`) executes the file, with the CLI's account and region. */
+export function runWhenMain(mod: NodeModule, build: (app: App, options: IntegAppOptions) => IntegTest): void {
+  if (require.main !== mod) return;
+  const app = new App();
+  build(app, {
+    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+    now: new Date(),
+  });
+  app.synth();
+}
