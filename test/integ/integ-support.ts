@@ -9,6 +9,7 @@
 import { ExpectedResult, IApiCall, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration, Environment, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -97,4 +98,13 @@ export function runWhenMain(mod: NodeModule, build: (app: App, options: IntegApp
     now: new Date(),
   });
   app.synth();
+}
+
+/** A throwaway API key in Secrets Manager (child `ApiKey`): only a dynamic reference to it reaches the template. */
+export function throwawayApiKey(stack: Stack): secretsmanager.Secret {
+  return new secretsmanager.Secret(stack, 'ApiKey', {
+    description: 'cdk-encrypted-constructs acceptance test: a throwaway API key',
+    generateSecretString: { excludePunctuation: true, passwordLength: 32 },
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
 }

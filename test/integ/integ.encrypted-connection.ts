@@ -3,20 +3,15 @@
  * AUTHORIZED; a deauthorization reaches the encrypted alert topic.
  */
 import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
-import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { DISPOSABLE_KEY, expectMessage, IntegAppOptions, integTest, POLL, runWhenMain, subscribeProbe } from './integ-support';
+import { DISPOSABLE_KEY, expectMessage, IntegAppOptions, integTest, POLL, runWhenMain, subscribeProbe, throwawayApiKey } from './integ-support';
 import { AuditTrail, EncryptedConnection } from '../../src';
 
 export function build(app: App, options: IntegAppOptions): IntegTest {
   const stack = new Stack(app, 'IntegEncryptedConnection', { env: options.env });
   // A throwaway API key: only a dynamic reference to it reaches the template.
-  const apiKey = new secretsmanager.Secret(stack, 'ApiKey', {
-    description: 'cdk-encrypted-constructs acceptance test: a throwaway API key',
-    generateSecretString: { excludePunctuation: true, passwordLength: 32 },
-    removalPolicy: RemovalPolicy.DESTROY,
-  });
+  const apiKey = throwawayApiKey(stack);
   const conn = new EncryptedConnection(stack, 'Echo', {
     authorization: events.Authorization.apiKey('x-api-key', apiKey.secretValue),
     description: 'cdk-encrypted-constructs acceptance test',

@@ -10,8 +10,7 @@ import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { DISPOSABLE_KEY, expectMessage, IntegAppOptions, integTest, POLL, probeQueue, runWhenMain, subscribeProbe } from './integ-support';
+import { DISPOSABLE_KEY, expectMessage, IntegAppOptions, integTest, POLL, probeQueue, runWhenMain, subscribeProbe, throwawayApiKey } from './integ-support';
 import { SOURCE } from './integ.encrypted-archive';
 import { expectMasterSecretReadableAndRotated, disposableDatabase } from './integ.encrypted-rds-instance';
 import { oneTimeExpression } from './integ.encrypted-schedule';
@@ -40,11 +39,7 @@ export function build(app: App, options: IntegAppOptions): IntegTest {
     auditTrail,
   });
 
-  const apiKey = new secretsmanager.Secret(stack, 'ApiKey', {
-    description: 'cdk-encrypted-constructs acceptance test: a throwaway API key',
-    generateSecretString: { excludePunctuation: true, passwordLength: 32 },
-    removalPolicy: RemovalPolicy.DESTROY,
-  });
+  const apiKey = throwawayApiKey(stack);
   const conn = new EncryptedConnection(stack, 'Echo', {
     authorization: events.Authorization.apiKey('x-api-key', apiKey.secretValue),
     keyOptions: STRICT,
