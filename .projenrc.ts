@@ -17,6 +17,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   authorAddress: 'maintainers@example.com',
   repositoryUrl: 'https://github.com/example/cdk-encrypted-constructs.git',
   defaultReleaseBranch: 'main',
+  // Nothing has been deployed to a real account yet: experimental until the acceptance kit has run (README).
+  stability: 'experimental',
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
 
@@ -79,6 +81,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testMatch: ['<rootDir>/test/**/*.test.ts'],
     },
   },
+  // No source maps in lib/: inline maps with inline sources were most of the package's size. (jsii accepts either.)
+  tsconfig: { compilerOptions: { inlineSourceMap: false, inlineSources: false } },
   tsconfigDev: { include: ['../examples/**/*.ts', '../scripts/**/*.ts', '../bench/**/*.ts'] },
 
   gitignore: ['examples/cdk.out', 'cdk.out', '.bench/', 'dist/', '*.tsbuildinfo', 'test/integ/*.snapshot/', 'cdk-integ.out.*'],
@@ -113,6 +117,12 @@ for (const [target, extra] of [
 project.tasks.tryFind('package')!.reset();
 project.tasks.tryFind('package')!.spawn(project.tasks.tryFind('package-all')!);
 project.npmignore?.exclude('/examples/', '/.ci/', '/bench/', '/scripts/', '/.bench/');
+// The verifier handler ships bundled in assets/; its sources in lib/ import @aws-sdk/* (not a dependency) and no
+// construct imports them. test/package/tarball.test.ts asserts what the tarball holds.
+project.npmignore?.exclude('/lib/verifier/handler.lambda.*', '/lib/verifier/checks.*', '*.tsbuildinfo', '/BENCHMARKS.md');
+
+// A 0.x version until the first release (release: false leaves projen's 0.0.0 otherwise).
+project.package.addVersion('0.1.0');
 
 // The test command: type-check everything (src, test, examples), then jest, then eslint (projen's defaults).
 project.testTask.prependExec('tsc --noEmit -p test/tsconfig.json');

@@ -10,7 +10,7 @@ import { API_DESTINATIONS_TAG_WARNING, ensureApiDestinationsTag } from './key-ta
 import { KeyTamperingAlert } from '../audit/tampering-alert';
 import { EncryptedResourceProps, IEncryptedResource } from '../encrypted-resource';
 import { EncryptionKey } from '../key/encryption-key';
-import { addKeyStatements } from '../key/key-policy';
+import { addKeyStatements, isPolicyEditable } from '../key/key-policy';
 import { KeyPolicyStatements } from '../key/statements';
 import { formatArn, stackEnvironment } from '../private/arns';
 import { newDeadLetterQueue } from '../private/dead-letter-queue';
@@ -295,7 +295,17 @@ export class EncryptedConnection extends Construct implements IEncryptedResource
     const environment = stackEnvironment(this);
     // The stack's alert hub (the account trail's alert or the stack's KeyTamperingAlert) unless auditing is off.
     const hub = auditTrailArn !== undefined ? KeyTamperingAlert.hubOf(this) : undefined;
-    const alertKey: kms.IKey = hub?.alertKey ?? new EncryptionKey(this, 'AlertKey', { protects: `the deauthorization alerts of EventBridge connection ${this.connectionName}` });
+    // A topic the user brings, encrypted: EventBridge must be able to use its key (the topic policy alone is not enough).
+    const topicKey = alertTopic?.masterKey;
+    if (topicKey) {
+      addKeyStatements(this, topicKey, KeyPolicyStatements.topic({ ...environment, servicePrincipals: ['events.amazonaws.com'] }),
+        `the deauthorization alert topic of EventBridge connection ${this.connectionName}`);
+    }
+    // The dead-letter queue's key: the hub's, else the user's topic key when this stack edits it (and it is not the
+    // connection's), else a dedicated AlertKey, created only then.
+    const reusableTopicKey = topicKey && topicKey !== this.encryptionKey && isPolicyEditable(this, topicKey) ? topicKey : undefined;
+    const alertKey: kms.IKey = hub?.alertKey ?? reusableTopicKey
+      ?? new EncryptionKey(this, 'AlertKey', { protects: `the deauthorization alerts of EventBridge connection ${this.connectionName}` });
 
     let topic = alertTopic ?? hub?.alertTopic;
     if (!topic) {

@@ -403,6 +403,73 @@ export class EncryptedSchedule extends Construct implements IEncryptedResource {
   }
 
   /**
+   * Invocations Scheduler throttled because the account's invocation quota was exceeded (`InvocationThrottleCount`).
+   * For this schedule's group, like `metric()`; named as `scheduler.ScheduleGroup` names it.
+   */
+  public metricThrottled(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('InvocationThrottleCount', props);
+  }
+
+  /**
+   * Invocation attempts, retries included (`InvocationAttemptCount`).
+   * For this schedule's group, like `metric()`; named as `scheduler.ScheduleGroup` names it.
+   */
+  public metricAttempts(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('InvocationAttemptCount', props);
+  }
+
+  /**
+   * Invocations that failed because the target returned an error (`TargetErrorCount`).
+   * For this schedule's group, like `metric()`; named as `scheduler.ScheduleGroup` names it.
+   */
+  public metricTargetErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('TargetErrorCount', props);
+  }
+
+  /**
+   * Invocations that failed because the target throttled them (`TargetErrorThrottledCount`).
+   * For this schedule's group, like `metric()`; named as `scheduler.ScheduleGroup` names it.
+   */
+  public metricTargetThrottled(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('TargetErrorThrottledCount', props);
+  }
+
+  /**
+   * Invocations Scheduler dropped after its retries, with no dead-letter queue to take them (`InvocationDroppedCount`).
+   * For this schedule's group, like `metric()`; named as `scheduler.ScheduleGroup` names it.
+   */
+  public metricDropped(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('InvocationDroppedCount', props);
+  }
+
+  /**
+   * Invocations sent to the dead-letter queue (`InvocationsSentToDeadLetterCount`).
+   * For this schedule's group, like `metric()`; named as `scheduler.ScheduleGroup` names it.
+   */
+  public metricSentToDLQ(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('InvocationsSentToDeadLetterCount', props);
+  }
+
+  /**
+   * Invocations sent to the dead-letter queue truncated to its message size (`InvocationsSentToDeadLetterCount_Truncated_MessageSizeExceeded`).
+   * For this schedule's group, like `metric()`; named as `scheduler.ScheduleGroup` names it.
+   */
+  public metricSentToDLQTruncated(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('InvocationsSentToDeadLetterCount_Truncated_MessageSizeExceeded', props);
+  }
+
+  /**
+   * Invocations that could not be sent to the dead-letter queue (`InvocationsFailedToBeSentToDeadLetterCount`), or
+   * only those that failed with `errorCode` (e.g. `AWS.SQS.AccessDenied`). For this schedule's group, like `metric()`;
+   * named as `scheduler.ScheduleGroup` names it.
+   *
+   * @param errorCode the error code the metric name ends with; every error code when omitted
+   */
+  public metricFailedToBeSentToDLQ(errorCode?: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(errorCode ? `InvocationsFailedToBeSentToDeadLetterCount_${errorCode}` : 'InvocationsFailedToBeSentToDeadLetterCount', props);
+  }
+
+  /**
    * Lets a principal read and delete the dead letters: receive, delete and change visibility of messages, and
    * decrypt them with the queue's key only through SQS. When that key's policy is defined in this stack it gains the
    * matching statement (needed in strict mode).

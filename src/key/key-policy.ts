@@ -57,7 +57,46 @@ export function addKeyStatements(scope: IConstruct, key: kms.IKey, statements: i
     return;
   }
   // The statements as they must be pasted: roles named in aws:PrincipalArn, which a key owner can write before they exist.
-  Annotations.of(scope).addWarningV2(KEY_POLICY_NOT_MANAGED_WARNING, keyPolicyNotManagedMessage(scope, key, statements.map(s => withoutRolePrincipals(key, s)), purpose));
+  warnKeyPolicyNotManaged(scope, key, statements.map(s => withoutRolePrincipals(key, s)), purpose);
+}
+
+/** One pending warning per (stack, key): the construct that carries it, its metadata entry, what it lists so far. */
+interface PendingWarning {
+  readonly scope: IConstruct;
+  readonly entry: { data: unknown };
+  readonly statements: Map<string, iam.PolicyStatement>;
+  readonly purposes: string[];
+}
+
+const pending = new WeakMap<Stack, Map<kms.IKey, PendingWarning>>();
+
+/**
+ * One warning per key and stack, on the first construct that asked: each later request adds its statements and
+ * purpose to the same message, so the key owner gets one policy to paste. Once that warning is acknowledged (removed
+ * from its construct), a later request starts a new one on its own construct.
+ */
+function warnKeyPolicyNotManaged(scope: IConstruct, key: kms.IKey, statements: iam.PolicyStatement[], purpose: string): void {
+  const stack = Stack.of(scope);
+  const byKey = pending.get(stack) ?? new Map<kms.IKey, PendingWarning>();
+  pending.set(stack, byKey);
+  let record = byKey.get(key);
+  if (record && !record.scope.node.metadata.includes(record.entry as never)) record = undefined;
+  const fresh = !record;
+  record = record ?? { scope, entry: { data: undefined }, statements: new Map(), purposes: [] };
+  for (const statement of statements) {
+    const content = JSON.stringify(stack.resolve(statement.copy({ sid: undefined } as iam.PolicyStatementProps).toStatementJson()));
+    if (!record.statements.has(content)) record.statements.set(content, statement);
+  }
+  if (!record.purposes.includes(purpose)) record.purposes.push(purpose);
+  const message = keyPolicyNotManagedMessage(record.scope, key, [...record.statements.values()], record.purposes);
+  if (!fresh) {
+    record.entry.data = `${message} [ack: ${KEY_POLICY_NOT_MANAGED_WARNING}]`;
+    return;
+  }
+  Annotations.of(scope).addWarningV2(KEY_POLICY_NOT_MANAGED_WARNING, message);
+  const entry = scope.node.metadata.find(m => m.type === 'aws:cdk:warning' && m.data === `${message} [ack: ${KEY_POLICY_NOT_MANAGED_WARNING}]`);
+  // Acknowledged on an ancestor already: nothing was added, and nothing is kept.
+  if (entry) byKey.set(key, { ...record, entry: entry as { data: unknown } });
 }
 
 /**
@@ -90,18 +129,72 @@ export function withoutRolePrincipals(key: kms.IKey, statement: iam.PolicyStatem
 }
 
 /**
- * The text of the warning for a key whose policy this stack cannot edit.
+ * The text of the warning for a key whose policy this stack cannot edit: the key by construct path (or ARN when
+ * imported), what it is used for, and the statements its owner must add, as they must be pasted. For a key of another
+ * stack of the app whose policy delegates to IAM, statements that only name the key's account are left out: the
+ * delegation already admits the callers, whose own IAM policies allow the calls.
+ *
+ * @param purposes what the statements are for, e.g. `the EventBridge connection crm`
  */
-export function keyPolicyNotManagedMessage(scope: IConstruct, key: kms.IKey, statements: iam.PolicyStatement[], purpose: string): string {
+export function keyPolicyNotManagedMessage(scope: IConstruct, key: kms.IKey, statements: iam.PolicyStatement[], purposes: string | string[]): string {
   const stack = Stack.of(scope);
-  const rendered = JSON.stringify(stack.resolve(statements.map(s => s.toStatementJson())), undefined, 2);
-  const keyRef = Token.isUnresolved(key.keyArn) ? JSON.stringify(stack.resolve(key.keyArn)) : key.keyArn;
-  return [
-    `The key ${keyRef} is not defined in this stack, so its key policy cannot be edited here.`,
-    `For ${purpose}, its owner must add these statements to the key policy (or confirm equivalent ones exist):`,
-    rendered,
-    `Acknowledge with Annotations.of(construct).acknowledgeWarning('${KEY_POLICY_NOT_MANAGED_WARNING}', '<reason>') once they are in place.`,
-  ].join('\n');
+  const purpose = [purposes].flat().join('; ');
+  const resolved = statements.map(s => readable(stack, stack.resolve(s.toStatementJson())));
+  const owner = ownerStack(key);
+  const delegating = owner !== undefined && delegatesToIam(key as kms.Key) && !Token.isUnresolved(owner.account);
+  const required = delegating ? resolved.filter(s => !onlyAccountRoot(s, owner!.account)) : resolved;
+  const keyRef = owner !== undefined
+    ? `${key.node.path} (of stack ${owner.stackName})`
+    : Token.isUnresolved(key.keyArn) ? JSON.stringify(stack.resolve(key.keyArn)) : key.keyArn;
+  const lines = [`The key ${keyRef} is not defined in this stack (${stack.stackName}), so its key policy cannot be edited here.`];
+  if (delegating) {
+    lines.push(`Its key policy delegates to IAM (account ${owner!.account} may use kms:*), so the statements that name only that account (with aws:PrincipalArn)`
+      + ' are already covered: the roles this library creates have IAM policies that allow those calls.');
+  }
+  if (required.length === 0) {
+    lines.push(`For ${purpose}, nothing needs to be added to its key policy.`);
+  } else {
+    lines.push(`For ${purpose}, its owner must add these statements to the key policy (or confirm equivalent ones exist):`);
+    lines.push(JSON.stringify(required, undefined, 2));
+    if (JSON.stringify(required).includes('<ARN of role ')) {
+      lines.push(`A <ARN of role ...> is known once stack ${stack.stackName} is deployed (aws iam list-roles, or the role's page in the console).`);
+    }
+  }
+  lines.push(`Acknowledge with Annotations.of(construct).acknowledgeWarning('${KEY_POLICY_NOT_MANAGED_WARNING}', '<reason>') `
+    + (required.length === 0 ? 'on this construct or its stack.' : 'once they are in place.'));
+  return lines.join('\n');
+}
+
+/** The stack that defines the key, when it is a key of this app (not imported). */
+function ownerStack(key: kms.IKey): Stack | undefined {
+  return key instanceof kms.Key && Resource.isOwnedResource(key) ? Stack.of(key) : undefined;
+}
+
+/** Whether the key policy lets the account root use every KMS action, without condition: the delegation to IAM. */
+function delegatesToIam(key: kms.Key): boolean {
+  const owner = Stack.of(key);
+  const policy = owner.resolve((key.node.defaultChild as kms.CfnKey).keyPolicy) as { Statement?: any[] } | undefined;
+  return (policy?.Statement ?? []).some(s => s.Effect === 'Allow' && s.Condition === undefined
+    && [s.Action].flat().includes('kms:*') && onlyAccountRoot(s, owner.account));
+}
+
+/** Whether every principal of a resolved statement is the root of `account`. */
+function onlyAccountRoot(statement: { Principal?: Record<string, unknown> }, account: string): boolean {
+  const principal = statement.Principal;
+  if (!principal || Object.keys(principal).length !== 1 || principal.AWS === undefined) return false;
+  return [principal.AWS].flat().every(p => JSON.stringify(p).includes(`:iam::${account}:root`));
+}
+
+/** A resolved value with each `Fn::GetAtt` of a role of this stack written `<ARN of role path>`, which a key owner can fill in. */
+function readable(stack: Stack, value: any): any {
+  if (Array.isArray(value)) return value.map(v => readable(stack, v));
+  if (!value || typeof value !== 'object') return value;
+  const getAtt = value['Fn::GetAtt'];
+  if (Object.keys(value).length === 1 && Array.isArray(getAtt) && getAtt[1] === 'Arn') {
+    const role = stack.node.findAll().find((c): c is iam.CfnRole => c instanceof iam.CfnRole && stack.getLogicalId(c) === getAtt[0]);
+    if (role) return `<ARN of role ${role.node.id === 'Resource' ? role.node.scope!.node.path : role.node.path}>`;
+  }
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, readable(stack, v)]));
 }
 
 /** KMS rejects key policies over 32 KB; CloudFormation would only tell at deploy time. */

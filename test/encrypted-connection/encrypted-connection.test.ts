@@ -285,7 +285,7 @@ describe('EncryptedConnection', () => {
       const key = kms.Key.fromKeyArn(stack, 'Imported', 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd');
       crm(stack, { encryptionKey: key, connectionName: 'crm' });
       const annotations = Annotations.fromStack(stack);
-      const policy = annotations.findWarning('/TestStack/Crm', Match.stringLikeRegexp('For the EventBridge connection crm, its owner must add'));
+      const policy = annotations.findWarning('/TestStack/Crm', Match.stringLikeRegexp('For the EventBridge connection crm(;[^,]*)?, its owner must add'));
       expect(policy).toHaveLength(1);
       expect(String(policy[0].entry.data)).toContain(`"kms:EncryptionContext:SecretARN": "${SECRET_ARN_PATTERN('crm')}"`);
       expect(String(policy[0].entry.data)).not.toContain('ConnectionCrossAccount');
@@ -410,6 +410,46 @@ describe('EncryptedConnection', () => {
         Targets: [Match.objectLike({ Arn: { Ref: stack.getLogicalId(topic.node.defaultChild as sns.CfnTopic) } })],
       });
       expect(conn.node.tryFindChild('AlertTopic')).toBeUndefined();
+    });
+
+    test('a topic the user brings, encrypted with a key of this stack: that key lets EventBridge publish', () => {
+      const stack = testStack();
+      const opsKey = new EncryptionKey(stack, 'OpsKey', { protects: 'ops alerts' });
+      crm(stack, { alertTopic: new sns.Topic(stack, 'OpsTopic', { enforceSSL: true, masterKey: opsKey }) });
+      const template = Template.fromStack(stack);
+      expect(keyStatements(template, 'OpsKey').map(withoutSid)).toContainEqual({
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        Resource: '*',
+      });
+      Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp(KEY_POLICY_NOT_MANAGED_WARNING));
+    });
+
+    test('a topic the user brings, encrypted with an imported key: one warning lists the EventBridge statement for its owner', () => {
+      const stack = testStack();
+      const opsKey = kms.Key.fromKeyArn(stack, 'OpsKey', 'arn:aws:kms:eu-west-1:111122223333:key/0000aaaa');
+      crm(stack, { alertTopic: new sns.Topic(stack, 'OpsTopic', { enforceSSL: true, masterKey: opsKey }) });
+      const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('The key arn:aws:kms:eu-west-1:111122223333:key/0000aaaa'));
+      expect(warnings).toHaveLength(1);
+      expect(String(warnings[0].entry.data)).toContain('For the deauthorization alert topic of EventBridge connection');
+      expect(String(warnings[0].entry.data)).toContain('"Service": "events.amazonaws.com"');
+    });
+
+    test('without the stack-shared trail, a topic the user brings on a key of this stack: no AlertKey, the dead-letter queue uses that key', () => {
+      const stack = testStack();
+      const opsKey = new EncryptionKey(stack, 'OpsKey', { protects: 'ops alerts' });
+      const conn = crm(stack, { auditTrail: AuditTrail.none(), alertTopic: new sns.Topic(stack, 'OpsTopic', { enforceSSL: true, masterKey: opsKey }) });
+      expect(conn.node.tryFindChild('AlertKey')).toBeUndefined();
+      expect(conn.node.tryFindChild('AlertTopic')).toBeUndefined();
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: { 'Fn::GetAtt': [stack.getLogicalId(opsKey.node.defaultChild as kms.CfnKey), 'Arn'] } });
+    });
+
+    test('without the stack-shared trail, an unencrypted topic the user brings: the dead-letter queue still gets its AlertKey', () => {
+      const stack = testStack();
+      const conn = crm(stack, { auditTrail: AuditTrail.none(), alertTopic: new sns.Topic(stack, 'OpsTopic', { enforceSSL: true }) });
+      expect(conn.node.tryFindChild('AlertKey')).toBeDefined();
     });
   });
 

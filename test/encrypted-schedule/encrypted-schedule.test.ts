@@ -1,5 +1,6 @@
 import { CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -304,11 +305,15 @@ describe('EncryptedSchedule: the key policy', () => {
     expect(schedule.encryptionKey).toBe(key);
     expect(schedule.node.tryFindChild('Key')).toBeUndefined();
     template.hasResourceProperties('AWS::Scheduler::Schedule', { KmsKeyArn: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab' });
-    const warnings = Annotations.fromStack(stack).findWarning('/TestStack/Nightly', Match.stringLikeRegexp('cannot be edited here'));
-    const text = warnings.map(w => String(w.entry.data)).join('\n');
-    expect(text).toContain('For the EventBridge Scheduler schedule TestStack/Nightly, its owner must add these statements');
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('cannot be edited here'));
+    expect(warnings).toHaveLength(1); // one per key, not one per purpose
+    const text = String(warnings[0].entry.data);
+    expect(text).toContain('The key arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab is not defined in this stack');
+    expect(text).toContain('For the EventBridge Scheduler schedule TestStack/Nightly; the dead-letter queue of the EventBridge Scheduler schedule TestStack/Nightly; '
+      + 'the deploy-time encryption verifier, its owner must add these statements');
     expect(text).toContain(`"kms:EncryptionContext:aws:scheduler:schedule:arn": "${ARN}"`);
-    expect(text).toContain('For the dead-letter queue of the EventBridge Scheduler schedule TestStack/Nightly');
+    expect(text).toContain('"aws:PrincipalArn": "<ARN of role TestStack/Nightly/ExecutionRole>"');
+    expect(text).not.toContain('Fn::GetAtt');
   });
 });
 
@@ -458,6 +463,34 @@ describe('EncryptedSchedule: alarms', () => {
     const metric = schedule.metric('InvocationAttemptCount');
     expect([metric.namespace, metric.metricName, metric.dimensions, metric.statistic, metric.period.toSeconds()])
       .toEqual(['AWS/Scheduler', 'InvocationAttemptCount', { ScheduleGroup: 'reports' }, 'Sum', 300]);
+  });
+
+  test.each([
+    ['metricThrottled', 'InvocationThrottleCount'],
+    ['metricAttempts', 'InvocationAttemptCount'],
+    ['metricTargetErrors', 'TargetErrorCount'],
+    ['metricTargetThrottled', 'TargetErrorThrottledCount'],
+    ['metricDropped', 'InvocationDroppedCount'],
+    ['metricSentToDLQ', 'InvocationsSentToDeadLetterCount'],
+    ['metricSentToDLQTruncated', 'InvocationsSentToDeadLetterCount_Truncated_MessageSizeExceeded'],
+    ['metricFailedToBeSentToDLQ', 'InvocationsFailedToBeSentToDeadLetterCount'],
+  ] as const)('%s() reads the same metric as scheduler.ScheduleGroup\'s method of that name (%s)', (method, metricName) => {
+    const stack = testStack();
+    const group = scheduler.ScheduleGroup.fromScheduleGroupName(stack, 'G', 'reports');
+    const schedule = nightly(stack, new Fixtures(stack), { scheduleGroup: group });
+    // metricFailedToBeSentToDLQ takes an error code first, as aws-cdk-lib's does
+    const args = method === 'metricFailedToBeSentToDLQ' ? [undefined, { period: Duration.minutes(1) }] : [{ period: Duration.minutes(1) }];
+    const ours = (schedule[method] as (...a: unknown[]) => cloudwatch.Metric).apply(schedule, args);
+    const theirs = (group[method] as (...a: unknown[]) => cloudwatch.Metric).apply(group, args);
+    expect([ours.namespace, ours.metricName, ours.dimensions, ours.statistic, ours.period.toSeconds()])
+      .toEqual([theirs.namespace, metricName, theirs.dimensions, 'Sum', 60]);
+    expect(ours.metricName).toBe(theirs.metricName);
+  });
+
+  test('metricFailedToBeSentToDLQ(errorCode) reads the metric of that error code only', () => {
+    const stack = testStack();
+    const schedule = nightly(stack, new Fixtures(stack));
+    expect(schedule.metricFailedToBeSentToDLQ('AWS.SQS.AccessDenied').metricName).toBe('InvocationsFailedToBeSentToDeadLetterCount_AWS.SQS.AccessDenied');
   });
 });
 

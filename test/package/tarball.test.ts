@@ -1,0 +1,55 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+
+/**
+ * What a consumer installs: the files `npm pack` would put in the tarball (offline, nothing written). The test command
+ * compiles before jest runs, so lib/ and .jsii exist; without them this fails and says to compile first.
+ */
+const ROOT = path.join(__dirname, '..', '..');
+
+function packedFiles(): string[] {
+  const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const [report] = JSON.parse(out) as { files: { path: string }[] }[];
+  return report.files.map(f => f.path).sort();
+}
+
+/** Top-level entries a consumer needs: the compiled library, the bundled handler, the jsii assembly, the docs. */
+const ALLOWED = [/^lib\//, /^assets\//, /^\.jsii$/, /^README\.md$/, /^SECURITY\.md$/, /^LICENSE$/, /^API\.md$/, /^package\.json$/];
+
+describe('the published tarball', () => {
+  let files: string[];
+
+  beforeAll(() => {
+    if (!existsSync(path.join(ROOT, 'lib', 'index.js')) || !existsSync(path.join(ROOT, '.jsii'))) {
+      throw new Error('lib/index.js or .jsii is missing: run `npx projen compile` (the test command compiles before jest) and run this test again');
+    }
+    files = packedFiles();
+  });
+
+  test('holds the compiled library, its types, the jsii assembly and the bundled verifier handler', () => {
+    expect(files).toEqual(expect.arrayContaining(['lib/index.js', 'lib/index.d.ts', '.jsii', 'package.json', 'README.md', 'LICENSE']));
+    expect(files.some(f => f.startsWith('assets/') && f.endsWith('index.js'))).toBe(true);
+  });
+
+  test('holds no TypeScript source: only declaration files', () => {
+    expect(files.filter(f => /\.tsx?$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
+  });
+
+  test('holds nothing outside lib/, assets/, .jsii, README, SECURITY.md, LICENSE, API.md and package.json', () => {
+    expect(files.filter(f => !ALLOWED.some(allowed => allowed.test(f)))).toEqual([]);
+  });
+
+  test('no file in lib/ imports @aws-sdk (not a dependency; only the bundled handler in assets/ uses it, from the Lambda runtime)', () => {
+    const importing = files.filter(f => f.startsWith('lib/'))
+      .filter(f => /(require\(|from\s*|import\()\s*['"]@aws-sdk\//.test(readFileSync(path.join(ROOT, f), 'utf8')));
+    expect(importing).toEqual([]);
+  });
+
+  test('ships no source maps', () => {
+    expect(files.filter(f => f.endsWith('.map'))).toEqual([]);
+    const inline = files.filter(f => f.startsWith('lib/') && f.endsWith('.js'))
+      .filter(f => readFileSync(path.join(ROOT, f), 'utf8').includes('sourceMappingURL='));
+    expect(inline).toEqual([]);
+  });
+});
