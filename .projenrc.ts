@@ -117,6 +117,8 @@ for (const [target, extra] of [
 project.tasks.tryFind('package')!.reset();
 project.tasks.tryFind('package')!.spawn(project.tasks.tryFind('package-all')!);
 project.npmignore?.exclude('/examples/', '/.ci/', '/bench/', '/scripts/', '/.bench/');
+// rosetta/*.ts-fixture complete README snippets for test/readme/snippets.test.ts (and jsii-rosetta): not for consumers.
+project.npmignore?.exclude('/rosetta/');
 // The verifier handler ships bundled in assets/; its sources in lib/ import @aws-sdk/* (not a dependency) and no
 // construct imports them. test/package/tarball.test.ts asserts what the tarball holds.
 project.npmignore?.exclude('/lib/verifier/handler.lambda.*', '/lib/verifier/checks.*', '*.tsbuildinfo', '/BENCHMARKS.md');
