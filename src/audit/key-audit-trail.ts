@@ -15,7 +15,7 @@ import { KeyPolicyStatements } from '../key/statements';
 import { acknowledgeEach, nagResourceText } from '../private/acknowledgements';
 import { formatArn, logGroupArn, stackEnvironment } from '../private/arns';
 import { deterministicName } from '../private/names';
-import { PropValidationError } from '../private/validation';
+import { checkArn } from '../private/validation';
 
 /**
  * How a construct's KMS key use is audited: the account's library trail (default), an existing trail, or none.
@@ -364,6 +364,5 @@ const TRAIL_ARN = /^arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\d{12}:trail\/[A-Za-z0-
 
 /** Throws the library's validation error unless `value` is a trail ARN (or a token). */
 export function checkTrailArn(where: string, value: unknown): void {
-  if (typeof value === 'string' && (Token.isUnresolved(value) || TRAIL_ARN.test(value))) return;
-  throw new PropValidationError(`invalid ${where}:\n  - trailArn: got ${JSON.stringify(value)}; must be a CloudTrail trail ARN, arn:<partition>:cloudtrail:<region>:<account>:trail/<name>`);
+  checkArn(where, 'trailArn', value, TRAIL_ARN, 'a CloudTrail trail ARN, arn:<partition>:cloudtrail:<region>:<account>:trail/<name>');
 }

@@ -118,7 +118,7 @@ export interface EncryptedArchiveProps extends EncryptedResourceProps {
  * Creates (unless given) a custom event bus with `KmsKeyIdentifier` and a dead-letter queue for events that fail
  * encryption, an `AWS::Events::Archive` with `KmsKeyIdentifier`, the key-policy statements that let only
  * `events.amazonaws.com`, only for this bus's encryption context and on behalf of this bus or archive, use the key,
- * alarms on the dead-letter queue and on failed rule invocations, the stack-shared audit trail registration and the
+ * alarms on the dead-letter queue and on failed rule invocations, the account's audit trail registration and the
  * deploy-time verification that the bus and the archive name the key.
  *
  * The bus and archive names are known before deploy (the user's, or derived from the construct path), so the key

@@ -95,7 +95,7 @@ export interface EncryptedRdsInstanceProps extends rds.DatabaseInstanceProps, En
 /**
  * An RDS DB instance (PostgreSQL, MySQL or MariaDB) whose storage, RDS-managed master user secret, Performance
  * Insights data and exported logs are all encrypted with one customer managed KMS key, with a least-privilege key
- * policy, TLS enforced by a parameter group, IAM database authentication, alarms, the stack-shared audit trail and a
+ * policy, TLS enforced by a parameter group, IAM database authentication, alarms, the account's audit trail and a
  * deploy-time check that the instance really uses the key.
  *
  * @example

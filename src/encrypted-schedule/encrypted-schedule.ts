@@ -178,7 +178,7 @@ export interface EncryptedScheduleProps extends EncryptedResourceProps {
  *
  * It creates the key (unless given), a schedule with `KmsKeyArn` set, an execution role that trusts only Scheduler
  * for this account and schedule group, and may decrypt only this schedule's payload (encryption context
- * `aws:scheduler:schedule:arn`), an encrypted dead-letter queue, alarms, the stack-shared audit trail and a deploy-time
+ * `aws:scheduler:schedule:arn`), an encrypted dead-letter queue, alarms, the account's audit trail and a deploy-time
  * verification that the schedule really names the key.
  *
  * The schedule's ARN is built from a name known before deploy (the given `scheduleName`, else one derived from the

@@ -102,3 +102,15 @@ export class PropValidationError extends Error {
     this.name = 'PropValidationError';
   }
 }
+
+/**
+ * Throws the library's validation error unless `value` is a string of the given ARN form (or a token, left to
+ * CloudFormation). For ARNs given to static factories, where there is no construct path to name.
+ *
+ * @param where what received the value, e.g. `VerifiedResource.schedule`
+ * @param allowed the form in words, e.g. `arn:<partition>:scheduler:<region>:<account>:schedule/<group>/<name>`
+ */
+export function checkArn(where: string, prop: string, value: unknown, form: RegExp, allowed: string): void {
+  if (typeof value === 'string' && (Token.isUnresolved(value) || form.test(value))) return;
+  throw new PropValidationError(`invalid ${where}:\n  - ${prop}: got ${JSON.stringify(value)}; must be ${allowed}`);
+}

@@ -15,7 +15,7 @@ import { formatArn, logGroupArn, shortHash, stackEnvironment } from '../private/
 import { newDeadLetterQueue } from '../private/dead-letter-queue';
 import { deterministicName } from '../private/names';
 import { guardManagedPoliciesPerRole, guardManagedPolicySize, policyCharacters } from '../private/quota-guards';
-import { PropValidationError, PropValidator, requiredObject } from '../private/validation';
+import { checkArn, PropValidator, requiredObject } from '../private/validation';
 
 /**
  * A resource whose key binding the verifier checks, and what the verifier may call to check it.
@@ -282,11 +282,6 @@ const ARCHIVE_ARN = /^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:archive\/[.\-_A-Za
 const CONNECTION_ARN = /^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:connection\/[.\-_A-Za-z0-9]{1,64}$/;
 const DB_INSTANCE_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:db:[a-z][a-z0-9-]{0,62}$/;
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
-
-function checkArn(where: string, prop: string, value: unknown, form: RegExp, allowed: string): void {
-  if (typeof value === 'string' && (Token.isUnresolved(value) || form.test(value))) return;
-  throw new PropValidationError(`invalid ${where}:\n  - ${prop}: got ${JSON.stringify(value)}; must be ${allowed}`);
-}
 
 /**
  * The stack's single verifier: one function, one role, one log group (and one small key for its logs and

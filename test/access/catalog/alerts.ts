@@ -65,6 +65,8 @@ export const alertsCatalog: Catalog = (world, principals) => {
           out.push(path('alert', `CloudWatch uses ${key.logicalId} to publish to the encrypted topic ${topic.logicalId}`, cloudwatch, kmsAction, world.attribute(key, 'Arn'), 'Allowed', DOCS.snsEventSourcesEncryptedTopics,
             { ...source, 'kms:ViaService': via(world, topic, 'sns') }, ['aws:SourceArn', 'kms:ViaService']));
         }
+        out.push(path('negative', `CloudWatch cannot use ${key.logicalId} for another account's alarms`, cloudwatch, 'kms:GenerateDataKey', world.attribute(key, 'Arn'), 'Denied', DOCS.snsEventSourcesEncryptedTopics,
+          { 'aws:SourceArn': alarmArn.replace(alarm.account, '999988887777'), 'aws:SourceAccount': '999988887777' }));
       }
     }
   }

@@ -28,6 +28,8 @@ export const auditTrailCatalog: Catalog = (world, principals) => {
           { ...source, 'kms:EncryptionContext:aws:cloudtrail:arn': trailArn }, ['kms:EncryptionContext:aws:cloudtrail:arn']),
         path('negative', 'CloudTrail cannot use the key for another trail', cloudtrail, 'kms:GenerateDataKey', keyArn, 'Denied', DOCS.cloudTrailKeyPolicy,
           { 'aws:SourceArn': otherTrailArn, 'aws:SourceAccount': trail.account, 'kms:EncryptionContext:aws:cloudtrail:arn': otherTrailArn }),
+        path('negative', 'CloudTrail cannot decrypt with the key for another trail', cloudtrail, 'kms:Decrypt', keyArn, 'Denied', DOCS.cloudTrailBucketKeyDecrypt,
+          { 'aws:SourceArn': otherTrailArn, 'aws:SourceAccount': trail.account }),
       );
     }
     const bucketName = props.S3BucketName;
