@@ -438,6 +438,23 @@ describe('EncryptedSchedule: alarms', () => {
     expect(new Set(published.map(a => JSON.stringify(a)))).toEqual(new Set([...alarmsOf(first), ...alarmsOf(second)].map(a => JSON.stringify(ref(stack, a.alarmArn)))));
   });
 
+  test('sixty schedules publish to the shared topic through ONE topic-policy statement (SNS: at most 100 statements and 30 KB)', () => {
+    const stack = testStack();
+    const fixtures = new Fixtures(stack);
+    const schedules = Array.from({ length: 60 }, (_, i) => nightly(stack, fixtures, { verifyEncryption: false }, `Nightly${i}`));
+    const template = Template.fromStack(stack);
+    const policy = Object.values<any>(template.findResources('AWS::SNS::TopicPolicy'))
+      .find(p => JSON.stringify(p.Properties.Topics) === JSON.stringify([ref(stack, schedules[0].alarmTopic.topicArn)]));
+    const statements: any[] = policy.Properties.PolicyDocument.Statement;
+    const publishers = statements.filter(s => s.Principal?.Service === 'cloudwatch.amazonaws.com');
+    expect(publishers).toHaveLength(1);
+    expect(publishers[0].Condition.ArnEquals['aws:SourceArn']).toContainEqual(ref(stack, schedules[59].deadLetterQueueAlarm.alarmArn));
+    expect(publishers[0].Condition.ArnEquals['aws:SourceArn']).toHaveLength(60 + 3); // a dead-letter alarm each, three for the group
+    expect(statements.length).toBeLessThanOrEqual(100);
+    // deploy-time size: every alarm ARN at its resolved length (arn:aws:cloudwatch:<region>:<account>:alarm:<name>, name ≤ 255)
+    expect(JSON.stringify(policy.Properties.PolicyDocument).length + 63 * 120).toBeLessThan(30 * 1024);
+  });
+
   test('no shared alarm topic when every schedule has its own', () => {
     const stack = testStack();
     const fixtures = new Fixtures(stack);
