@@ -18,6 +18,7 @@ import { checkEncryptionKey } from '../private/key-checks';
 import { deterministicName } from '../private/names';
 import { claimPhysicalName } from '../private/physical-names';
 import { setUpEncryption, verifyEncryption } from '../private/setup';
+import { allowSource } from '../private/shared-statements';
 import { PropValidator } from '../private/validation';
 import { EncryptionVerification, VerifiedResource } from '../verifier/encryption-verification';
 
@@ -294,14 +295,23 @@ export class EncryptedArchive extends Construct implements IEncryptedResource {
     const deadLetterQueue = props.deadLetterQueue
       ?? newDeadLetterQueue(this, 'DeadLetterQueue', { key: this.encryptionKey, removalPolicy, usedBy: `the event bus ${this.eventBusName}` });
 
-    const sendStatement = new iam.PolicyStatement({
+    // One statement per queue and stack lists every bus that dead-letters into it (SQS: 20 statements, 8,192 bytes).
+    const shared = {
       sid: 'EventBridgeBusDeadLetters',
-      principals: [eventsPrincipal],
+      principal: eventsPrincipal,
       actions: ['sqs:SendMessage'],
       resources: [deadLetterQueue.queueArn],
-      conditions: { ArnEquals: { 'aws:SourceArn': this.eventBusArn } },
-    });
-    if (!deadLetterQueue.addToResourcePolicy(sendStatement).statementAdded) {
+      operator: 'ArnEquals',
+      sourceKey: 'aws:SourceArn',
+    };
+    if (!allowSource(deadLetterQueue, shared, this.eventBusArn)) {
+      const sendStatement = new iam.PolicyStatement({
+        sid: shared.sid,
+        principals: [eventsPrincipal],
+        actions: shared.actions,
+        resources: shared.resources,
+        conditions: { ArnEquals: { 'aws:SourceArn': this.eventBusArn } },
+      });
       Annotations.of(this).addWarningV2('cdk-encrypted-constructs:dead-letter-queue-policy-not-managed', [
         `The dead-letter queue ${Stack.of(this).resolve(deadLetterQueue.queueArn)} is not defined in this stack, so its policy cannot be edited here.`,
         'Its owner must add this statement to the queue policy, or EventBridge cannot deliver the events that fail encryption:',

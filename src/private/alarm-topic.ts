@@ -1,9 +1,10 @@
-import { Lazy, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
-import { shortHash, stackEnvironment } from './arns';
+import { stackEnvironment } from './arns';
+import { allowSource } from './shared-statements';
 import { EncryptionKey } from '../key/encryption-key';
 import { addKeyStatements } from '../key/key-policy';
 import { KeyPolicyStatements } from '../key/statements';
@@ -26,40 +27,20 @@ export function allowAlarmsToPublish(scope: IConstruct, topic: sns.ITopic, alarm
   addToTopicKey: (statements: iam.PolicyStatement[]) => void = statements => addKeyStatements(scope, topic.masterKey!, statements, purpose)): void {
   if (alarms.length === 0) return;
   const env = stackEnvironment(scope);
-  publishingAlarmsOf(scope, topic).push(...alarms);
+  // One statement per topic and stack lists every alarm (see allowSource: SNS allows 100 statements and 30 KB).
+  for (const alarm of alarms) {
+    allowSource(topic, {
+      sid: 'CloudWatchAlarms',
+      principal: new iam.ServicePrincipal('cloudwatch.amazonaws.com'),
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      operator: 'ArnEquals',
+      sourceKey: 'aws:SourceArn',
+      conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(scope).account } },
+    }, alarm.alarmArn);
+  }
   if (topic.masterKey) addToTopicKey(KeyPolicyStatements.topic({ ...env, servicePrincipals: ['cloudwatch.amazonaws.com'] }));
 }
-
-/**
- * The alarms allowed to publish to a topic, one list per topic and stack, rendered as ONE topic-policy statement: a
- * statement per construct would grow the policy by ~300 bytes each, and SNS accepts at most 100 statements and 30 KB
- * per topic policy, which a stack's shared alarm topic would pass with about a hundred constructs. An ARN in the shared
- * list costs ~110 bytes; CloudFormation's 500 resources per stack keep the list well below 30 KB.
- *
- * @see https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-language-api-permissions-reference.html#sns-policy-quotas
- */
-function publishingAlarmsOf(scope: IConstruct, topic: sns.ITopic): cloudwatch.IAlarm[] {
-  const stack = Stack.of(scope);
-  const perTopic = PUBLISHING_ALARMS.get(stack) ?? new Map<sns.ITopic, cloudwatch.IAlarm[]>();
-  PUBLISHING_ALARMS.set(stack, perTopic);
-  const existing = perTopic.get(topic);
-  if (existing) return existing;
-  const alarms: cloudwatch.IAlarm[] = [];
-  perTopic.set(topic, alarms);
-  topic.addToResourcePolicy(new iam.PolicyStatement({
-    sid: `CloudWatchAlarms${shortHash(topic.node.path)}`,
-    principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-    actions: ['sns:Publish'],
-    resources: [topic.topicArn],
-    conditions: {
-      StringEquals: { 'aws:SourceAccount': stack.account },
-      ArnEquals: { 'aws:SourceArn': Lazy.list({ produce: () => alarms.map(a => a.alarmArn) }) },
-    },
-  }));
-  return alarms;
-}
-
-const PUBLISHING_ALARMS = new WeakMap<Stack, Map<sns.ITopic, cloudwatch.IAlarm[]>>();
 
 /**
  * One SNS topic per stack for the library's alarms that were given no topic: an alarm without an action fails AWS
