@@ -3,7 +3,9 @@
  * its synthesized stack holds what the text around it promises.
  */
 import * as fs from 'fs';
+import { createRequire } from 'module';
 import * as path from 'path';
+import * as cdk from 'aws-cdk-lib';
 import { App } from 'aws-cdk-lib';
 import * as ts from 'typescript';
 
@@ -22,14 +24,14 @@ test('the Quickstart runs as written and synthesizes the schedule, the archived 
   const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } });
   let app: App | undefined;
   // `new App()` in the snippet: keep a handle on it to read the assembly it synthesized.
-  const cdk = require('aws-cdk-lib');
   const TrackedApp = class extends cdk.App {
     constructor(...args: any[]) {
       super(...args);
       app = this as unknown as App;
     }
   };
-  const load = (name: string) => (name === 'aws-cdk-lib' ? { ...cdk, App: TrackedApp } : require(name));
+  const nodeRequire = createRequire(__filename);
+  const load = (name: string) => (name === 'aws-cdk-lib' ? { ...cdk, App: TrackedApp } : nodeRequire(name));
   new Function('require', 'exports', outputText)(load, {});
   expect(app).toBeDefined();
   const template = app!.synth().getStackByName('Orders').template;
