@@ -6,9 +6,12 @@
  * (`integ-snapshots.test.ts`) can synthesize it with a fixed account, region and clock, and runs itself when
  * integ-runner executes the file (`node -r ts-node/register test/integ/integ.<name>.ts`).
  */
-import { ExpectedResult, IApiCall, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
-import { App, Duration, Environment, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { AwsApiCall, ExpectedResult, IApiCall, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
+import { App, Duration, Environment, RemovalPolicies, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -31,6 +34,16 @@ export const DISPOSABLE_KEY: EncryptionKeyOptions = { removalPolicy: RemovalPoli
 export const POLL = { totalTimeout: Duration.minutes(30), interval: Duration.seconds(30) };
 
 /**
+ * The longest poll an assertion can run: each assertion is a custom resource, which CloudFormation fails after one hour
+ * (`ServiceTimeout`, 1 to 3600 seconds, default 3600:
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-customresource.html).
+ * integ-tests-alpha's waiter retries the call every `interval` until `totalTimeout`; 50 one-minute waits leave the hour
+ * room for the calls themselves (a probe function may take seconds per attempt), so a miss is reported as a failed
+ * assertion with the last response, not as a CloudFormation timeout.
+ */
+export const LONGEST_POLL = { totalTimeout: Duration.minutes(50), interval: Duration.minutes(1) };
+
+/**
  * A queue the tests read from: SQS-managed encryption (so the assertion provider needs no KMS permission and the
  * message it reads is the plaintext the service delivered), deleted with the stack.
  */
@@ -50,21 +63,71 @@ export function subscribeProbe(scope: Construct, id: string, topic: sns.ITopic):
   return queue;
 }
 
+/** What else a message must carry, and how to read it. */
+export interface MessageExpectation {
+  /** SQS message attributes the message must carry: attribute name to a regular expression on its `StringValue`. */
+  readonly attributes?: { readonly [name: string]: string };
+  /**
+   * The customer managed key the queue is encrypted with: the assertion functions get `kms:Decrypt` on it, only
+   * through SQS (their role is the principal; a key with the account-root delegation lets IAM grant it).
+   */
+  readonly key?: kms.IKey;
+}
+
 /**
  * Polls a queue until a message whose body matches `bodyPattern` (a regular expression) is there. Messages stay
  * visible (visibility timeout 0), so a poll never hides a message from the next one.
  */
-export function expectMessage(integ: IntegTest, queue: sqs.IQueue, bodyPattern: string): IApiCall {
+export function expectMessage(integ: IntegTest, queue: sqs.IQueue, bodyPattern: string, expectation: MessageExpectation = {}): IApiCall {
   const receive = integ.assertions.awsApiCall('SQS', 'receiveMessage', {
     QueueUrl: queue.queueUrl,
     MaxNumberOfMessages: 10,
     WaitTimeSeconds: 10,
     VisibilityTimeout: 0,
+    ...(expectation.attributes ? { MessageAttributeNames: ['All'] } : {}),
   });
+  const attributes = Object.entries(expectation.attributes ?? {});
   receive.expect(ExpectedResult.objectLike({
-    Messages: Match.arrayWith([Match.objectLike({ Body: Match.stringLikeRegexp(bodyPattern) })]),
+    Messages: Match.arrayWith([Match.objectLike({
+      Body: Match.stringLikeRegexp(bodyPattern),
+      ...(attributes.length > 0 ? {
+        MessageAttributes: Match.objectLike(Object.fromEntries(attributes.map(([name, pattern]) => [name, Match.objectLike({ StringValue: Match.stringLikeRegexp(pattern) })]))),
+      } : {}),
+    })]),
   })).waitForAssertions(POLL);
+  if (expectation.key) {
+    // Both functions call ReceiveMessage: the first attempt runs in the call's provider, the retries in the waiter's.
+    const statement = {
+      Effect: 'Allow',
+      Action: ['kms:Decrypt'],
+      Resource: [expectation.key.keyArn],
+      Condition: { StringEquals: { 'kms:ViaService': `sqs.${Stack.of(queue).region}.amazonaws.com` } },
+    };
+    receive.provider.addToRolePolicy(statement);
+    (receive as AwsApiCall).waiterProvider?.addToRolePolicy(statement);
+  }
   return receive;
+}
+
+/** `value` as a regular expression that matches exactly it. */
+export function literalPattern(value: string): string {
+  return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * A small function of the test stack written inline (Node.js 24, whose runtime includes the AWS SDK for
+ * JavaScript v3: https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html), with a log group deleted with
+ * the stack.
+ */
+export function inlineFunction(scope: Construct, id: string, code: string, environment: { [name: string]: string }): lambda.Function {
+  return new lambda.Function(scope, id, {
+    runtime: lambda.Runtime.NODEJS_24_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline(code),
+    environment,
+    timeout: Duration.seconds(30),
+    logGroup: new logs.LogGroup(scope, `${id}Logs`, { retention: logs.RetentionDays.ONE_DAY, removalPolicy: RemovalPolicy.DESTROY }),
+  });
 }
 
 /**
@@ -78,6 +141,17 @@ export function expectAlarmNotification(integ: IntegTest, alarm: cloudwatch.IAla
     StateReason: 'cdk-encrypted-constructs acceptance test: alarm notification to the encrypted alarm topic',
   });
   return setState.next(expectMessage(integ, probe, 'acceptance test: alarm notification'));
+}
+
+/**
+ * A test stack whose every resource is deleted with it: the library retains what protects data (keys, dead-letter
+ * queues, the alert keys of connections), which in a throwaway stack would only be left behind. Keys still wait out
+ * their deletion window (7 days with `DISPOSABLE_KEY`, else 30).
+ */
+export function throwawayStack(app: App, id: string, options: IntegAppOptions): Stack {
+  const stack = new Stack(app, id, { env: options.env });
+  RemovalPolicies.of(stack).destroy();
+  return stack;
 }
 
 /**

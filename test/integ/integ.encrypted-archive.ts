@@ -1,16 +1,42 @@
 /**
- * Acceptance test: EncryptedArchive. Events put on the encrypted bus are archived under the key, and the archive's
- * filter holds.
+ * Acceptance test: EncryptedArchive. Events put on the encrypted bus are archived under the key, the archive's
+ * filter holds, and a replay of the archive completes and delivers the event again.
  */
 import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
-import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { DISPOSABLE_KEY, expectAlarmNotification, IntegAppOptions, integTest, POLL, runWhenMain, subscribeProbe } from './integ-support';
+import { App, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { DISPOSABLE_KEY, expectAlarmNotification, expectMessage, inlineFunction, IntegAppOptions, integTest, POLL, probeQueue, runWhenMain, subscribeProbe, throwawayStack } from './integ-support';
 import { AuditTrail, EncryptedArchive } from '../../src';
 
 export const SOURCE = 'integ.cdk-encrypted-constructs';
 
+/**
+ * Starts a replay of everything the archive holds (from its creation to now) into its bus. The window must be read
+ * when the test runs (StartReplay takes time stamps), which an assertion's fixed parameters cannot express, and a
+ * replay's name must be new in the account and region: both come from this function. Answers `{ ReplayName }`.
+ */
+const START_REPLAY_CODE = `
+const { EventBridgeClient, DescribeArchiveCommand, StartReplayCommand } = require('@aws-sdk/client-eventbridge');
+const client = new EventBridgeClient({});
+exports.handler = async () => {
+  const archive = await client.send(new DescribeArchiveCommand({ ArchiveName: process.env.ARCHIVE_NAME }));
+  const end = new Date();
+  const replayName = 'integ-' + end.getTime();
+  await client.send(new StartReplayCommand({
+    ReplayName: replayName,
+    EventSourceArn: archive.ArchiveArn,
+    EventStartTime: archive.CreationTime,
+    EventEndTime: end,
+    Destination: { Arn: process.env.EVENT_BUS_ARN },
+  }));
+  return { ReplayName: replayName };
+};
+`;
+
 export function build(app: App, options: IntegAppOptions): IntegTest {
-  const stack = new Stack(app, 'IntegEncryptedArchive', { env: options.env });
+  const stack = throwawayStack(app, 'IntegEncryptedArchive', options);
   const archive = new EncryptedArchive(stack, 'Orders', {
     eventPattern: { source: [SOURCE] },
     retention: Duration.days(1),
@@ -19,6 +45,19 @@ export function build(app: App, options: IntegAppOptions): IntegTest {
     auditTrail: AuditTrail.none(),
   });
   const alarmProbe = subscribeProbe(stack, 'AlarmProbe', archive.alarmTopic);
+
+  // A rule on the encrypted bus copies the archived kind of event into a queue: the original, then the replayed copy.
+  const deliveries = probeQueue(stack, 'Deliveries');
+  new events.Rule(stack, 'ToDeliveries', {
+    eventBus: archive.eventBus,
+    eventPattern: { source: [SOURCE] },
+    targets: [new eventsTargets.SqsQueue(deliveries)],
+  });
+  // The function that starts the replay, with the construct's own grant (StartReplay, DescribeReplay; no key
+  // permission) and DescribeArchive for the archive's creation time.
+  const startReplay = inlineFunction(stack, 'StartReplay', START_REPLAY_CODE, { ARCHIVE_NAME: archive.archiveName, EVENT_BUS_ARN: archive.eventBusArn });
+  archive.grantStartReplay(startReplay);
+  startReplay.addToRolePolicy(new iam.PolicyStatement({ actions: ['events:DescribeArchive'], resources: [archive.archiveArn] }));
 
   const integ = integTest(app, 'EncryptedArchiveTest', stack);
 
@@ -40,6 +79,19 @@ export function build(app: App, options: IntegAppOptions): IntegTest {
   describe.expect(ExpectedResult.objectLike({ State: 'ENABLED', KmsKeyIdentifier: archive.encryptionKey.keyArn, EventCount: 1 }))
     .waitForAssertions(POLL);
   put.next(describe);
+
+  // Same entry, part 3: one replay completes. EventBridge reads the archived event under the key and puts it on the
+  // bus again (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-replay-archived-event.html): the replay
+  // reaches COMPLETED, and the rule delivers the copy, which EventBridge marks with a replay-name field naming the
+  // replay (as the AWS News Blog announcing replays describes it:
+  // https://aws.amazon.com/blogs/aws/new-archive-and-replay-events-with-amazon-eventbridge/).
+  const start = integ.assertions.invokeFunction({ functionName: startReplay.functionName });
+  start.assertAtPath('Payload.ReplayName', ExpectedResult.stringLikeRegexp('^integ-[0-9]+$'));
+  const replayName = start.getAttString('Payload.ReplayName');
+  const replay = integ.assertions.awsApiCall('EventBridge', 'describeReplay', { ReplayName: replayName });
+  replay.expect(ExpectedResult.objectLike({ State: 'COMPLETED' })).waitForAssertions(POLL);
+  describe.next(start).next(replay)
+    .next(expectMessage(integ, deliveries, `"replay-name":"${replayName}".*"orderId":"integ-1"|"orderId":"integ-1".*"replay-name":"${replayName}"`));
 
   // Known limits (EncryptedArchive) "Alarm notifications": CloudWatch may use the key to publish to the alarm topic.
   expectAlarmNotification(integ, archive.failedInvocationsAlarm, alarmProbe);

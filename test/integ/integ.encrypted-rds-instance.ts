@@ -1,22 +1,48 @@
 /**
  * Acceptance test: EncryptedRdsInstance. The RDS-managed master secret is readable through Secrets Manager under the
- * key, and one rotation completes.
+ * key, one rotation completes, and a client in the VPC connects with TLS (enforced) and with IAM authentication.
  */
-import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
-import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as path from 'path';
+import { ExpectedResult, IApiCall, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
+import { App, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
-import { DISPOSABLE_KEY, expectAlarmNotification, IntegAppOptions, integTest, POLL, runWhenMain, subscribeProbe } from './integ-support';
+import { DISPOSABLE_KEY, expectAlarmNotification, inlineFunction, IntegAppOptions, integTest, POLL, runWhenMain, subscribeProbe, throwawayStack } from './integ-support';
 import { AuditTrail, EncryptedRdsInstance, EncryptionKeyOptions } from '../../src';
 
+/** The database user the probe creates, grants `rds_iam` and connects as with an IAM authentication token. */
+export const IAM_DB_USER = 'integ_iam';
+
 export function build(app: App, options: IntegAppOptions): IntegTest {
-  const stack = new Stack(app, 'IntegEncryptedRdsInstance', { env: options.env });
+  const stack = throwawayStack(app, 'IntegEncryptedRdsInstance', options);
   const db = disposableDatabase(stack, 'Db', DISPOSABLE_KEY);
   const alarmProbe = subscribeProbe(stack, 'AlarmProbe', db.alarmTopic);
+  const probe = databaseProbe(stack, 'DbProbe', db);
+  const reader = masterSecretReader(stack, 'MasterSecretReader', db);
 
   const integ = integTest(app, 'EncryptedRdsInstanceTest', stack);
-  expectMasterSecretReadableAndRotated(integ, db);
+  const rotated = expectMasterSecretReadableAndRotated(integ, db, reader);
+
+  // Known limits (EncryptedRdsInstance) and Default settings "TLS" and "IAM database authentication": from inside the
+  // VPC, after the rotation (so with the rotated password), the probe function
+  // - is refused without TLS before it is asked for a password (rds.force_ssl=1 in the construct's parameter group);
+  // - connects with TLS as the master user (password from the RDS-managed secret, read through Secrets Manager under
+  //   the key), the server certificate verified, and sees ssl = true in pg_stat_ssl for its own backend;
+  // - creates an IAM-enabled user (GRANT rds_iam, https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.IAMDBAuth.DBAccounts.html)
+  //   and connects as it with an IAM authentication token, allowed by the construct's grantConnect, again with ssl = true.
+  const connected = integ.assertions.invokeFunction({ functionName: probe.functionName });
+  connected.expect(ExpectedResult.objectLike({
+    Payload: Match.serializedJson(Match.objectLike({
+      plaintext: Match.objectLike({ refused: true }),
+      tls: Match.objectLike({ user: 'dbadmin', ssl: true }),
+      iam: Match.objectLike({ user: IAM_DB_USER, ssl: true }),
+    })),
+  })).waitForAssertions(POLL);
+  rotated.next(connected);
 
   // Known limits (EncryptedRdsInstance) "Alarm notifications": CloudWatch may use the key to publish to the alarm topic.
   expectAlarmNotification(integ, db.cpuAlarm, alarmProbe);
@@ -46,15 +72,76 @@ export function disposableDatabase(scope: Construct, id: string, keyOptions: Enc
 }
 
 /**
- * Known limits (EncryptedRdsInstance) "Who uses the key when RDS rotates the master secret": the secret decrypts for
- * a principal whose IAM policy grants only `secretsmanager:GetSecretValue` (the assertion provider's role: no KMS
- * permission, as `RdsMasterSecret` documents), and a rotation started by hand completes, which leaves the previous
- * version labelled AWSPREVIOUS. Only the ARN is returned to CloudFormation (`outputPaths`), never the password.
+ * A function in the database's isolated subnets that connects to it (see `handlers/db-probe.lambda.ts`), bundled
+ * from TypeScript with the esbuild of the repository's node_modules (no Docker, no network). It reaches Secrets
+ * Manager through an interface endpoint (the VPC has no NAT), computes the IAM authentication token locally, and
+ * verifies the server certificate with the Amazon CAs the Lambda Node.js runtime ships in
+ * `/var/runtime/ca-cert.pem`, loaded through `NODE_EXTRA_CA_CERTS`
+ * (https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html, "CA certificate loading").
  */
-export function expectMasterSecretReadableAndRotated(integ: IntegTest, db: EncryptedRdsInstance): void {
+export function databaseProbe(scope: Construct, id: string, db: EncryptedRdsInstance): lambda.IFunction {
+  const vpc = db.instance.vpc;
+  const subnets = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
+  vpc.addInterfaceEndpoint(`${id}SecretsManager`, { service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER, subnets });
+  const probe = new nodejs.NodejsFunction(scope, id, {
+    entry: path.join(__dirname, 'handlers', 'db-probe.lambda.ts'),
+    depsLockFilePath: path.join(__dirname, '..', '..', 'package-lock.json'),
+    bundling: { logLevel: nodejs.LogLevel.ERROR },
+    runtime: lambda.Runtime.NODEJS_24_X,
+    timeout: Duration.minutes(1),
+    vpc,
+    vpcSubnets: subnets,
+    environment: {
+      DB_HOST: db.instance.dbInstanceEndpointAddress,
+      DB_PORT: db.instance.dbInstanceEndpointPort,
+      DB_NAME: 'postgres',
+      MASTER_SECRET_ARN: db.masterUserSecret.secretArn,
+      IAM_DB_USER,
+      NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
+    },
+    logGroup: new logs.LogGroup(scope, `${id}Logs`, { retention: logs.RetentionDays.ONE_DAY, removalPolicy: RemovalPolicy.DESTROY }),
+  });
+  db.masterUserSecret.grantRead(probe);
+  db.grantConnect(probe, IAM_DB_USER);
+  db.connections.allowDefaultPortFrom(probe);
+  return probe;
+}
+
+/**
+ * Reads the master secret and answers only its user name and whether it holds a password: the assertion functions
+ * log every response they get, so they must not read the secret themselves.
+ */
+const READ_MASTER_SECRET_CODE = `
+const { SecretsManagerClient, GetSecretValueCommand } = require('@aws-sdk/client-secrets-manager');
+const client = new SecretsManagerClient({});
+exports.handler = async () => {
+  const secret = await client.send(new GetSecretValueCommand({ SecretId: process.env.SECRET_ARN }));
+  const value = JSON.parse(secret.SecretString);
+  return { username: value.username, hasPassword: typeof value.password === 'string' && value.password.length > 0 };
+};
+`;
+
+/**
+ * A function of the test stack whose role may only read the master secret (`secretsmanager:GetSecretValue` and
+ * `DescribeSecret` on it, no KMS permission).
+ */
+export function masterSecretReader(scope: Construct, id: string, db: EncryptedRdsInstance): lambda.IFunction {
+  const reader = inlineFunction(scope, id, READ_MASTER_SECRET_CODE, { SECRET_ARN: db.masterUserSecret.secretArn });
+  db.masterUserSecret.grantRead(reader);
+  return reader;
+}
+
+/**
+ * Known limits (EncryptedRdsInstance) "Who uses the key when RDS rotates the master secret": the secret decrypts for
+ * a principal whose IAM policy grants only `secretsmanager:GetSecretValue` (the `reader`'s role: no KMS permission,
+ * as `RdsMasterSecret` documents), and a rotation started by hand completes, which leaves the previous version
+ * labelled AWSPREVIOUS. No password reaches CloudFormation or a log: the reader answers the user name only.
+ * Returns the last step (the rotation seen complete).
+ */
+export function expectMasterSecretReadableAndRotated(integ: IntegTest, db: EncryptedRdsInstance, reader: lambda.IFunction): IApiCall {
   const secretId = db.masterUserSecret.secretArn;
-  const read = integ.assertions.awsApiCall('SecretsManager', 'getSecretValue', { SecretId: secretId }, ['ARN']);
-  read.expect(ExpectedResult.objectLike({ SecretString: Match.serializedJson(Match.objectLike({ username: 'dbadmin' })) }));
+  const read = integ.assertions.invokeFunction({ functionName: reader.functionName });
+  read.expect(ExpectedResult.objectLike({ Payload: Match.serializedJson(Match.objectLike({ username: 'dbadmin', hasPassword: true })) }));
 
   const rotate = integ.assertions.awsApiCall('SecretsManager', 'rotateSecret', { SecretId: secretId }, ['ARN']);
   const versions = integ.assertions.awsApiCall('SecretsManager', 'listSecretVersionIds', { SecretId: secretId });
@@ -62,6 +149,7 @@ export function expectMasterSecretReadableAndRotated(integ: IntegTest, db: Encry
     Versions: Match.arrayWith([Match.objectLike({ VersionStages: Match.arrayWith(['AWSPREVIOUS']) })]),
   })).waitForAssertions(POLL);
   read.next(rotate).next(versions);
+  return versions;
 }
 
 runWhenMain(module, build);
