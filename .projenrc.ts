@@ -85,7 +85,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   tsconfig: { compilerOptions: { inlineSourceMap: false, inlineSources: false } },
   tsconfigDev: { include: ['../examples/**/*.ts', '../scripts/**/*.ts', '../bench/**/*.ts'] },
 
-  gitignore: ['examples/cdk.out', 'cdk.out', '.bench/', 'dist/', '*.tsbuildinfo', 'test/integ/*.snapshot/', 'cdk-integ.out.*', '.jsii.tabl.json', '.rosetta-cache/'],
+  gitignore: ['examples/cdk.out', 'cdk.out', '.bench/', 'dist/', '*.tsbuildinfo', 'test/integ/*.snapshot/', 'cdk-integ.out.*', '.jsii.tabl.json'],
   npmignoreEnabled: true,
 });
 
@@ -133,9 +133,9 @@ for (const [target, extra] of [
 project.tasks.tryFind('package')!.reset();
 project.tasks.tryFind('package')!.spawn(project.tasks.tryFind('package-all')!);
 project.npmignore?.exclude('/examples/', '/.ci/', '/bench/', '/scripts/', '/.bench/');
-// rosetta/*.ts-fixture complete README snippets for jsii-rosetta and test/readme/snippets.test.ts, and .rosetta-cache/
-// holds the rosetta task's local cache: neither is for consumers (the tablet .jsii.tabl.json is, and ships).
-project.npmignore?.exclude('/rosetta/', '/.rosetta-cache/');
+// rosetta/*.ts-fixture complete README snippets for jsii-rosetta and test/readme/snippets.test.ts, and rosetta/cache/
+// holds the rosetta task's committed cache: neither is for consumers (the tablet .jsii.tabl.json is, and ships).
+project.npmignore?.exclude('/rosetta/');
 // The verifier handler ships bundled in assets/; its sources in lib/ import @aws-sdk/* (not a dependency) and no
 // construct imports them. test/package/tarball.test.ts asserts what the tarball holds.
 project.npmignore?.exclude('/lib/verifier/handler.lambda.*', '/lib/verifier/checks.*', '*.tsbuildinfo', '/BENCHMARKS.md');

@@ -11,12 +11,14 @@
  *
  * Blocks in other languages (bash, json, python) are not TypeScript and rosetta leaves them alone.
  *
- * Cache: compiling the blocks costs about 15 s of CPU, almost all of it type-checking aws-cdk-lib's declarations.
+ * Cache: compiling the blocks costs about 20 s of CPU, almost all of it type-checking aws-cdk-lib's declarations.
  * rosetta reuses a translation only when the block, its fixture, the library types it names and the translator are
- * unchanged; it does not see a change of aws-cdk-lib itself. So the cache is kept per package-lock.json
- * (`.rosetta-cache/<hash of package-lock.json>.tabl.json`, not committed): a fresh clone or a dependency change
- * compiles every block again. The implicit tablet of an earlier run is deleted first, since rosetta would otherwise
- * read it as a second cache whatever the lockfile says.
+ * unchanged; it does not see a change of aws-cdk-lib or of TypeScript. So the cache is kept per package-lock.json
+ * (`rosetta/cache/<hash of package-lock.json>.tabl.json`) and committed: a fresh clone with the same lockfile (what
+ * `npm ci` installs) compiles only the blocks that changed, and a dependency change compiles every block again and
+ * replaces the file. A stale or conflicting cache file is never wrong, only slower: delete it and the build writes it
+ * anew. The implicit tablet of an earlier run is deleted first, since rosetta would otherwise read it as a second cache
+ * whatever the lockfile says.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -27,7 +29,7 @@ import { RosettaTranslator, typeScriptSnippetFromCompleteSource, TypeScriptSnipp
 const ROOT = path.join(__dirname, '..');
 /** Markdown files outside the assembly whose TypeScript blocks must compile too. */
 const EXTRA_MARKDOWN = ['SECURITY.md'];
-const CACHE_DIR = path.join(ROOT, '.rosetta-cache');
+const CACHE_DIR = path.join(ROOT, 'rosetta', 'cache');
 
 function lockfileHash(): string {
   return createHash('sha256').update(fs.readFileSync(path.join(ROOT, 'package-lock.json'))).digest('hex').slice(0, 16);
@@ -40,10 +42,16 @@ function extractAssembly(): void {
     if (path.join(CACHE_DIR, stale) !== cacheFile) fs.rmSync(path.join(CACHE_DIR, stale), { force: true });
   }
   fs.rmSync(path.join(ROOT, '.jsii.tabl.json'), { force: true });
-  const result = spawnSync('jsii-rosetta', ['extract', '--strict', '--cache', cacheFile], { cwd: ROOT, stdio: 'inherit' });
+  // --trim-cache: the file keeps exactly the assembly's current blocks, so it does not grow with every edit.
+  const result = spawnSync('jsii-rosetta', ['extract', '--strict', '--cache', cacheFile, '--trim-cache'], { cwd: ROOT, stdio: 'inherit' });
   if (result.status !== 0) {
     throw new Error(`jsii-rosetta extract --strict failed (exit ${result.status ?? result.signal}): fix the blocks named above`);
   }
+  // rosetta writes the snippets in the order it met them (cache hits first): sorted by key and indented, the committed
+  // file only changes where a translation does.
+  const tablet = JSON.parse(fs.readFileSync(cacheFile, 'utf-8'));
+  tablet.snippets = Object.fromEntries(Object.entries(tablet.snippets).sort(([a], [b]) => a.localeCompare(b)));
+  fs.writeFileSync(cacheFile, `${JSON.stringify(tablet, undefined, 1)}\n`);
 }
 
 /** The TypeScript blocks of a markdown file, completed with their fixtures the way rosetta completes the README's. */
