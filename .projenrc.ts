@@ -85,7 +85,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   tsconfig: { compilerOptions: { inlineSourceMap: false, inlineSources: false } },
   tsconfigDev: { include: ['../examples/**/*.ts', '../scripts/**/*.ts', '../bench/**/*.ts'] },
 
-  gitignore: ['examples/cdk.out', 'cdk.out', '.bench/', 'dist/', '*.tsbuildinfo', 'test/integ/*.snapshot/', 'cdk-integ.out.*'],
+  gitignore: ['examples/cdk.out', 'cdk.out', '.bench/', 'dist/', '*.tsbuildinfo', 'test/integ/*.snapshot/', 'cdk-integ.out.*', '.jsii.tabl.json'],
   npmignoreEnabled: true,
 });
 
@@ -101,23 +101,40 @@ project.eslint?.addRules({
 // `npm ci` fails when the registry lacks optional binaries of unrs-resolver 1.13.0.
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 
-// Python, Java, .NET and Go bindings are generated offline (--code-only); the Python ones are byte-compiled as a check.
+// Every TypeScript block a consumer reads compiles and translates: jsii-rosetta in strict mode over README.md, every
+// doc-comment @example and SECURITY.md (scripts/rosetta.ts), after compile. Fixtures: rosetta/*.ts-fixture. The strict
+// flag is also recorded in the assembly, so tools that translate it later (Construct Hub) hold it to the same rule.
+project.package.file.addOverride('jsii.metadata.jsii.rosetta.strict', true);
+const rosetta = project.addTask('rosetta', {
+  description: 'Compile and translate every README.md, SECURITY.md and @example code block with jsii-rosetta in strict mode; writes .jsii.tabl.json',
+  exec: 'ts-node --transpile-only --project test/tsconfig.json scripts/rosetta.ts',
+});
+project.postCompileTask.spawn(rosetta);
+
+// API.md: jsii-docgen's reference plus the return types of static methods, which docgen's usage lines leave out.
+project.tasks.tryFind('docgen')!.reset('ts-node --transpile-only --project test/tsconfig.json scripts/docgen.ts');
+
+// Python, Java, .NET and Go bindings are generated offline (--code-only), their README and docstring examples taken
+// from rosetta's tablet (.jsii.tabl.json, written by the rosetta task): a block missing from it fails the task rather
+// than showing TypeScript. The Python bindings are byte-compiled, and the Python and Go READMEs checked for TypeScript.
+const checkReadme = (language: string) => `ts-node --transpile-only --project test/tsconfig.json scripts/check-bindings-readme.ts ${language} dist/${language}-code`;
 for (const [target, extra] of [
-  ['python', 'python3 -m compileall -q dist/python-code > /dev/null'],
-  ['java', undefined],
-  ['dotnet', undefined],
-  ['go', undefined],
+  ['python', ['python3 -m compileall -q dist/python-code > /dev/null', checkReadme('python')]],
+  ['java', []],
+  ['dotnet', []],
+  ['go', [checkReadme('go')]],
 ] as const) {
   const task = project.tasks.tryFind(`package:${target}`);
-  task?.reset(`jsii-pacmak -v --target ${target} --code-only --outdir dist/${target}-code`);
-  if (extra) task?.exec(extra);
+  task?.reset(`jsii-pacmak -v --target ${target} --code-only --outdir dist/${target}-code --rosetta-unknown-snippets=fail`);
+  for (const command of extra) task?.exec(command);
 }
 
 // `package` runs only package:js under CI=true by default: generate every language's bindings everywhere.
 project.tasks.tryFind('package')!.reset();
 project.tasks.tryFind('package')!.spawn(project.tasks.tryFind('package-all')!);
 project.npmignore?.exclude('/examples/', '/.ci/', '/bench/', '/scripts/', '/.bench/');
-// rosetta/*.ts-fixture complete README snippets for test/readme/snippets.test.ts (and jsii-rosetta): not for consumers.
+// rosetta/*.ts-fixture complete README snippets for jsii-rosetta and test/readme/snippets.test.ts, and rosetta/cache/
+// holds the rosetta task's committed cache: neither is for consumers (the tablet .jsii.tabl.json is, and ships).
 project.npmignore?.exclude('/rosetta/');
 // The verifier handler ships bundled in assets/; its sources in lib/ import @aws-sdk/* (not a dependency) and no
 // construct imports them. test/package/tarball.test.ts asserts what the tarball holds.

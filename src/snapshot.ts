@@ -29,7 +29,7 @@ export class LibrarySnapshot {
 
   /**
    * The stack's synthesized CloudFormation template (a JSON object) with the library's asset hashes replaced by
-   * {@link LibrarySnapshot.PLACEHOLDER}. Synthesizes the stack's app (or stage) if it was not synthesized yet.
+   * `LibrarySnapshot.PLACEHOLDER`. Synthesizes the stack's app (or stage) if it was not synthesized yet.
    *
    * @returns the template, as a JSON object (a dict in Python)
    */

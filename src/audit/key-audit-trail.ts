@@ -25,7 +25,7 @@ import { checkArn } from '../private/validation';
  */
 export class AuditTrail {
   /**
-   * One multi-region {@link KeyAuditTrail} per AWS account for the whole app, shared by every construct of every stack
+   * One multi-region `KeyAuditTrail` per AWS account for the whole app, shared by every construct of every stack
    * of that account (created on first use, in the first stack that needs it, unless `KeyAuditTrail.of(stack)` placed it
    * first). Every stack alerts on tampering with its own keys.
    */
@@ -34,7 +34,7 @@ export class AuditTrail {
   }
 
   /**
-   * The former name of {@link AuditTrail.accountShared}: the trail is now shared by the whole account, not one per stack
+   * The former name of `AuditTrail.accountShared`: the trail is now shared by the whole account, not one per stack
    * (AWS allows 5 trails per region per account).
    *
    * @deprecated use `AuditTrail.accountShared()`
@@ -69,7 +69,7 @@ export class AuditTrail {
 }
 
 /**
- * Properties of a {@link KeyAuditTrail}.
+ * Properties of a `KeyAuditTrail`.
  */
 export interface KeyAuditTrailProps {
   /**
@@ -106,12 +106,12 @@ export interface KeyAuditTrailProps {
 /**
  * A CloudTrail trail that records every KMS call on the library's keys, and an alert when a key is tampered with.
  *
- * One per AWS account for the whole app: constructs obtain it with {@link KeyAuditTrail.of}. AWS allows 5 trails per
+ * One per AWS account for the whole app: constructs obtain it with `KeyAuditTrail.of`. AWS allows 5 trails per
  * region per account (not adjustable), a multi-region trail counts in every region, and every extra trail pays for a
  * second copy of the management events; one trail with management events already records every KMS call on every key
  * of the account. The trail lives in the first top-level stack of the account that needs it (call
  * `KeyAuditTrail.of(stack)` before any construct to choose that stack); every other stack gets a
- * {@link KeyTamperingAlert} for its own keys. Synthesis fails when an app would create two library trails in one account.
+ * `KeyTamperingAlert` for its own keys. Synthesis fails when an app would create two library trails in one account.
  *
  * Management events with log file validation go to an S3 bucket (public access blocked, TLS only, versioned, SSE-KMS,
  * server access logging, retained) and to an encrypted CloudWatch log group. An EventBridge rule sends the calls that

@@ -80,9 +80,10 @@ export function createTamperingAlert(scope: Construct, key: kms.IKey, watched: (
 }
 
 /**
- * The key-tampering alert of a stack that does not hold the account's audit trail (the trail lives in one stack per
- * account; every stack alerts on its own keys). Created on first use; its topic and dead-letter queue are encrypted with
- * a key of its own.
+ * The key-tampering alert of a stack that does not hold the account's audit trail.
+ *
+ * The trail lives in one stack per account, and every stack alerts on its own keys. Created on first use; its topic
+ * and dead-letter queue are encrypted with a key of its own.
  *
  * CloudTrail delivers the KMS management events to EventBridge in the region of the call; any trail of the account
  * that records them in that region (the library's multi-region trail, an organization trail) makes the rule fire.

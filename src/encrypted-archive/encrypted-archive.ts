@@ -23,7 +23,7 @@ import { PropValidator } from '../private/validation';
 import { EncryptionVerification, VerifiedResource } from '../verifier/encryption-verification';
 
 /**
- * Properties of an {@link EncryptedArchive}.
+ * Properties of an `EncryptedArchive`.
  */
 export interface EncryptedArchiveProps extends EncryptedResourceProps {
   /**
@@ -149,9 +149,9 @@ export class EncryptedArchive extends Construct implements IEncryptedResource {
   public readonly archiveName: string;
   /** ARN of the archive, built from its name. */
   public readonly archiveArn: string;
-  /** The bus's dead-letter queue; undefined for an existing bus. */
+  /** The bus's dead-letter queue, or undefined for an existing bus. */
   public readonly deadLetterQueue?: sqs.IQueue;
-  /** Alarm: the dead-letter queue holds at least one event; undefined for an existing bus. */
+  /** Alarm raised when the dead-letter queue holds at least one event, or undefined for an existing bus. */
   public readonly deadLetterQueueAlarm?: cloudwatch.Alarm;
   /** Alarm: at least one invocation of a rule on the bus failed permanently. */
   public readonly failedInvocationsAlarm: cloudwatch.Alarm;
@@ -258,8 +258,10 @@ export class EncryptedArchive extends Construct implements IEncryptedResource {
   }
 
   /**
-   * The number of events waiting in the bus's dead-letter queue (SQS `ApproximateNumberOfMessagesVisible`, maximum
-   * over 5 minutes); undefined for an existing bus, whose dead-letter queue the construct does not know.
+   * The number of events waiting in the bus's dead-letter queue, or undefined for an existing bus, whose dead-letter
+   * queue the construct does not know.
+   *
+   * The metric is SQS `ApproximateNumberOfMessagesVisible`, maximum over 5 minutes.
    */
   public metricDeadLetterQueueDepth(props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined {
     return this.deadLetterQueue?.metricApproximateNumberOfMessagesVisible({

@@ -23,7 +23,7 @@ import { PropValidator, requiredObject } from '../private/validation';
 import { EncryptionVerification, VerifiedResource } from '../verifier/encryption-verification';
 
 /**
- * Properties of an {@link EncryptedConnection}.
+ * Properties of an `EncryptedConnection`.
  */
 export interface EncryptedConnectionProps extends EncryptedResourceProps {
   /**
@@ -97,7 +97,7 @@ export interface EncryptedConnectionProps extends EncryptedResourceProps {
 }
 
 /**
- * Options of an API destination that uses an {@link EncryptedConnection}.
+ * Options of an API destination that uses an `EncryptedConnection`.
  */
 export interface ConnectionApiDestinationOptions {
   /**

@@ -29,7 +29,7 @@ import { PropValidator, requiredObject } from '../private/validation';
 import { EncryptionVerification, VerifiedResource } from '../verifier/encryption-verification';
 
 /**
- * Properties of an {@link EncryptedRdsInstance}.
+ * Properties of an `EncryptedRdsInstance`.
  *
  * Everything `rds.DatabaseInstanceProps` offers is accepted. The construct changes these defaults (each can be
  * overridden): Multi-AZ on, IAM database authentication on, deletion protection on, backups kept 7 days, tags copied
@@ -99,6 +99,9 @@ export interface EncryptedRdsInstanceProps extends rds.DatabaseInstanceProps, En
  * deploy-time check that the instance really uses the key.
  *
  * @example
+ * import * as rds from 'aws-cdk-lib/aws-rds';
+ * import { EncryptedRdsInstance } from 'cdk-encrypted-constructs';
+ *
  * const db = new EncryptedRdsInstance(this, 'Db', {
  *   engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }),
  *   vpc,

@@ -22,7 +22,7 @@ import { setUpEncryption, verifyEncryption } from '../private/setup';
 import { EncryptionVerification, VerifiedResource } from '../verifier/encryption-verification';
 
 /**
- * How an {@link EncryptedSchedule}'s key-policy statements name it: one set per schedule, or one per schedule group.
+ * How an `EncryptedSchedule`'s key-policy statements name it: one set per schedule, or one per schedule group.
  */
 export enum ScheduleKeyPolicyScope {
   /** Statements name the schedule's ARN and its execution role: the narrowest key policy, about 1.5 KB per schedule. */
@@ -35,7 +35,7 @@ export enum ScheduleKeyPolicyScope {
 }
 
 /**
- * Properties of an {@link EncryptedSchedule}.
+ * Properties of an `EncryptedSchedule`.
  */
 export interface EncryptedScheduleProps extends EncryptedResourceProps {
   /**
@@ -463,7 +463,7 @@ export class EncryptedSchedule extends Construct implements IEncryptedResource {
    * only those that failed with `errorCode` (e.g. `AWS.SQS.AccessDenied`). For this schedule's group, like `metric()`;
    * named as `scheduler.ScheduleGroup` names it.
    *
-   * @param errorCode the error code the metric name ends with; every error code when omitted
+   * @param errorCode the error code the metric name ends with (every error code when omitted)
    */
   public metricFailedToBeSentToDLQ(errorCode?: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric(errorCode ? `InvocationsFailedToBeSentToDeadLetterCount_${errorCode}` : 'InvocationsFailedToBeSentToDeadLetterCount', props);

@@ -74,7 +74,7 @@ export interface EncryptionKeyOptions {
 }
 
 /**
- * Properties of an {@link EncryptionKey}.
+ * Properties of an `EncryptionKey`.
  */
 export interface EncryptionKeyProps extends EncryptionKeyOptions {
   /**
@@ -88,7 +88,7 @@ export interface EncryptionKeyProps extends EncryptionKeyOptions {
  * A symmetric customer managed KMS key with rotation on, a 30-day deletion window, RETAIN removal, and a key policy
  * that denies grants not made for AWS resources (Control Tower CT.KMS.PR.3).
  *
- * Services add their own least-privilege statements through {@link KeyPolicyStatements}; in strict mode the account
+ * Services add their own least-privilege statements through `KeyPolicyStatements`; in strict mode the account
  * root keeps administration only.
  */
 export class EncryptionKey extends kms.Key {

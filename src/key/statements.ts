@@ -56,7 +56,7 @@ export interface ConnectionKeyStatementProps extends KeyStatementEnvironment {
   /**
    * Only these principals may generate and decrypt data keys for the connection's secret (`aws:PrincipalArn`).
    * Strict mode passes EventBridge's API-destinations service-linked role
-   * ({@link KeyPolicyStatements.apiDestinationsServiceLinkedRoleArn}), the principal that creates and reads the secret.
+   * (`KeyPolicyStatements.apiDestinationsServiceLinkedRoleArn`), the principal that creates and reads the secret.
    *
    * @default - any principal of the account whose IAM policies allow it (the service-linked role's AWS managed policy does)
    */
@@ -149,6 +149,8 @@ export class KeyPolicyStatements {
   /**
    * Deny `kms:CreateGrant` to every principal unless the grant is for an AWS resource or the caller is an AWS service
    * (AWS Control Tower control CT.KMS.PR.3).
+   *
+   * @returns one Deny statement
    */
   public static denyGrantsExceptForAwsResources(): iam.PolicyStatement {
     return new iam.PolicyStatement({
@@ -167,6 +169,7 @@ export class KeyPolicyStatements {
    * Strict mode: the account root may administer the key but not use it for cryptography.
    *
    * @param administrators further principals with the same administration rights (e.g. the deployment role)
+   * @returns one statement for the account root and `administrators`
    */
   public static administrationOnly(administrators?: iam.IPrincipal[], environment: KeyStatementEnvironment = {}): iam.PolicyStatement {
     return new iam.PolicyStatement({
@@ -179,10 +182,11 @@ export class KeyPolicyStatements {
 
   /**
    * EventBridge Scheduler: the principal that creates or updates the schedule (through Scheduler) may describe the key
-   * and generate/decrypt data keys for this schedule only; the execution role may only decrypt this schedule's payload.
+   * and generate/decrypt data keys for this schedule only, and the execution role may only decrypt its payload.
    *
    * Scheduler encrypts with the context `aws:scheduler:schedule:arn` = the schedule ARN. It does not support grants.
    *
+   * @returns the statements for the schedule's callers and for its execution role
    * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/encryption-rest.html
    */
   public static schedule(props: ScheduleKeyStatementProps): iam.PolicyStatement[] {
@@ -224,6 +228,7 @@ export class KeyPolicyStatements {
    * EventBridge connection: Secrets Manager, on behalf of EventBridge, may describe the key and generate/decrypt data
    * keys only for this connection's secret, and only while the key carries the tag `EventBridgeApiDestinations=true`.
    *
+   * @returns the statements for the connection's secret, one per purpose
    * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/encryption-connections.html
    */
   public static connection(props: ConnectionKeyStatementProps): iam.PolicyStatement[] {
@@ -260,6 +265,7 @@ export class KeyPolicyStatements {
    * `kms:GenerateDataKey`/`kms:Decrypt` only via Secrets Manager, for `events!connection/*` secrets, on keys tagged
    * `EventBridgeApiDestinations=true`. A condition value, not a principal: the role need not exist yet.
    *
+   * @returns the role's ARN in the given (or the stack's) account and partition
    * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/using-service-linked-roles-service-action-1.html
    */
   public static apiDestinationsServiceLinkedRoleArn(environment: KeyStatementEnvironment = {}): string {
@@ -270,10 +276,11 @@ export class KeyPolicyStatements {
   /**
    * EventBridge connection whose key lives in another account: the statement AWS documents for the key owner, letting
    * EventBridge's internal API-destinations role in the connection's account describe the key and decrypt
-   * (in addition to the {@link KeyPolicyStatements.connection} statements, with the connection's account).
+   * (in addition to the `KeyPolicyStatements.connection` statements, with the connection's account).
    * Conditioned on the caller's account and on the key's `EventBridgeApiDestinations=true` tag.
    *
    * @param props the connection's account (and partition)
+   * @returns one statement, for the key owner's policy
    * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/encryption-connections.html
    */
   public static connectionCrossAccount(props: KeyStatementEnvironment = {}): iam.PolicyStatement {
@@ -288,7 +295,7 @@ export class KeyPolicyStatements {
   }
 
   /**
-   * EventBridge event bus (and its archive), as the EventBridge guide documents them:
+   * EventBridge event bus (and its archive): the statements the EventBridge guide documents for a bus key.
    *
    * - `events.amazonaws.com` may describe the key (no condition: EventBridge validates the key with it);
    * - a bus alone: `events.amazonaws.com` may generate and decrypt data keys only under this bus's encryption context
@@ -299,6 +306,7 @@ export class KeyPolicyStatements {
    * - principals of this account, only through EventBridge, may use the key to create and update the bus and its rules
    *   (the caller needs these calls itself; in strict mode nothing else would allow them).
    *
+   * @returns the statements for EventBridge and for the bus's callers, one per purpose
    * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-encryption-event-bus-cmkey.html
    * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/encryption-archives.html
    */
@@ -339,12 +347,15 @@ export class KeyPolicyStatements {
   }
 
   /**
-   * RDS: principals of this account, only through RDS in this region, may use the key for DB storage; grants only for
-   * AWS resources. Secrets Manager may use it for the RDS-managed master secret; Performance Insights for its data.
+   * RDS: principals of this account, only through RDS in this region, may use the key for DB storage and create
+   * grants only for AWS resources.
+   *
+   * Secrets Manager may use the key for the RDS-managed master secret, and Performance Insights for its data.
    *
    * RDS's own context (`aws:rds:db-id`) holds the DbiResourceId, which is unknown before deploy, so it cannot be a
    * condition; `kms:ViaService` and `kms:CallerAccount` bind the use to RDS in this account instead.
    *
+   * @returns the statements for storage, the master secret and Performance Insights, one per purpose
    * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.Encryption.Keys.html
    */
   public static rdsInstance(props: RdsKeyStatementProps = {}): iam.PolicyStatement[] {
@@ -403,6 +414,7 @@ export class KeyPolicyStatements {
    * CloudTrail: `cloudtrail.amazonaws.com` may generate data keys for this trail's log files, describe the key, and
    * decrypt (required when the trail bucket uses an S3 Bucket Key), only on behalf of this trail.
    *
+   * @returns the statements for CloudTrail, one per purpose
    * @see https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
    */
   public static cloudTrail(props: TrailKeyStatementProps): iam.PolicyStatement[] {
@@ -441,6 +453,7 @@ export class KeyPolicyStatements {
   /**
    * CloudWatch Logs: `logs.<region>.amazonaws.com` may use the key only for this log group.
    *
+   * @returns one statement
    * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
    */
   public static logGroup(props: LogGroupKeyStatementProps): iam.PolicyStatement {
@@ -462,6 +475,7 @@ export class KeyPolicyStatements {
    * one of `sourceArns`: the docs promise neither `kms:ViaService` nor an `aws:SourceArn` for these calls, and a
    * condition the service does not meet silently drops the messages. The queue's own policy names the exact source.
    *
+   * @returns one statement for all of `principals`
    * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html
    * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-troubleshooting.html#eb-sqs-encrypted
    */
@@ -494,6 +508,7 @@ export class KeyPolicyStatements {
    * own policy still names the rule). Other services (e.g. `cloudwatch.amazonaws.com`) are confined to this account
    * with `aws:SourceAccount`.
    *
+   * @returns the statements for EventBridge and for the other services (only those that apply)
    * @see https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html
    */
   public static topic(props: TopicKeyStatementProps): iam.PolicyStatement[] {
@@ -523,6 +538,8 @@ export class KeyPolicyStatements {
   /**
    * The verifier reading one encrypted schedule: `GetSchedule` makes Scheduler decrypt the schedule's payload with the
    * caller's permissions, so the verifier may decrypt only through Scheduler, only under this schedule's context.
+   *
+   * @returns one statement
    */
   public static verifierScheduleRead(props: VerifierScheduleReadProps): iam.PolicyStatement {
     return new iam.PolicyStatement({
@@ -546,6 +563,8 @@ export class KeyPolicyStatements {
 
   /**
    * The verifier function: describe the key and round-trip a data key, only under its own encryption-context key.
+   *
+   * @returns the statements for the verifier's role, one per purpose
    */
   public static verifier(props: VerifierKeyStatementProps): iam.PolicyStatement[] {
     return [

@@ -139,7 +139,7 @@ export interface DbInstanceVerificationOptions {
 }
 
 /**
- * Properties of an {@link EncryptionVerification}.
+ * Properties of an `EncryptionVerification`.
  */
 export interface EncryptionVerificationProps {
   /** The key that must protect the resources. */
@@ -203,6 +203,8 @@ export class EncryptionVerification extends Construct {
    * encrypted construct (or `EncryptionVerification`). A nested stack has its own verifier, configured on its own.
    *
    * @example
+   * import { EncryptionVerification } from 'cdk-encrypted-constructs';
+   *
    * EncryptionVerification.configure(this, { vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } });
    */
   public static configure(scope: IConstruct, options: EncryptionVerifierOptions): void {

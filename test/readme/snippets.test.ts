@@ -11,7 +11,7 @@ import * as ts from 'typescript';
  * jsii-rosetta once it runs in strict mode:
  * - no parameter: the block is wrapped in `rosetta/default.ts-fixture` (its "here" marker replaced by the block,
  *   inside a Stack's constructor), which declares what snippets leave out (`fn`, `vpc`, `opsTopic`, ...);
- * - `fixture=NAME` (e.g. ```ts fixture=jest): wrapped in `rosetta/NAME.ts-fixture`;
+ * - `fixture=NAME` (e.g. ```ts fixture=app): wrapped in `rosetta/NAME.ts-fixture`;
  * - `nofixture`: the block is a complete program (the Quickstart) and compiles as written.
  * As jsii-rosetta does, a wrapped block's top-level imports and `declare` statements are hoisted above the fixture.
  *
