@@ -3,7 +3,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 
 /**
- * Options of the rule target that {@link EncryptedConnection.ruleTarget} returns: what EventBridge sends to the API
+ * Options of the rule target that `EncryptedConnection.ruleTarget` returns: what EventBridge sends to the API
  * destination, and what it does with events it cannot deliver.
  */
 export interface ApiDestinationTargetOptions {
