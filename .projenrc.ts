@@ -6,6 +6,14 @@ import { UpdateSnapshot } from 'projen/lib/javascript';
  */
 const cdkCliVersion = '^2.1100.0'; // aws-cdk@latest (3.0.0) is a broken publish: stay on the v2 CLI line.
 
+/**
+ * Where the project lives, until it has a home: nowhere yet. jsii requires a repository URL (and projen an author
+ * address, and jsii-pacmak a Go module path), so each names the reserved top-level domain `.invalid`, which never
+ * resolves and can be registered by no one (RFC 6761 section 6.4), with a path that says why. Unlike a placeholder
+ * such as github.com/example/..., it cannot point at somebody else's repository or module. README "Install" says so.
+ */
+const NOT_YET_PUBLISHED = 'https://cdk-encrypted-constructs.invalid/not-yet-published';
+
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-encrypted-constructs',
   packageName: 'cdk-encrypted-constructs',
@@ -14,8 +22,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   keywords: ['cdk', 'awscdk', 'kms', 'encryption', 'eventbridge', 'scheduler', 'rds', 'cmk', 'security'],
   license: 'Apache-2.0',
   author: 'cdk-encrypted-constructs contributors',
-  authorAddress: 'maintainers@example.com',
-  repositoryUrl: 'https://github.com/example/cdk-encrypted-constructs.git',
+  authorAddress: NOT_YET_PUBLISHED,
+  repositoryUrl: `${NOT_YET_PUBLISHED}.git`,
+  homepage: NOT_YET_PUBLISHED,
   defaultReleaseBranch: 'main',
   // Nothing has been deployed to a real account yet: experimental until the acceptance kit has run (README).
   stability: 'experimental',
@@ -43,7 +52,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     mavenArtifactId: 'cdk-encrypted-constructs',
   },
   publishToNuget: { dotNetNamespace: 'CdkEncryptedConstructs', packageId: 'CdkEncryptedConstructs' },
-  publishToGo: { moduleName: 'github.com/example/cdk-encrypted-constructs-go' },
+  publishToGo: { moduleName: 'cdk-encrypted-constructs.invalid/not-yet-published' },
 
   // The verifier handler (src/verifier/*.lambda.ts) is bundled by esbuild into assets/ and shipped in the package.
   lambdaOptions: {

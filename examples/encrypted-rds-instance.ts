@@ -35,5 +35,5 @@ export function addEncryptedRdsInstance(stack: Stack): void {
     databaseName: 'orders',
   });
   db.grantConnect(appRole, 'app_user');
-  db.connections.allowDefaultPortFrom(appSecurityGroup, 'the orders service');
+  db.allowFrom(appSecurityGroup, 'the orders service');
 }

@@ -5,6 +5,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
+import { apiDestinationTarget } from './api-destination-target';
+import { ApiDestinationTargetOptions } from './api-destination-target-options';
 import { checkCredentials, isHttpsUrl } from './credentials';
 import { API_DESTINATIONS_TAG_WARNING, ensureApiDestinationsTag } from './key-tag';
 import { KeyTamperingAlert } from '../audit/tampering-alert';
@@ -257,6 +259,24 @@ export class EncryptedConnection extends Construct implements IEncryptedResource
         + 'EventBridge sends no faster until the quota is raised in Service Quotas.');
     }
     return destination;
+  }
+
+  /**
+   * A rule target that sends events to one of this connection's API destinations, for `rule.addTarget(...)`.
+   *
+   * Use it instead of `aws-events-targets.ApiDestination`, whose role carries its permission in an inline default
+   * policy (cdk-nag's HIPAA, NIST and PCI `IAMNoInlinePolicy`): here EventBridge assumes a role
+   * (`<destination>/InvokeRole`, one per destination, shared by every rule that targets it) whose only permission is
+   * `events:InvokeApiDestination` on that destination, in a customer managed policy (`<destination>/InvokePolicy`).
+   * Retries and a dead-letter queue work as in `aws-events-targets`.
+   *
+   * @param destination an API destination of this connection (one `addApiDestination` returned, or your own on `connection`)
+   * @param options the request, the retry policy and the dead-letter queue
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-rule-api-destination-target.html
+   */
+  public ruleTarget(destination: events.IApiDestination, options: ApiDestinationTargetOptions = {}): events.IRuleTarget {
+    const where = `${this.node.path}.ruleTarget(${destination?.node?.path ?? 'destination'})`;
+    return apiDestinationTarget(where, this.connection, destination, options);
   }
 
   /**

@@ -1,1 +1,2 @@
 export * from './encrypted-connection';
+export * from './api-destination-target-options';

@@ -11,7 +11,7 @@ import { confineTargetStatements, redirectableProps, ScheduleExecutionRole, targ
 import { ScheduleGroupAlarms } from './group-alarms';
 import { validatePayload, validateScheduleProps, warnIfInThePast } from './validation';
 import { EncryptedResourceProps, IEncryptedResource } from '../encrypted-resource';
-import { addKeyStatements } from '../key/key-policy';
+import { addKeyStatements, registerRolePath } from '../key/key-policy';
 import { KeyPolicyStatements } from '../key/statements';
 import { allowAlarmsToPublish, SharedAlarmTopic } from '../private/alarm-topic';
 import { formatArn, stackEnvironment } from '../private/arns';
@@ -253,6 +253,8 @@ export class EncryptedSchedule extends Construct implements IEncryptedResource {
         conditions: { StringEquals: { 'aws:SourceAccount': environment.account, 'aws:SourceArn': scheduleGroupArn } },
       }),
     }) : undefined;
+    // Named by its IAM path in the statements printed for keys this stack cannot edit (set only then).
+    if (ownRole) registerRolePath(ownRole);
 
     // The dead-letter queue: the user's, else the target's, else a new one on the schedule's key.
     const givenQueue = props.deadLetterQueue ?? targetProps?.deadLetterQueue;

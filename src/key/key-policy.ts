@@ -56,8 +56,38 @@ export function addKeyStatements(scope: IConstruct, key: kms.IKey, statements: i
     }
     return;
   }
-  // The statements as they must be pasted: roles named in aws:PrincipalArn, which a key owner can write before they exist.
-  warnKeyPolicyNotManaged(scope, key, statements.map(s => withoutRolePrincipals(key, s)), purpose);
+  // The statements as they must be pasted are written by the message: roles by their IAM path in aws:PrincipalArn.
+  warnKeyPolicyNotManaged(scope, key, statements, purpose);
+}
+
+/** The IAM path each library role takes when a key policy written elsewhere must name it (see `registerRolePath`). */
+const rolePaths = new WeakMap<iam.IRole, string>();
+
+/**
+ * Records the IAM path under which a role the library creates is named in the statements of a
+ * `key-policy-not-managed` warning. The role's ARN is known only after deploy (CloudFormation generates its name), but
+ * its path is ours to choose: the warning names the role as `aws:PrincipalArn` like `arn:<partition>:iam::<account>:role<path>*`,
+ * which the key owner can paste before the role exists, and the path is set on the role when (and only when) such a
+ * warning names it. A role that already has a path keeps it.
+ *
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-friendly-names
+ */
+export function registerRolePath(role: iam.Role): void {
+  rolePaths.set(role, libraryRolePath(role.node.scope ?? role));
+}
+
+/**
+ * `/cdk-encrypted-constructs/<stack name>/<construct path in the stack>/`: unique to the construct within the
+ * account's deployed stacks, readable, and made only of what IAM paths accept (`!` to `~`; other characters become
+ * `-`; at most 512 characters).
+ */
+function libraryRolePath(owner: IConstruct): string {
+  const stack = Stack.of(owner);
+  const stackName = Token.isUnresolved(stack.stackName) ? stack.node.path : stack.stackName;
+  const inStack = owner.node.path.slice(stack.node.path.length).replace(/^\//, '');
+  const segments = [stackName, ...inStack.split('/')].filter(p => p !== '').map(p => p.replace(/[^\x21-\x7E]|\//g, '-'));
+  const path = `/cdk-encrypted-constructs/${segments.join('/')}/`;
+  return path.length <= 512 ? path : `/cdk-encrypted-constructs/${segments[0].slice(0, 128)}/${shortHash(path)}/`;
 }
 
 /** One pending warning per (stack, key): the construct that carries it, its metadata entry, what it lists so far. */
@@ -139,10 +169,14 @@ export function withoutRolePrincipals(key: kms.IKey, statement: iam.PolicyStatem
 export function keyPolicyNotManagedMessage(scope: IConstruct, key: kms.IKey, statements: iam.PolicyStatement[], purposes: string | string[]): string {
   const stack = Stack.of(scope);
   const purpose = [purposes].flat().join('; ');
-  const resolved = statements.map(s => readable(stack, stack.resolve(s.toStatementJson())));
+  const pasteable = statements.map(s => toPasteable(key, s));
+  const resolved = pasteable.map(p => readable(stack, stack.resolve(p.statement.toStatementJson())));
   const owner = ownerStack(key);
   const delegating = owner !== undefined && delegatesToIam(key as kms.Key) && !Token.isUnresolved(owner.account);
-  const required = delegating ? resolved.filter(s => !onlyAccountRoot(s, owner!.account)) : resolved;
+  const kept = resolved.map((s, i) => ({ s, i })).filter(({ s }) => !(delegating && onlyAccountRoot(s, owner!.account)));
+  // The roles named by path in the statements the owner must add get that path.
+  for (const { i } of kept) pasteable[i].fixPaths();
+  const required = kept.map(({ s }) => s);
   const keyRef = owner !== undefined
     ? `${key.node.path} (of stack ${owner.stackName})`
     : Token.isUnresolved(key.keyArn) ? JSON.stringify(stack.resolve(key.keyArn)) : key.keyArn;
@@ -157,12 +191,57 @@ export function keyPolicyNotManagedMessage(scope: IConstruct, key: kms.IKey, sta
     lines.push(`For ${purpose}, its owner must add these statements to the key policy (or confirm equivalent ones exist):`);
     lines.push(JSON.stringify(required, undefined, 2));
     if (JSON.stringify(required).includes('<ARN of role ')) {
-      lines.push(`A <ARN of role ...> is known once stack ${stack.stackName} is deployed (aws iam list-roles, or the role's page in the console).`);
+      lines.push(`A <ARN of role ...> is a role of yours whose name CloudFormation generates: give it a roleName to have it printed here, or read its ARN once stack ${stack.stackName} is deployed.`);
     }
   }
   lines.push(`Acknowledge with Annotations.of(construct).acknowledgeWarning('${KEY_POLICY_NOT_MANAGED_WARNING}', '<reason>') `
     + (required.length === 0 ? 'on this construct or its stack.' : 'once they are in place.'));
   return lines.join('\n');
+}
+
+/**
+ * A statement as a key owner can paste it before this stack is deployed: role principals become the account, with
+ * the roles in `aws:PrincipalArn` (`ArnLike`), each by the IAM path the library fixes for it (`registerRolePath`),
+ * by its ARN when that is a literal (an imported role, or one with a `roleName`), or else by a `<ARN of role ...>`
+ * placeholder. `fixPaths` sets the registered paths on the roles, once the statement is known to be printed.
+ */
+function toPasteable(key: kms.IKey, statement: iam.PolicyStatement): { statement: iam.PolicyStatement; fixPaths: () => void } {
+  const principals = statement.principals;
+  const roles = principals.filter((p): p is iam.IRole => typeof (p as Partial<iam.IRole>).roleArn === 'string');
+  if (roles.length === 0 || roles.length !== principals.length) return { statement, fixPaths: () => undefined };
+  const accounts = new Set(roles.map(r => r.env.account));
+  const account = accounts.size === 1 ? [...accounts][0] : Stack.of(key).account;
+  const partition = stackEnvironment(key).partition;
+  const fixes: Array<() => void> = [];
+  const arns = roles.map(role => {
+    const cfn = role.node.defaultChild;
+    const registered = rolePaths.get(role);
+    if (registered !== undefined && cfn instanceof iam.CfnRole) {
+      const given = Stack.of(role).resolve(cfn.path);
+      const path = typeof given === 'string' ? given : registered;
+      if (given === undefined) fixes.push(() => { cfn.path = registered; });
+      return `arn:${partition}:iam::${role.env.account}:role${path}*`;
+    }
+    if (cfn instanceof iam.CfnRole) {
+      const name = Stack.of(role).resolve(cfn.roleName);
+      const path = Stack.of(role).resolve(cfn.path) ?? '/';
+      if (typeof name === 'string' && typeof path === 'string') return `arn:${partition}:iam::${role.env.account}:role${path}${name}`;
+    }
+    return role.roleArn;
+  });
+  const conditions: Record<string, Record<string, unknown>> = { ...statement.conditions };
+  conditions.ArnLike = { ...conditions.ArnLike, 'aws:PrincipalArn': arns.length === 1 ? arns[0] : arns };
+  return {
+    statement: new iam.PolicyStatement({
+      sid: statement.sid,
+      effect: statement.effect,
+      principals: [new iam.ArnPrincipal(`arn:${partition}:iam::${account}:root`)],
+      actions: statement.actions,
+      resources: statement.resources,
+      conditions,
+    }),
+    fixPaths: () => fixes.forEach(fix => fix()),
+  };
 }
 
 /** The stack that defines the key, when it is a key of this app (not imported). */

@@ -8,7 +8,7 @@ import { Construct, IConstruct } from 'constructs';
 import { HandlerFunction } from './handler-function';
 import { VERIFICATION_CONTEXT_KEY, verifierContextConditions } from '../key/conditions';
 import { EncryptionKey } from '../key/encryption-key';
-import { addKeyStatements } from '../key/key-policy';
+import { addKeyStatements, registerRolePath } from '../key/key-policy';
 import { KeyPolicyStatements } from '../key/statements';
 import { acknowledgeEach, nagResourceText } from '../private/acknowledgements';
 import { formatArn, logGroupArn, shortHash, stackEnvironment } from '../private/arns';
@@ -332,6 +332,8 @@ class VerifierProvider extends Construct {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Deploy-time encryption verifier (cdk-encrypted-constructs): read-only checks and a round trip under its own encryption context',
     });
+    // Named by its IAM path in the statements printed for keys this stack cannot edit (set only then).
+    registerRolePath(this.role);
     const logGroupName = `/aws/lambda/${this.functionName()}`;
     const logGroup = new logs.LogGroup(this, 'LogGroup', {
       logGroupName,

@@ -112,7 +112,12 @@ export const CONFIGURATIONS: Configuration[] = [
         }),
         headerParameters: { 'x-client': events.HttpParameter.fromString('cdk-encrypted-constructs') },
       });
-      conn.addApiDestination('Orders', { endpoint: 'https://api.example.com/orders', rateLimitPerSecond: 10 });
+      const orders = conn.addApiDestination('Orders', { endpoint: 'https://api.example.com/orders', rateLimitPerSecond: 10 });
+      // A rule delivering to the destination through the construct's rule target, dead letters on a key of the stack.
+      const deadLetterKey = new EncryptionKey(stack, 'DeadLetterKey', { protects: 'undelivered orders' });
+      new events.Rule(stack, 'OrderPlaced', { eventPattern: { source: ['com.example.orders'] } }).addTarget(conn.ruleTarget(orders, {
+        deadLetterQueue: new sqs.Queue(stack, 'Undelivered', { encryptionMasterKey: deadLetterKey, enforceSSL: true }),
+      }));
       conn.grantRetrieveConnectionCredentials(new iam.Role(stack, 'Workflow', { assumedBy: new iam.ServicePrincipal('states.amazonaws.com') }));
       new EncryptedConnection(stack, 'Billing', { authorization: apiKey(), encryptionKey: conn.encryptionKey });
     }),

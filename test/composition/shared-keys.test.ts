@@ -122,6 +122,56 @@ describe('keys this stack does not own', () => {
     }
   });
 
+  // A key whose policy does not delegate to IAM (strict mode), or whose policy this stack cannot see (imported by
+  // ARN): every statement must be printed, including those naming the roles stack B creates, before B exists.
+  test.each([
+    // the ARN stack A's key has once deployed, written into stack B by hand
+    ['imported by ARN into stack B', (b: Stack, _key: EncryptionKey) => kms.Key.fromKeyArn(b, 'TeamKey', 'arn:aws:kms:eu-west-1:111122223333:key/11111111-2222-3333-4444-555555555555')],
+    ['passed across stacks in strict mode', (_b: Stack, key: EncryptionKey) => key],
+  ])('two stacks, a strict key of stack A %s: the warning names B\'s roles by a path B gives them, and following it synthesizes clean, with no cycle', (_name, use) => {
+    const app = new App();
+    const a = new Stack(app, 'A', { env: TEST_ENV });
+    const b = new Stack(app, 'B', { env: TEST_ENV });
+    const key = new EncryptionKey(a, 'SharedKey', { protects: 'shared data', strictMode: true, administrators: [new iam.AccountRootPrincipal()] });
+    const given: kms.IKey = use(b, key);
+    schedule(b, 'Nightly', given);
+    new EncryptedConnection(b, 'Crm', {
+      connectionName: 'crm',
+      authorization: events.Authorization.apiKey('x-api-key', SecretValue.secretsManager('crm/api-key')),
+      encryptionKey: given,
+    });
+    new EncryptedArchive(b, 'Orders', { encryptionKey: given });
+
+    const warnings = Annotations.fromStack(b).findWarning('*', Match.stringLikeRegexp(KEY_POLICY_NOT_MANAGED_WARNING));
+    expect(warnings).toHaveLength(1);
+    const text = String(warnings[0].entry.data);
+    const printed: any[] = JSON.parse(text.slice(text.indexOf('\n[') + 1, text.lastIndexOf(']\n') + 1));
+    expect(JSON.stringify(printed)).not.toMatch(/Fn::|Ref|<ARN of/); // literals only: pasteable in stack A before B exists
+
+    // Each role B creates and the warning names is named by the IAM path B gives it, and has that path.
+    const patterns = printed.map(st => st.Condition?.ArnLike?.['aws:PrincipalArn']).filter((p): p is string => typeof p === 'string' && p.endsWith('/*'));
+    expect(new Set(patterns)).toEqual(new Set([
+      'arn:aws:iam::111122223333:role/cdk-encrypted-constructs/B/Nightly/*',
+      'arn:aws:iam::111122223333:role/cdk-encrypted-constructs/B/EncryptionVerifier/*',
+    ]));
+    const rolePaths = Object.values<any>(Template.fromStack(b).findResources('AWS::IAM::Role')).map(r => r.Properties.Path).filter(Boolean);
+    expect(rolePaths.sort()).toEqual(['/cdk-encrypted-constructs/B/EncryptionVerifier/', '/cdk-encrypted-constructs/B/Nightly/']);
+    for (const statement of printed.filter(st => st.Condition?.ArnLike)) {
+      expect(statement.Principal).toEqual({ AWS: 'arn:aws:iam::111122223333:root' });
+    }
+
+    // The key owner follows the warning in stack A.
+    for (const statement of printed) key.addToResourcePolicy(iam.PolicyStatement.fromJson(statement));
+    const templateA = Template.fromStack(a).toJSON();
+    expect(findCycle(templateA)).toBeUndefined();
+    expect(findCycle(Template.fromStack(b).toJSON())).toBeUndefined();
+    expect(a.dependencies).not.toContain(b);
+    expect(Annotations.fromStack(a).findError('*', Match.anyValue())).toEqual([]);
+    expect(Annotations.fromStack(a).findWarning('*', Match.anyValue())).toEqual([]);
+    expect(Annotations.fromStack(b).findError('*', Match.anyValue())).toEqual([]);
+    for (const statement of printed) expect(keyStatements(a, key)).toContainEqual(statement);
+  });
+
   test('a key imported by ARN: never edited, and the warning text is exactly the foundation\'s', () => {
     const stack = new Stack(new App(), 'Imported', { env: TEST_ENV });
     const key = kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:eu-west-1:111122223333:key/11111111-2222-3333-4444-555555555555');

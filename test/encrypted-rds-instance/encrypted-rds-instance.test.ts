@@ -688,3 +688,26 @@ describe('EncryptedRdsInstance: props given as undefined', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::RDS::DBInstance', { MultiAZ: true, DeletionProtection: true, BackupRetentionPeriod: 7 });
   });
 });
+
+describe('EncryptedRdsInstance.allowFrom', () => {
+  test.each([
+    ['the engine\'s default port', {}, 5432],
+    ['the port given', { port: 5433 }, 5433],
+    ['MySQL\'s default port', { engine: MYSQL }, 3306],
+  ])('opens %s to the peer as a number (no {IndirectPort}, which cdk-nag\'s HIPAA/NIST/PCI port rules cannot read)', (_name, props: Props, port) => {
+    const { stack, db } = newDb(props);
+    const app = new ec2.SecurityGroup(stack, 'App', { vpc: db.instance.vpc, allowAllOutbound: false });
+    db.allowFrom(app, 'the app');
+    expect(db.port).toBe(port);
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      IpProtocol: 'tcp',
+      FromPort: port,
+      ToPort: port,
+      Description: 'the app',
+      GroupId: { 'Fn::GetAtt': [logicalId(stack, db.node.findChild('SecurityGroup')), 'GroupId'] },
+      SourceSecurityGroupId: { 'Fn::GetAtt': [logicalId(stack, app), 'GroupId'] },
+    });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', { IpProtocol: 'tcp', FromPort: port, ToPort: port });
+  });
+});

@@ -312,8 +312,10 @@ describe('EncryptedSchedule: the key policy', () => {
     expect(text).toContain('For the EventBridge Scheduler schedule TestStack/Nightly; the dead-letter queue of the EventBridge Scheduler schedule TestStack/Nightly; '
       + 'the deploy-time encryption verifier, its owner must add these statements');
     expect(text).toContain(`"kms:EncryptionContext:aws:scheduler:schedule:arn": "${ARN}"`);
-    expect(text).toContain('"aws:PrincipalArn": "<ARN of role TestStack/Nightly/ExecutionRole>"');
-    expect(text).not.toContain('Fn::GetAtt');
+    // the execution role by the IAM path it then gets: writable by the key owner before the stack is deployed
+    expect(text).toContain('"aws:PrincipalArn": "arn:aws:iam::111122223333:role/cdk-encrypted-constructs/TestStack/Nightly/*"');
+    template.hasResourceProperties('AWS::IAM::Role', { Path: '/cdk-encrypted-constructs/TestStack/Nightly/', Description: Match.stringLikeRegexp('Execution role') });
+    expect(text).not.toMatch(/Fn::GetAtt|<ARN of/);
   });
 });
 

@@ -3,7 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { EncryptionKey, KeyPolicyStatements } from '../../src';
-import { addKeyStatements, isPolicyEditable, KEY_POLICY_NOT_MANAGED_WARNING, keyPolicyNotManagedMessage } from '../../src/key/key-policy';
+import { addKeyStatements, isPolicyEditable, KEY_POLICY_NOT_MANAGED_WARNING, keyPolicyNotManagedMessage, registerRolePath } from '../../src/key/key-policy';
 import { formatFindings, unacknowledgedFindings } from '../support/compliance';
 import { TEST_ENV, testStack } from '../support/fixtures';
 import { findCycle } from '../support/template-graph';
@@ -143,6 +143,38 @@ describe('key policy statements are added once, and never to a policy this stack
     expect(text).toContain('"kms:GrantIsForAWSResource": "true"');
     expect(text).toContain(`acknowledgeWarning('${KEY_POLICY_NOT_MANAGED_WARNING}'`);
     expect(text).toBe(`${keyPolicyNotManagedMessage(stack, key, statements, 'the RDS instance Db')} [ack: ${KEY_POLICY_NOT_MANAGED_WARNING}]`);
+  });
+
+  test('an imported key\'s warning names each role as a key owner can write it before deploy: a library role by the IAM path it then gets, a named role by its ARN', () => {
+    const stack = testStack();
+    const key = kms.Key.fromKeyArn(stack, 'Imported', 'arn:aws:kms:eu-west-1:444455556666:key/abcd');
+    const owner = new iam.Role(stack, 'Reader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    registerRolePath(owner);
+    const named = new iam.Role(stack, 'Named', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), roleName: 'team-reader', path: '/team/' });
+    const unnamed = new iam.Role(stack, 'Unnamed', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const read = (principal: iam.IRole) => new iam.PolicyStatement({ sid: 'Read', principals: [principal], actions: ['kms:Decrypt'], resources: ['*'] });
+    addKeyStatements(stack, key, [read(owner), read(named), read(unnamed)], 'readers');
+
+    const text = String(Annotations.fromStack(stack).findWarning('/TestStack', Match.stringLikeRegexp('cannot be edited here'))[0].entry.data);
+    const printed: any[] = JSON.parse(text.slice(text.indexOf('\n[') + 1, text.lastIndexOf(']\n') + 1));
+    expect(printed.map(s => [s.Principal, s.Condition])).toEqual([
+      [{ AWS: 'arn:aws:iam::111122223333:root' }, { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::111122223333:role/cdk-encrypted-constructs/TestStack/*' } }],
+      [{ AWS: 'arn:aws:iam::111122223333:root' }, { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::111122223333:role/team/team-reader' } }],
+      [{ AWS: 'arn:aws:iam::111122223333:root' }, { ArnLike: { 'aws:PrincipalArn': '<ARN of role TestStack/Unnamed>' } }],
+    ]);
+    expect(text).toContain('A <ARN of role ...> is a role of yours whose name CloudFormation generates: give it a roleName');
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::IAM::Role', { Path: '/cdk-encrypted-constructs/TestStack/', AssumeRolePolicyDocument: Match.anyValue() });
+    expect(Object.values<any>(template.findResources('AWS::IAM::Role')).map(r => r.Properties.Path).sort()).toEqual(['/cdk-encrypted-constructs/TestStack/', '/team/', undefined]);
+  });
+
+  test('a library role keeps its plain path while no warning names it (keys this stack edits name it by ARN)', () => {
+    const stack = testStack();
+    const key = new EncryptionKey(stack, 'Key', { protects: 'x' });
+    const role = new iam.Role(stack, 'Reader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    registerRolePath(role);
+    addKeyStatements(stack, key, [new iam.PolicyStatement({ principals: [role], actions: ['kms:Decrypt'], resources: ['*'] })], 'readers');
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', { Path: Match.absent() });
   });
 
   test('a key defined in another stack of the same app is not edited', () => {

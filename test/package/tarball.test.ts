@@ -58,3 +58,23 @@ describe('the published tarball', () => {
     expect(inline).toEqual([]);
   });
 });
+
+describe('the package metadata, before the project has a home', () => {
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+
+  test('repository, homepage, author and Go module say "not yet published" on the reserved .invalid domain, never a placeholder someone could own', () => {
+    const NOT_YET = 'https://cdk-encrypted-constructs.invalid/not-yet-published';
+    expect(pkg.repository.url).toBe(`${NOT_YET}.git`);
+    expect(pkg.homepage).toBe(NOT_YET);
+    expect(pkg.author).toEqual({ name: 'cdk-encrypted-constructs contributors', url: NOT_YET, organization: false });
+    expect(pkg.jsii.targets.go.moduleName).toBe('cdk-encrypted-constructs.invalid/not-yet-published');
+    expect(JSON.stringify(pkg)).not.toMatch(/example\.(com|org|net)|github\.com\/example/);
+  });
+
+  test('0.x and experimental until deployed; README\'s peer range is package.json\'s', () => {
+    expect(pkg.version).toMatch(/^0\./);
+    expect(pkg.stability).toBe('experimental');
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    expect(readme).toContain(`\`aws-cdk-lib\` ${pkg.peerDependencies['aws-cdk-lib']}, \`constructs\` ${pkg.peerDependencies.constructs}`);
+  });
+});

@@ -2,10 +2,11 @@
  * EventBridge API-destination connections whose secret (in Secrets Manager) is encrypted with a customer managed key.
  * EventBridge's service-linked role creates, reads and updates the secret; Secrets Manager uses the key on its behalf.
  */
-import { awsManagedPolicy, externalRole } from '../evaluator';
-import { delegatesToIam, keyByArn, pathsFor, via } from './common';
+import { awsManagedPolicy, externalRole, roleCaller } from '../evaluator';
+import { delegatesToIam, keyByArn, pathsFor, roleByArn, via } from './common';
 import { DOCS } from './docs';
-import { AccessPath, Catalog, subjectOf } from './types';
+import { AccessPath, Catalog, Principals, subjectOf } from './types';
+import { DeployedWorld } from '../world';
 
 export const connectionCatalog: Catalog = (world, principals) => {
   const out: AccessPath[] = [];
@@ -44,5 +45,43 @@ export const connectionCatalog: Catalog = (world, principals) => {
       );
     }
   }
+  out.push(...apiDestinationTargetPaths(world, principals));
   return out;
 };
+
+/**
+ * Rules that target an API destination through a role (`EncryptedConnection.ruleTarget`, or any role of the
+ * templates): EventBridge assumes the role for the rule, and the role invokes that destination and no other.
+ */
+function apiDestinationTargetPaths(world: DeployedWorld, principals: Principals): AccessPath[] {
+  const out: AccessPath[] = [];
+  const eventBridge = principals.service('events.amazonaws.com');
+  for (const destination of world.ofType('AWS::Events::ApiDestination')) {
+    const arn = world.attribute(destination, 'Arn');
+    const iamArn = world.attribute(destination, 'ArnForPolicy');
+    const otherArn = iamArn.replace(/api-destination\/.*$/, 'api-destination/another-destination');
+    for (const rule of world.ofType('AWS::Events::Rule')) {
+      for (const target of world.properties(rule).Targets ?? []) {
+        const role = target.Arn === arn ? roleByArn(world, target.RoleArn) : undefined;
+        if (!role) continue;
+        const path = pathsFor(subjectOf(rule));
+        const roleArn = world.attribute(role, 'Arn');
+        const invoker = roleCaller(world, role, `invoke role of ${destination.logicalId}`);
+        const ruleArn = world.attribute(rule, 'Arn');
+        const otherAccount = '999988887777';
+        out.push(
+          path('runtime', `EventBridge assumes the invoke role of ${destination.logicalId} to deliver the rule's events`, eventBridge, 'sts:AssumeRole', roleArn, 'Allowed',
+            DOCS.eventBridgeTargetRoleTrust, { 'aws:SourceAccount': rule.account, 'aws:SourceArn': ruleArn }, ['aws:SourceAccount', 'aws:SourceArn']),
+          path('runtime', `the invoke role invokes the API destination ${destination.logicalId} (its IAM form, api-destination/<name>)`, invoker, 'events:InvokeApiDestination', iamArn, 'Allowed',
+            DOCS.eventBridgeApiDestinationRole),
+          path('runtime', `the invoke role invokes the API destination ${destination.logicalId} (the ARN with its /<uuid>, as the target names it)`, invoker, 'events:InvokeApiDestination', arn, 'Allowed',
+            DOCS.eventsApiDestinationArnForPolicy),
+          path('negative', 'the invoke role cannot invoke another API destination', invoker, 'events:InvokeApiDestination', otherArn, 'Denied', DOCS.eventBridgeApiDestinationRole),
+          path('negative', 'EventBridge cannot assume the invoke role for a rule of another account', eventBridge, 'sts:AssumeRole', roleArn, 'Denied', DOCS.eventBridgeTargetRoleTrust,
+            { 'aws:SourceAccount': otherAccount, 'aws:SourceArn': ruleArn.replace(rule.account, otherAccount) }),
+        );
+      }
+    }
+  }
+  return out;
+}

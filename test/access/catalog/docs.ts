@@ -34,6 +34,12 @@ export const DOCS = {
     'The context includes a single key–value pair, which contains the secret ARN. ("kms:EncryptionContext:SecretARN": "secret-arn")'),
   eventsConnectionArnForPolicy: doc('https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-connection.html',
     'ArnForPolicy: Returns the Amazon Resource Name (ARN) of a connection in resource format, so it can be used in the Resource element of IAM permission policy statements. (SAR: connection/${ConnectionName})'),
+  eventBridgeApiDestinationRole: doc('https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-events-iam-roles.html',
+    'If the target is an API destination, the role you specify must include a policy with the following statement: Effect: Allow, Action: events:InvokeApiDestination, Resource: arn:aws:events:*:*:api-destination/*'),
+  eventBridgeTargetRoleTrust: doc('https://docs.aws.amazon.com/eventbridge/latest/userguide/cross-service-confused-deputy-prevention.html',
+    'For EventBridge event bus rule targets, the value of aws:SourceArn must be the rule ARN. (docs are silent on whether EventBridge sends aws:SourceArn and aws:SourceAccount when it assumes a target\'s role)'),
+  eventsApiDestinationArnForPolicy: doc('https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-apidestination.html',
+    'ArnForPolicy: Returns the Amazon Resource Name (ARN) of an API destination in resource format, so it can be used in the Resource element of IAM permission policy statements. (SAR: api-destination/${ApiDestinationName}; Arn ends in /<uuid>)'),
   secretsManagerResourceTypes: doc('https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecretsmanager.html',
     'secret: arn:${Partition}:secretsmanager:${Region}:${Account}:secret:${SecretId} (the ARN ends in a hyphen and six random characters)'),
 
