@@ -160,7 +160,7 @@ export class KeyAuditTrail extends Construct implements IAlertHub {
   public readonly alertTopic: sns.ITopic;
   /** The key of the alert topic and the alert dead-letter queues (the trail's key). */
   public readonly alertKey: kms.IKey;
-  /** The (first) rule that matches key-tampering calls on watched keys; see `tamperingRules` for all of them. */
+  /** The first rule that matches key-tampering calls on watched keys (`tamperingRules` lists all of them). */
   public readonly tamperingRule: events.Rule;
 
   private readonly alertRules: TamperingRules;
@@ -286,7 +286,7 @@ export class KeyAuditTrail extends Construct implements IAlertHub {
   }
 
   /**
-   * Every rule of the key-tampering alert: one per about 20 watched keys, so that each event pattern stays within
+   * Every rule of the key-tampering alert: one per about 17 watched keys, so that each event pattern stays within
    * EventBridge's 2,048 characters. The first is `tamperingRule`.
    */
   public get tamperingRules(): events.Rule[] {

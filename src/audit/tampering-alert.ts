@@ -111,7 +111,7 @@ export class KeyTamperingAlert extends Construct implements IAlertHub {
 
   public readonly alertTopic: sns.ITopic;
   public readonly alertKey: kms.IKey;
-  /** The (first) rule that matches tampering calls on the stack's watched keys. */
+  /** The first rule that matches tampering calls on the stack's watched keys (`tamperingRules` lists all of them). */
   public readonly tamperingRule: events.Rule;
   private readonly rules: TamperingRules;
 
@@ -125,7 +125,7 @@ export class KeyTamperingAlert extends Construct implements IAlertHub {
     this.watchKey(this.alertKey);
   }
 
-  /** Every rule of the alert: one per about 20 watched keys (EventBridge's event pattern size). */
+  /** Every rule of the alert: one per about 17 watched keys (EventBridge's event pattern size). */
   public get tamperingRules(): events.Rule[] {
     return [...this.rules.rules];
   }

@@ -13,7 +13,7 @@ export type TamperingRuleFactory = (id: string, ruleName: string, keyArns: () =>
 /**
  * The rules of a stack's key-tampering alert: as many as the watched keys need, so that every rule's event pattern
  * stays within EventBridge's event pattern size (2,048 characters by default, adjustable; the library never assumes a
- * raised quota). Each key ARN is listed once, in one rule, so a stack may watch hundreds of keys; a rule holds about 20.
+ * raised quota). Each key ARN is listed once, in one rule, so a stack may watch hundreds of keys; a rule holds about 17 (eu-west-1 ARNs).
  *
  * The first rule keeps the child id `KeyTamperingRule` and its name; the next ones are `KeyTamperingRule2`, ... named
  * `<name of the first, shortened>-2`, .... Keys go to rules in the order they are watched, so adding a key never moves
