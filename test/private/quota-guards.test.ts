@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { App, CfnResource, SecretValue, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, NestedStack, SecretValue, Stack, Stage } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -83,6 +83,20 @@ describe('per-stack quotas are checked at synth, for every stack that holds a li
     const s = guarded();
     new CfnResource(s, 'Padding', { type: 'AWS::CloudFormation::WaitConditionHandle', properties: { Note: 'x'.repeat(1_000_000) } });
     expect(() => synth(s)).toThrow(/\[Quota\] the template is 100\d{4} bytes; CloudFormation accepts at most 1000000 \(quota "template body size in an Amazon S3 object": 1 MB\)\. Split the stack/);
+  });
+
+  test('the template check reads the right file for a stack in a Stage and for a nested stack', () => {
+    const app = new App();
+    const staged = new Stack(new Stage(app, 'Prod'), 'Quota', { env: TEST_ENV });
+    new EncryptionKey(staged, 'Key', { protects: 'x' });
+    new CfnResource(staged, 'Padding', { type: 'AWS::CloudFormation::WaitConditionHandle', properties: { Note: 'x'.repeat(1_000_000) } });
+    expect(() => app.synth()).toThrow(/\[Prod\/Quota\] the template is 100\d{4} bytes/);
+
+    const parent = guarded();
+    const nested = new NestedStack(parent, 'Nested');
+    new EncryptionKey(nested, 'Key', { protects: 'x' });
+    new CfnResource(nested, 'Padding', { type: 'AWS::CloudFormation::WaitConditionHandle', properties: { Note: 'x'.repeat(1_000_000) } });
+    expect(() => synth(parent)).toThrow(/\[Quota\/Nested\] the template is 100\d{4} bytes/);
   });
 
   test('a template just under 1,000,000 bytes passes', () => {
