@@ -10,13 +10,13 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
-import { EncryptedArchive, EncryptedConnection, EncryptedSchedule, EncryptionKey, KeyAuditTrail } from '../src';
+import { EncryptedArchive, EncryptedConnection, EncryptedSchedule, EncryptionKey, KeyAuditTrail, ScheduleKeyPolicyScope } from '../src';
 import { EncryptedRdsInstance } from '../src/encrypted-rds-instance';
 import { handArchive } from './hand/archive';
-import { sharedTargetFunction, sharedVpc } from './hand/common';
+import { shared, sharedTargetFunction, sharedVpc } from './hand/common';
 import { handConnection } from './hand/connection';
 import { handRdsInstance } from './hand/rds';
-import { handSchedule } from './hand/schedule';
+import { handGroupSchedule, handSchedule, handScheduleGroup, HandScheduleGroup } from './hand/schedule';
 
 export interface Scenario {
   readonly name: string;
@@ -44,6 +44,9 @@ interface Kind {
   readonly hand: (stack: Stack, id: string) => void;
 }
 
+/** The hand-written schedule group of a stack (created on first use). */
+const handGroups = new WeakMap<Stack, HandScheduleGroup>();
+
 const KINDS: { [name: string]: Kind } = {
   schedule: {
     ours: (stack, id) => {
@@ -54,6 +57,26 @@ const KINDS: { [name: string]: Kind } = {
       });
     },
     hand: handSchedule,
+  },
+  // Schedules of one group on the group's shared key (the README's "Key economy"): ScheduleKeyPolicyScope.SCHEDULE_GROUP.
+  'schedule-group': {
+    ours: (stack, id) => {
+      const group = shared(stack, 'ReportsGroup', () => new scheduler.ScheduleGroup(stack, 'ReportsGroup', { scheduleGroupName: 'reports' }));
+      const key = shared(stack, 'ReportsKey', () => new EncryptionKey(stack, 'ReportsKey', { protects: 'the payloads of the reports schedule group' }));
+      new EncryptedSchedule(stack, id, {
+        schedule: scheduler.ScheduleExpression.cron({ hour: '2', minute: '0', timeZone: TimeZone.EUROPE_LONDON }),
+        target: new targets.LambdaInvoke(sharedTargetFunction(stack), { input: scheduler.ScheduleTargetInput.fromObject({ job: `report ${id}` }) }),
+        description: 'Starts the nightly report job',
+        scheduleGroup: group,
+        encryptionKey: key,
+        keyPolicyScope: ScheduleKeyPolicyScope.SCHEDULE_GROUP,
+      });
+    },
+    hand: (stack, id) => {
+      let group = handGroups.get(stack);
+      if (!group) handGroups.set(stack, group = handScheduleGroup(stack, 'ReportsGroup', 'reports'));
+      handGroupSchedule(stack, id, group);
+    },
   },
   connection: {
     ours: (stack, id) => {
@@ -85,7 +108,7 @@ const KINDS: { [name: string]: Kind } = {
 };
 
 /** Construct ids: prefix + index, unique per instance whatever the scenario. */
-const PREFIX: { [kind: string]: string } = { schedule: 'S', connection: 'C', archive: 'A', rds: 'Db' };
+const PREFIX: { [kind: string]: string } = { 'schedule': 'S', 'schedule-group': 'GS', 'connection': 'C', 'archive': 'A', 'rds': 'Db' };
 
 /**
  * N instances of one kind, or N instances in all cycling through several kinds.
@@ -121,6 +144,7 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   scenario('schedule', ['schedule']),
+  scenario('schedule-group', ['schedule-group']),
   scenario('connection', ['connection']),
   scenario('archive', ['archive']),
   scenario('rds', ['rds']),

@@ -7,11 +7,13 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { handKey } from './common';
 
-export function handArchive(stack: Stack, id: string): void {
+/** With `sharedKey`, the bus, archive and queue use that key, which gets this bus's statements (Sids end in `id`). */
+export function handArchive(stack: Stack, id: string, sharedKey?: kms.Key): void {
   const scope = new Construct(stack, id);
   const { account, region, partition } = stack;
   // Fixed names: the key policy names the bus and archive ARNs, which through Fn::GetAtt would be a cycle.
@@ -23,19 +25,20 @@ export function handArchive(stack: Stack, id: string): void {
   const source = { StringEquals: { 'aws:SourceAccount': account }, ArnLike: { 'aws:SourceArn': [eventBusArn, archiveArn, replays] } };
   const eventsPrincipal = new iam.ServicePrincipal('events.amazonaws.com');
 
-  const key = handKey(scope, `EventBridge event bus ${eventBusName} and its archive`);
+  const key = sharedKey ?? handKey(scope, `EventBridge event bus ${eventBusName} and its archive`);
+  const sid = (name: string) => (sharedKey ? `${name}${id}` : name);
   key.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'EventBridgeDescribe', principals: [eventsPrincipal], actions: ['kms:DescribeKey'], resources: ['*'], conditions: source,
+    sid: sid('EventBridgeDescribe'), principals: [eventsPrincipal], actions: ['kms:DescribeKey'], resources: ['*'], conditions: source,
   }));
   key.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'EventBridgeBusAndArchive',
+    sid: sid('EventBridgeBusAndArchive'),
     principals: [eventsPrincipal],
     actions: ['kms:GenerateDataKey', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'],
     resources: ['*'],
     conditions: { ...source, StringEquals: { ...source.StringEquals, 'kms:EncryptionContext:aws:events:event-bus:arn': eventBusArn } },
   }));
   key.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'DeadLetterQueue',
+    sid: sid('DeadLetterQueue'),
     principals: [eventsPrincipal],
     actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
     resources: ['*'],

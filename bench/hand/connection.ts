@@ -7,10 +7,12 @@
 import { SecretValue, Stack, Tags } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { handKey } from './common';
 
-export function handConnection(stack: Stack, id: string): void {
+/** With `sharedKey`, the connection uses that key, which gets this connection's statements (Sids end in `id`). */
+export function handConnection(stack: Stack, id: string, sharedKey?: kms.Key): void {
   const scope = new Construct(stack, id);
   const { account, region, partition } = stack;
   // A fixed name: the key policy names the connection's secret, which through Fn::GetAtt would be a cycle.
@@ -19,18 +21,19 @@ export function handConnection(stack: Stack, id: string): void {
   const tagged = { 'aws:ResourceTag/EventBridgeApiDestinations': 'true' };
   const viaSecretsManager = { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com`, 'kms:CallerAccount': account };
 
-  const key = handKey(scope, `Credentials of EventBridge connection ${connectionName}`);
+  const key = sharedKey ?? handKey(scope, `Credentials of EventBridge connection ${connectionName}`);
+  const sid = (name: string) => (sharedKey ? `${name}${id}` : name);
   Tags.of(key).add('EventBridgeApiDestinations', 'true');
   const root = new iam.AccountRootPrincipal();
   key.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'ConnectionDescribe',
+    sid: sid('ConnectionDescribe'),
     principals: [root],
     actions: ['kms:DescribeKey'],
     resources: ['*'],
     conditions: { StringEquals: { ...viaSecretsManager, ...tagged } },
   }));
   key.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'ConnectionSecret',
+    sid: sid('ConnectionSecret'),
     principals: [root],
     actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
     resources: ['*'],

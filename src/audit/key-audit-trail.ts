@@ -9,6 +9,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
 import { AUDIT_TRAIL_CONTEXT_KEY } from './constants';
 import { createTamperingAlert, IAlertHub } from './tampering-alert';
+import { TamperingRules } from './tampering-rules';
 import { EncryptionKey } from '../key/encryption-key';
 import { addKeyStatements } from '../key/key-policy';
 import { KeyPolicyStatements } from '../key/statements';
@@ -159,10 +160,10 @@ export class KeyAuditTrail extends Construct implements IAlertHub {
   public readonly alertTopic: sns.ITopic;
   /** The key of the alert topic and the alert dead-letter queues (the trail's key). */
   public readonly alertKey: kms.IKey;
-  /** The rule that matches key-tampering calls on watched keys. */
+  /** The first rule that matches key-tampering calls on watched keys (`tamperingRules` lists all of them). */
   public readonly tamperingRule: events.Rule;
 
-  private readonly watchedKeys: kms.IKey[] = [];
+  private readonly alertRules: TamperingRules;
 
   constructor(scope: Construct, id: string, props: KeyAuditTrailProps = {}) {
     super(scope, id);
@@ -275,17 +276,26 @@ export class KeyAuditTrail extends Construct implements IAlertHub {
     cfnTrail.node.addDependency(logsPolicy);
 
     // The key-tampering alert of this stack (other stacks of the account get a KeyTamperingAlert of their own).
-    const alert = createTamperingAlert(this, this.encryptionKey, () => this.watchedKeys, props.alertTopic, removalPolicy);
+    const alert = createTamperingAlert(this, this.encryptionKey, props.alertTopic, removalPolicy);
     this.alertTopic = alert.topic;
     this.tamperingRule = alert.rule;
+    this.alertRules = alert.rules;
     this.alertKey = this.encryptionKey;
     this.watchKey(this.encryptionKey);
     registerTrail(this);
   }
 
+  /**
+   * Every rule of the key-tampering alert: one per about 17 watched keys, so that each event pattern stays within
+   * EventBridge's 2,048 characters. The first is `tamperingRule`.
+   */
+  public get tamperingRules(): events.Rule[] {
+    return [...this.alertRules.rules];
+  }
+
   /** Adds a key to the key-tampering alert (once). */
   public watchKey(key: kms.IKey): void {
-    if (!this.watchedKeys.includes(key)) this.watchedKeys.push(key);
+    this.alertRules.watch(key);
   }
 }
 

@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
 import { GRANT_EVENT_NAMES, KEY_TAMPERING_EVENT_NAMES } from './constants';
+import { lazyArns, TamperingRules } from './tampering-rules';
 import { EncryptionKey } from '../key/encryption-key';
 import { addKeyStatements } from '../key/key-policy';
 import { KeyPolicyStatements } from '../key/statements';
@@ -33,50 +34,56 @@ export interface IAlertHub extends IConstruct {
  * @see https://docs.aws.amazon.com/kms/latest/developerguide/ct-creategrant.html
  * @see https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html
+ * @see https://github.com/aws/event-ruler#or-relationship (`$or` beside other fields: all of them AND one branch)
  */
 export function tamperingEventPattern(keyArns: string[]): events.EventPattern {
-  const onWatchedKeys = { eventSource: ['kms.amazonaws.com'], resources: { ARN: keyArns } };
+  // The key ARNs once, beside the $or (each listed twice, in both branches, a dozen keys filled EventBridge's 2,048).
   return {
     source: ['aws.kms'],
     detailType: ['AWS API Call via CloudTrail'],
     detail: {
+      eventSource: ['kms.amazonaws.com'],
+      resources: { ARN: keyArns },
       $or: [
-        { ...onWatchedKeys, eventName: KEY_TAMPERING_EVENT_NAMES },
-        {
-          ...onWatchedKeys,
-          eventName: GRANT_EVENT_NAMES,
-          userIdentity: { invokedBy: [{ exists: false }], type: [{ 'anything-but': ['AWSService'] }] },
-        },
+        { eventName: KEY_TAMPERING_EVENT_NAMES },
+        { eventName: GRANT_EVENT_NAMES, userIdentity: { invokedBy: [{ exists: false }], type: [{ 'anything-but': ['AWSService'] }] } },
       ],
     },
   };
 }
 
 /**
- * Creates, on `scope`, the key-tampering alert of a stack: an EventBridge rule on the watched keys' tampering calls,
- * an SNS topic encrypted with `key` (unless a topic is given) and a dead-letter queue on `key` for alerts that could
- * not be delivered. Child ids: `AlertTopic`, `AlertDeadLetterQueue`, `KeyTamperingRule`.
+ * Creates, on `scope`, the key-tampering alert of a stack: EventBridge rules on the watched keys' tampering calls (as
+ * many as the keys need, see {@link TamperingRules}), an SNS topic encrypted with `key` (unless a topic is given) and a
+ * dead-letter queue on `key` for alerts that could not be delivered. Child ids: `AlertTopic`, `AlertDeadLetterQueue`,
+ * `KeyTamperingRule` (then `KeyTamperingRule2`, ...). Watch keys with the returned `rules.watch`.
  */
-export function createTamperingAlert(scope: Construct, key: kms.IKey, watched: () => kms.IKey[], alertTopic?: sns.ITopic,
-  removalPolicy: RemovalPolicy = RemovalPolicy.RETAIN): { topic: sns.ITopic; rule: events.Rule } {
+export function createTamperingAlert(scope: Construct, key: kms.IKey, alertTopic?: sns.ITopic,
+  removalPolicy: RemovalPolicy = RemovalPolicy.RETAIN): { topic: sns.ITopic; rule: events.Rule; rules: TamperingRules } {
   const environment = stackEnvironment(scope);
   const topic = alertTopic ?? new sns.Topic(scope, 'AlertTopic', { displayName: 'KMS key tampering alerts', masterKey: key, enforceSSL: true });
   if (!alertTopic) {
     addKeyStatements(scope, key, KeyPolicyStatements.topic({ ...environment, servicePrincipals: ['events.amazonaws.com'] }), 'the key-tampering alert topic');
   }
-  // Alerts that cannot be delivered are kept in a dead-letter queue on the same key.
-  const ruleName = deterministicName(scope, 64);
-  const ruleArn = formatArn(scope, { service: 'events', resource: 'rule', resourceName: ruleName });
+  // Alerts that cannot be delivered are kept in a dead-letter queue on the same key. One statement per topic, queue and
+  // key lets every rule of the alert deliver (SQS accepts 20 statements per queue policy).
+  const ruleArn = (name: string) => formatArn(scope, { service: 'events', resource: 'rule', resourceName: name });
+  const ruleArns = lazyArns(() => rules.ruleNames.map(ruleArn));
   const deadLetters = newDeadLetterQueue(scope, 'AlertDeadLetterQueue', { key, removalPolicy, usedBy: 'the key-tampering alert rule' });
-  addKeyStatements(scope, key, [KeyPolicyStatements.queue({ ...environment, principals: [new iam.ServicePrincipal('events.amazonaws.com')], sourceArns: [ruleArn] })],
-    'the alert dead-letter queue');
-  const rule = new events.Rule(scope, 'KeyTamperingRule', {
+  const rules: TamperingRules = new TamperingRules(scope, deterministicName(scope, 64), tamperingPatternCharacters(), (id, ruleName, keyArns) => new events.Rule(scope, id, {
     ruleName,
     description: 'KMS calls that disable, delete or re-permission a key protected by cdk-encrypted-constructs',
-    eventPattern: tamperingEventPattern(Lazy.list({ produce: () => watched().map(k => k.keyArn) }) as unknown as string[]),
-    targets: [topicTarget(topic, ruleArn, deadLetters)],
-  });
-  return { topic, rule };
+    eventPattern: tamperingEventPattern(Lazy.uncachedList({ produce: keyArns }) as unknown as string[]),
+    targets: [topicTarget(topic, ruleArns, deadLetters, id === 'KeyTamperingRule')],
+  }));
+  addKeyStatements(scope, key, [KeyPolicyStatements.queue({ ...environment, principals: [new iam.ServicePrincipal('events.amazonaws.com')], sourceArns: [ruleArns] })],
+    'the alert dead-letter queue');
+  return { topic, rule: rules.first, rules };
+}
+
+/** The characters of the tampering pattern with no key in it, as EventBridge receives it (compact JSON). */
+function tamperingPatternCharacters(): number {
+  return JSON.stringify(tamperingEventPattern([])).replace('"detailType"', '"detail-type"').length;
 }
 
 /**
@@ -105,20 +112,26 @@ export class KeyTamperingAlert extends Construct implements IAlertHub {
 
   public readonly alertTopic: sns.ITopic;
   public readonly alertKey: kms.IKey;
-  /** The rule that matches tampering calls on the stack's watched keys. */
+  /** The first rule that matches tampering calls on the stack's watched keys (`tamperingRules` lists all of them). */
   public readonly tamperingRule: events.Rule;
-  private readonly watched: kms.IKey[] = [];
+  private readonly rules: TamperingRules;
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
     this.alertKey = new EncryptionKey(this, 'Key', { protects: 'the key-tampering alerts of this stack' });
-    const { topic, rule } = createTamperingAlert(this, this.alertKey, () => this.watched);
+    const { topic, rule, rules } = createTamperingAlert(this, this.alertKey);
     this.alertTopic = topic;
     this.tamperingRule = rule;
+    this.rules = rules;
     this.watchKey(this.alertKey);
   }
 
+  /** Every rule of the alert: one per about 17 watched keys (EventBridge's event pattern size). */
+  public get tamperingRules(): events.Rule[] {
+    return [...this.rules.rules];
+  }
+
   public watchKey(key: kms.IKey): void {
-    if (!this.watched.includes(key)) this.watched.push(key);
+    this.rules.watch(key);
   }
 }

@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
 import { KeyPolicyStatements } from './statements';
 import { stackEnvironment } from '../private/arns';
+import { guardStackQuotas } from '../private/quota-guards';
 import { PropValidator } from '../private/validation';
 
 /**
@@ -113,6 +114,7 @@ export class EncryptionKey extends kms.Key {
       admins: strictMode ? undefined : props.administrators,
     });
     this.strictMode = strictMode;
+    guardStackQuotas(this);
     this.addToResourcePolicy(KeyPolicyStatements.denyGrantsExceptForAwsResources());
     for (const [key, value] of Object.entries(props.tags ?? {})) {
       Tags.of(this).add(key, value);

@@ -3,6 +3,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { auditKey } from '../audit/audit-key';
 import { EncryptedResourceProps } from '../encrypted-resource';
+import { guardStackQuotas } from './quota-guards';
 import { addKeyStatements, obtainKey } from '../key/key-policy';
 import { EncryptionVerification, VerifiedResource } from '../verifier/encryption-verification';
 
@@ -21,6 +22,7 @@ export interface Encryption {
  * the audit trail choice, and offer the key-statement sink. Call after validating props.
  */
 export function setUpEncryption(scope: Construct, props: EncryptedResourceProps, protects: string): Encryption {
+  guardStackQuotas(scope);
   const key = obtainKey(scope, props.encryptionKey, protects, props.keyOptions);
   const auditTrailArn = auditKey(scope, key, props.auditTrail);
   return {

@@ -14,7 +14,7 @@ import { acknowledgeEach, nagResourceText } from '../private/acknowledgements';
 import { formatArn, logGroupArn, shortHash, stackEnvironment } from '../private/arns';
 import { newDeadLetterQueue } from '../private/dead-letter-queue';
 import { deterministicName } from '../private/names';
-import { guardManagedPoliciesPerRole, guardManagedPolicySize, policyCharacters } from '../private/quota-guards';
+import { guardManagedPoliciesPerRole, guardManagedPolicySize, guardStackQuotas, policyCharacters } from '../private/quota-guards';
 import { checkArn, PropValidator, requiredObject } from '../private/validation';
 
 /**
@@ -218,6 +218,7 @@ export class EncryptionVerification extends Construct {
 
   constructor(scope: Construct, id: string, props: EncryptionVerificationProps) {
     super(scope, id);
+    guardStackQuotas(this);
     // JavaScript callers: a missing or null key or resources fails here, naming the prop, instead of as a TypeError below
     const v = new PropValidator(this);
     if (!v.props(props, {
