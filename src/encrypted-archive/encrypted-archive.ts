@@ -11,7 +11,7 @@ import { eventPatternProblem } from './event-pattern';
 import { EncryptedResourceProps, IEncryptedResource } from '../encrypted-resource';
 import { addKeyStatements } from '../key/key-policy';
 import { KeyPolicyStatements } from '../key/statements';
-import { allowAlarmsToPublish } from '../private/alarm-topic';
+import { allowAlarmsToPublish, SharedAlarmTopic } from '../private/alarm-topic';
 import { formatArn, stackEnvironment } from '../private/arns';
 import { newDeadLetterQueue } from '../private/dead-letter-queue';
 import { checkEncryptionKey } from '../private/key-checks';
@@ -96,9 +96,12 @@ export interface EncryptedArchiveProps extends EncryptedResourceProps {
 
   /**
    * Where the alarms (dead-letter queue not empty, failed invocations of the bus's rules) send notifications.
-   * A topic encrypted with a key must let `cloudwatch.amazonaws.com` use that key.
+   * Its policy gets a statement that lets CloudWatch publish for the library's alarms only; when the topic is encrypted
+   * with a key defined in this stack, a statement lets CloudWatch use that key (only on behalf of this account).
    *
-   * @default - a new SNS topic encrypted with the key, TLS only; subscribe to it through `alarmTopic`
+   * @default - the stack's shared alarm topic, created on first need (child `EncryptedConstructsAlarmTopic` of the
+   * stack, encrypted with a key of its own, TLS only) and shared by every archive, schedule and RDS instance of the
+   * stack given no topic; subscribe to it through `alarmTopic`
    * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
    */
   readonly alarmTopic?: sns.ITopic;
@@ -154,7 +157,7 @@ export class EncryptedArchive extends Construct implements IEncryptedResource {
   public readonly deadLetterQueueAlarm?: cloudwatch.Alarm;
   /** Alarm: at least one invocation of a rule on the bus failed permanently. */
   public readonly failedInvocationsAlarm: cloudwatch.Alarm;
-  /** Where the alarms notify. */
+  /** The topic the alarms notify: the `alarmTopic` given, else the stack's shared alarm topic. Subscribe to it. */
   public readonly alarmTopic: sns.ITopic;
   /** The deploy-time verification, unless turned off. */
   public readonly verification?: EncryptionVerification;
@@ -203,11 +206,9 @@ export class EncryptedArchive extends Construct implements IEncryptedResource {
     cfnArchive.kmsKeyIdentifier = this.encryptionKey.keyArn;
     this.archive.applyRemovalPolicy(removalPolicy);
 
-    this.alarmTopic = props.alarmTopic ?? new sns.Topic(this, 'AlarmTopic', {
-      displayName: 'Encrypted EventBridge archive alarms',
-      masterKey: this.encryptionKey,
-      enforceSSL: true,
-    });
+    // Every alarm gets an action (Control Tower's CT.CLOUDWATCH.PR.1 reads AlarmActions at deploy time): the user's
+    // topic, else one topic per stack shared by the library's alarms, never a topic (and its policy) per archive.
+    this.alarmTopic = props.alarmTopic ?? SharedAlarmTopic.of(this);
     const notify = new cloudwatchActions.SnsAction(this.alarmTopic);
     if (this.deadLetterQueue) {
       this.deadLetterQueueAlarm = new cloudwatch.Alarm(this, 'DeadLetterQueueAlarm', {
@@ -233,7 +234,7 @@ export class EncryptedArchive extends Construct implements IEncryptedResource {
     allowAlarmsToPublish(this, this.alarmTopic, alarms, `the alarms of ${this.node.path}`,
       this.alarmTopic.masterKey === this.encryptionKey ? statements => keyStatements.push(...statements) : undefined);
 
-    encryption.addKeyStatements(keyStatements, `the EventBridge event bus ${this.eventBusName}, its archive ${this.archiveName}, dead-letter queue and alarm topic`);
+    encryption.addKeyStatements(keyStatements, `the EventBridge event bus ${this.eventBusName}, its archive ${this.archiveName} and dead-letter queue`);
 
     const verified = [VerifiedResource.archive(this.archiveName, this.archiveArn, this.archive)];
     if (this.eventBusCreated) verified.unshift(VerifiedResource.eventBus(this.eventBusName, this.eventBusArn, this.eventBus));

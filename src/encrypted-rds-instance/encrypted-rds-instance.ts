@@ -19,7 +19,7 @@ import {
 } from './naming-facts';
 import { KeyPolicyStatements } from '../key/statements';
 import { acknowledgeEach } from '../private/acknowledgements';
-import { allowAlarmsToPublish } from '../private/alarm-topic';
+import { allowAlarmsToPublish, SharedAlarmTopic } from '../private/alarm-topic';
 import { formatArn, logGroupArn, stackEnvironment } from '../private/arns';
 import { checkEncryptionKey } from '../private/key-checks';
 import { deterministicName } from '../private/names';
@@ -60,10 +60,13 @@ export interface EncryptedRdsInstanceProps extends rds.DatabaseInstanceProps, En
   /**
    * The topic the CPU, free-storage and connections alarms notify.
    *
-   * The topic's policy gets a statement that lets CloudWatch publish for these alarms only. If the topic is encrypted,
-   * its key must let `cloudwatch.amazonaws.com` use it (`kms:Decrypt`, `kms:GenerateDataKey*`).
+   * The topic's policy gets a statement that lets CloudWatch publish for the library's alarms only. If the topic is
+   * encrypted, its key must let `cloudwatch.amazonaws.com` use it (`kms:Decrypt`, `kms:GenerateDataKey*`): the
+   * construct adds that statement when the key is defined in this stack.
    *
-   * @default - a new topic encrypted with the instance's key, TLS-only, exposed as `alarmTopic`
+   * @default - the stack's shared alarm topic, created on first need (child `EncryptedConstructsAlarmTopic` of the
+   * stack, encrypted with a key of its own, TLS only) and shared by every RDS instance, archive and schedule of the
+   * stack given no topic; subscribe to it through `alarmTopic`
    * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
    */
   readonly alarmTopic?: sns.ITopic;
@@ -109,7 +112,7 @@ export class EncryptedRdsInstance extends Construct implements IEncryptedResourc
   /** The user name of the master user when `credentials` gives none. */
   public static readonly DEFAULT_MASTER_USERNAME = 'dbadmin';
 
-  /** The customer managed key that encrypts storage, master user secret, Performance Insights, logs and alarm topic. */
+  /** The customer managed key that encrypts storage, master user secret, Performance Insights and logs. */
   public readonly encryptionKey: kms.IKey;
   /** ARN of the trail that audits the key, if any. */
   public readonly auditTrailArn?: string;
@@ -129,7 +132,7 @@ export class EncryptedRdsInstance extends Construct implements IEncryptedResourc
   public readonly logGroups: { [logType: string]: logs.ILogGroup };
   /** Whether Performance Insights is on (encrypted with the key). */
   public readonly performanceInsightsEnabled: boolean;
-  /** The topic the alarms notify. */
+  /** The topic the alarms notify: the `alarmTopic` given, else the stack's shared alarm topic. Subscribe to it. */
   public readonly alarmTopic: sns.ITopic;
   /** Fires when CPU utilization stays high. */
   public readonly cpuAlarm: cloudwatch.Alarm;
@@ -274,11 +277,9 @@ export class EncryptedRdsInstance extends Construct implements IEncryptedResourc
     acknowledgeInstance(cfnInstance, facts, props.port);
 
     // --- alarms -----------------------------------------------------------------------------------------------------
-    this.alarmTopic = props.alarmTopic ?? new sns.Topic(this, 'AlarmTopic', {
-      displayName: `Alarms of ${this.node.path}`,
-      masterKey: key,
-      enforceSSL: true,
-    });
+    // Every alarm gets an action (Control Tower's CT.CLOUDWATCH.PR.1 reads AlarmActions at deploy time): the user's
+    // topic, else one topic per stack shared by the library's alarms, never a topic (and its policy) per instance.
+    this.alarmTopic = props.alarmTopic ?? SharedAlarmTopic.of(this);
     const fiveMinutes = Duration.minutes(5);
     this.cpuAlarm = new cloudwatch.Alarm(this, 'CpuAlarm', {
       alarmDescription: `CPU utilization of ${this.node.path} stays at or above its threshold`,

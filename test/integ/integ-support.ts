@@ -9,12 +9,14 @@
 import { ExpectedResult, IApiCall, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration, Environment, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EncryptionKeyOptions } from '../../src';
+import { SharedAlarmTopic } from '../../src/private/alarm-topic';
 
 /** What an integ app is built with: where it deploys and the clock it reads (fixed in the snapshot test). */
 export interface IntegAppOptions {
@@ -69,7 +71,8 @@ export function expectMessage(integ: IntegTest, queue: sqs.IQueue, bodyPattern: 
 
 /**
  * Forces an alarm into ALARM and expects its notification in a probe queue subscribed to the alarm topic: CloudWatch
- * publishes to the topic on the construct's key, through the key statement that keeps `aws:SourceAccount`.
+ * publishes to the topic on the topic's key (the stack's shared alarm topic's, unless the construct was given a topic),
+ * through the key statement that keeps `aws:SourceAccount`.
  */
 export function expectAlarmNotification(integ: IntegTest, alarm: cloudwatch.IAlarm, probe: sqs.IQueue): IApiCall {
   const setState = integ.assertions.awsApiCall('CloudWatch', 'setAlarmState', {
@@ -85,8 +88,21 @@ export function expectAlarmNotification(integ: IntegTest, alarm: cloudwatch.IAla
  * test stack's resources, which CDK refuses across environments).
  */
 export function integTest(app: App, id: string, stack: Stack): IntegTest {
+  disposeSharedAlarmTopicKey(stack);
   const assertionStack = new Stack(app, `${id}DeployAssert`, { env: { account: stack.account, region: stack.region } });
   return new IntegTest(app, id, { testCases: [stack], assertionStack, regions: [stack.region] });
+}
+
+/**
+ * The stack's shared alarm topic key (`EncryptedConstructsAlarmTopic/Key`, retained by default like every library key)
+ * is deleted with the test stack, as the constructs' own keys are (`DISPOSABLE_KEY`).
+ */
+function disposeSharedAlarmTopicKey(stack: Stack): void {
+  const key = stack.node.tryFindChild(SharedAlarmTopic.ID)?.node.tryFindChild('Key');
+  if (key instanceof kms.Key) {
+    key.applyRemovalPolicy(RemovalPolicy.DESTROY);
+    (key.node.defaultChild as kms.CfnKey).pendingWindowInDays = DISPOSABLE_KEY.pendingWindow!.toDays();
+  }
 }
 
 /** Runs the integ app when integ-runner (or `cdk synth --app`) executes the file, with the CLI's account and region. */

@@ -1,0 +1,97 @@
+/**
+ * What the constructs of one stack share, so that each construct adds only what is its own: the alarm topic (and its
+ * key and policy), ... Each test counts resources in a stack holding several constructs.
+ */
+import { Stack, TimeZone } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { EncryptedArchive, EncryptedRdsInstance, EncryptedSchedule } from '../../src';
+import { allowFromSources, estimatedPolicyBytes, RESOURCE_POLICY_QUOTAS } from '../../src/private/shared-statements';
+import { compliantVpc } from '../encrypted-rds-instance/fixtures';
+import { testStack } from '../support/fixtures';
+
+const POSTGRES = rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 });
+
+function ofType(template: Template, type: string): any[] {
+  return Object.values(template.findResources(type));
+}
+
+function getAtt(stack: Stack, construct: { node: { defaultChild?: unknown } }): unknown {
+  return { 'Fn::GetAtt': [stack.getLogicalId(construct.node.defaultChild as any), 'Arn'] };
+}
+
+describe('alarm topic', () => {
+  test('three archives, two RDS instances and a schedule in one stack notify one alarm topic, whose policy lets CloudWatch publish in one statement listing all their alarms', () => {
+    const stack = testStack();
+    const archives = ['Orders', 'Payments', 'Refunds'].map(id => new EncryptedArchive(stack, id));
+    const vpc = compliantVpc(stack);
+    const databases = ['OrdersDb', 'PaymentsDb'].map(id => new EncryptedRdsInstance(stack, id, { engine: POSTGRES, vpc }));
+    const fn = new lambda.Function(stack, 'Target', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => {};') });
+    const schedule = new EncryptedSchedule(stack, 'Nightly', {
+      schedule: scheduler.ScheduleExpression.cron({ hour: '2', minute: '0', timeZone: TimeZone.EUROPE_LONDON }),
+      target: new targets.LambdaInvoke(fn),
+    });
+    const template = Template.fromStack(stack);
+
+    const topics = [...archives, ...databases, schedule].map(c => c.alarmTopic);
+    expect(new Set(topics).size).toBe(1);
+    expect(topics[0].node.path).toBe('TestStack/EncryptedConstructsAlarmTopic/Resource');
+    expect(ofType(template, 'AWS::SNS::Topic').filter(t => t.Properties.DisplayName !== 'KMS key tampering alerts')).toHaveLength(1);
+    expect(ofType(template, 'AWS::SNS::TopicPolicy').filter(p => p.Properties.Topics[0].Ref === stack.getLogicalId(topics[0].node.defaultChild as sns.CfnTopic))).toHaveLength(1);
+
+    const policy = ofType(template, 'AWS::SNS::TopicPolicy').find(p => p.Properties.Topics[0].Ref === stack.getLogicalId(topics[0].node.defaultChild as sns.CfnTopic));
+    const statements: any[] = policy.Properties.PolicyDocument.Statement;
+    const cloudWatch = statements.filter(s => s.Principal?.Service === 'cloudwatch.amazonaws.com');
+    expect(cloudWatch).toHaveLength(1);
+    const alarms = [
+      ...archives.flatMap(a => [a.deadLetterQueueAlarm!, a.failedInvocationsAlarm]),
+      ...databases.flatMap(d => [d.cpuAlarm, d.freeStorageAlarm, d.connectionsAlarm]),
+      schedule.deadLetterQueueAlarm, schedule.targetErrorsAlarm, schedule.droppedInvocationsAlarm, schedule.deadLetterFailuresAlarm,
+    ];
+    expect(new Set(cloudWatch[0].Condition.ArnEquals['aws:SourceArn'].map(JSON.stringify)))
+      .toEqual(new Set(alarms.map(a => JSON.stringify(getAtt(stack, a)))));
+    expect(cloudWatch[0].Condition.StringEquals).toEqual({ 'aws:SourceAccount': '111122223333' });
+    // every alarm of the stack notifies that topic, and no construct created a topic of its own
+    for (const alarm of ofType(template, 'AWS::CloudWatch::Alarm')) {
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: stack.getLogicalId(topics[0].node.defaultChild as sns.CfnTopic) }]);
+    }
+    for (const c of [...archives, ...databases]) expect(c.node.tryFindChild('AlarmTopic')).toBeUndefined();
+  });
+});
+
+describe('shared resource policies stay inside SNS and SQS quotas', () => {
+  const arn = (i: number) => `arn:aws:cloudwatch:eu-west-1:111122223333:alarm:${'a'.repeat(80)}-${i}`;
+
+  const events = new iam.ServicePrincipal('events.amazonaws.com');
+
+  test.each([
+    ['topic', 'sns:Publish', (stack: Stack) => new sns.Topic(stack, 'Shared', { enforceSSL: true }), RESOURCE_POLICY_QUOTAS.topic.bytes,
+      /the SNS topic policy of TestStack\/Shared would be about \d+ bytes in 2 statements; AWS accepts at most 30000 bytes and 100 statements/],
+    ['queue', 'sqs:SendMessage', (stack: Stack) => new sqs.Queue(stack, 'Shared', { enforceSSL: true }), RESOURCE_POLICY_QUOTAS.queue.bytes,
+      /the SQS queue policy of TestStack\/Shared would be about \d+ bytes in 2 statements; AWS accepts at most 8192 bytes and 20 statements/],
+  ])('a shared %s policy grows by one ARN per source, and fails synthesis, naming the quota, once it would not fit', (_kind, action, make, limit, message) => {
+    const withSources = (n: number) => {
+      const stack = testStack();
+      const holder = make(stack);
+      for (let i = 0; i < n; i++) allowFromSources(holder, { sid: 'Shared', principal: events, action }, [arn(i)]);
+      return stack;
+    };
+    const perSource = JSON.stringify(arn(0)).length + 1;
+    const fitting = withSources(Math.floor(limit / perSource) - 10);
+    const statements = Template.fromStack(fitting).toJSON().Resources;
+    expect(Object.values<any>(statements).flatMap(r => r.Properties?.PolicyDocument?.Statement ?? [])).toHaveLength(2);
+    expect(() => Template.fromStack(withSources(Math.floor(limit / perSource) + 1))).toThrow(message);
+  });
+
+  test('the size estimate counts pseudo parameters at their longest value and other references at 128 characters', () => {
+    const joined = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':rule/x']] };
+    expect(estimatedPolicyBytes(joined)).toBe(JSON.stringify(`arn:${'x'.repeat(10)}:events:${'x'.repeat(16)}:${'x'.repeat(12)}:rule/x`).length);
+    expect(estimatedPolicyBytes({ 'Fn::GetAtt': ['Alarm', 'Arn'] })).toBe(130);
+  });
+});
