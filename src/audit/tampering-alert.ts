@@ -3,6 +3,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { GRANT_EVENT_NAMES, KEY_TAMPERING_EVENT_NAMES } from './constants';
 import { EncryptionKey } from '../key/encryption-key';
@@ -13,11 +14,21 @@ import { newDeadLetterQueue } from '../private/dead-letter-queue';
 import { deterministicName } from '../private/names';
 import { topicTarget } from '../private/rule-targets';
 
-/** Where a stack's alerts go: the topic and the key that encrypts it (and the alert dead-letter queues). */
+/**
+ * Where a stack's alerts go: the topic, the dead-letter queue for alerts that could not be delivered, and the key that
+ * encrypts them. One per stack (the account trail in the stack that holds it, else the stack's `KeyTamperingAlert`),
+ * shared by the key-tampering rule and every connection's deauthorization rule of the stack.
+ */
 export interface IAlertHub extends IConstruct {
   /** The topic that receives key-tampering (and connection deauthorization) alerts. */
   readonly alertTopic: sns.ITopic;
-  /** The key of the alert topic and of the alert dead-letter queues. */
+  /**
+   * The queue that keeps the alerts EventBridge could not deliver to the topic, for every alert rule of the stack (the
+   * key-tampering rule and each connection's deauthorization rule). Its policy lets EventBridge send only on behalf
+   * of those rules.
+   */
+  readonly alertDeadLetterQueue: sqs.IQueue;
+  /** The key of the alert topic and of the alert dead-letter queue. */
   readonly alertKey: kms.IKey;
   /** Adds a key to the stack's key-tampering alert (once). */
   watchKey(key: kms.IKey): void;
@@ -55,10 +66,11 @@ export function tamperingEventPattern(keyArns: string[]): events.EventPattern {
 /**
  * Creates, on `scope`, the key-tampering alert of a stack: an EventBridge rule on the watched keys' tampering calls,
  * an SNS topic encrypted with `key` (unless a topic is given) and a dead-letter queue on `key` for alerts that could
- * not be delivered. Child ids: `AlertTopic`, `AlertDeadLetterQueue`, `KeyTamperingRule`.
+ * not be delivered, which the stack's other alert rules (connections' deauthorization rules) share. Child ids:
+ * `AlertTopic`, `AlertDeadLetterQueue`, `KeyTamperingRule`.
  */
 export function createTamperingAlert(scope: Construct, key: kms.IKey, watched: () => kms.IKey[], alertTopic?: sns.ITopic,
-  removalPolicy: RemovalPolicy = RemovalPolicy.RETAIN): { topic: sns.ITopic; rule: events.Rule } {
+  removalPolicy: RemovalPolicy = RemovalPolicy.RETAIN): { topic: sns.ITopic; rule: events.Rule; deadLetterQueue: sqs.Queue } {
   const environment = stackEnvironment(scope);
   const topic = alertTopic ?? new sns.Topic(scope, 'AlertTopic', { displayName: 'KMS key tampering alerts', masterKey: key, enforceSSL: true });
   if (!alertTopic) {
@@ -67,7 +79,7 @@ export function createTamperingAlert(scope: Construct, key: kms.IKey, watched: (
   // Alerts that cannot be delivered are kept in a dead-letter queue on the same key.
   const ruleName = deterministicName(scope, 64);
   const ruleArn = formatArn(scope, { service: 'events', resource: 'rule', resourceName: ruleName });
-  const deadLetters = newDeadLetterQueue(scope, 'AlertDeadLetterQueue', { key, removalPolicy, usedBy: 'the key-tampering alert rule' });
+  const deadLetters = newDeadLetterQueue(scope, 'AlertDeadLetterQueue', { key, removalPolicy, usedBy: 'the alert rules of this stack (key tampering, connection deauthorization)' });
   addKeyStatements(scope, key, [KeyPolicyStatements.queue({ ...environment, principals: [new iam.ServicePrincipal('events.amazonaws.com')], sourceArns: [ruleArn] })],
     'the alert dead-letter queue');
   const rule = new events.Rule(scope, 'KeyTamperingRule', {
@@ -76,7 +88,7 @@ export function createTamperingAlert(scope: Construct, key: kms.IKey, watched: (
     eventPattern: tamperingEventPattern(Lazy.list({ produce: () => watched().map(k => k.keyArn) }) as unknown as string[]),
     targets: [topicTarget(topic, ruleArn, deadLetters)],
   });
-  return { topic, rule };
+  return { topic, rule, deadLetterQueue: deadLetters };
 }
 
 /**
@@ -103,6 +115,7 @@ export class KeyTamperingAlert extends Construct implements IAlertHub {
   }
 
   public readonly alertTopic: sns.ITopic;
+  public readonly alertDeadLetterQueue: sqs.IQueue;
   public readonly alertKey: kms.IKey;
   /** The rule that matches tampering calls on the stack's watched keys. */
   public readonly tamperingRule: events.Rule;
@@ -111,8 +124,9 @@ export class KeyTamperingAlert extends Construct implements IAlertHub {
   private constructor(scope: Construct, id: string) {
     super(scope, id);
     this.alertKey = new EncryptionKey(this, 'Key', { protects: 'the key-tampering alerts of this stack' });
-    const { topic, rule } = createTamperingAlert(this, this.alertKey, () => this.watched);
+    const { topic, rule, deadLetterQueue } = createTamperingAlert(this, this.alertKey, () => this.watched);
     this.alertTopic = topic;
+    this.alertDeadLetterQueue = deadLetterQueue;
     this.tamperingRule = rule;
     this.watchKey(this.alertKey);
   }

@@ -26,6 +26,8 @@ export interface SharedStatementOptions {
   readonly action: string;
   /** `aws:SourceAccount`, when the service sends it for this call. */
   readonly sourceAccount?: string;
+  /** What the user can do when the policy outgrows its quota (the synth error's last sentence). */
+  readonly fix?: string;
 }
 
 type PolicyHolder = sns.ITopic | sqs.IQueue;
@@ -61,7 +63,7 @@ export function allowFromSources(holder: PolicyHolder, options: SharedStatementO
     }));
     shared = { sourceArns: arns, managed: statementAdded };
     bySid.set(options.sid, shared);
-    if (statementAdded) guardPolicySize(holder);
+    if (statementAdded) guardPolicySize(holder, options.fix);
   }
   for (const arn of sourceArns) {
     if (!shared.sourceArns.includes(arn)) shared.sourceArns.push(arn);
@@ -73,7 +75,7 @@ export function allowFromSources(holder: PolicyHolder, options: SharedStatementO
  * Fails synthesis when the policy of a topic or queue of this app would pass its service's quota (bytes or
  * statements), naming the quota, the size and the fix, instead of the deploy failing.
  */
-function guardPolicySize(holder: PolicyHolder): void {
+function guardPolicySize(holder: PolicyHolder, fix = 'Too many constructs of this stack share it: move some of them to another stack, or give them a topic of your own.'): void {
   if (guarded.has(holder)) return;
   guarded.add(holder);
   const quota = 'topicArn' in holder ? RESOURCE_POLICY_QUOTAS.topic : RESOURCE_POLICY_QUOTAS.queue;
@@ -87,8 +89,7 @@ function guardPolicySize(holder: PolicyHolder): void {
       if (bytes <= quota.bytes && statements <= quota.statements) return [];
       return [
         `the ${quota.service} of ${holder.node.path} would be about ${bytes} bytes in ${statements} statements; `
-        + `AWS accepts at most ${quota.bytes} bytes and ${quota.statements} statements (${quota.doc}). `
-        + 'Too many constructs of this stack share it: move some of them to another stack, or give them a topic of your own.',
+        + `AWS accepts at most ${quota.bytes} bytes and ${quota.statements} statements (${quota.doc}). ${fix}`,
       ];
     },
   });

@@ -1,9 +1,11 @@
 /**
- * What the constructs of one stack share, so that each construct adds only what is its own: the alarm topic (and its
- * key and policy), ... Each test counts resources in a stack holding several constructs.
+ * What the constructs of one stack share, so that each construct adds only what is its own: the alarm topic (with its
+ * key and policy), the alert topic and alert dead-letter queue (with their policies). Each test counts resources and
+ * statements in a stack holding several constructs.
  */
-import { Stack, TimeZone } from 'aws-cdk-lib';
+import { App, SecretValue, Stack, TimeZone } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rds from 'aws-cdk-lib/aws-rds';
@@ -11,10 +13,10 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { EncryptedArchive, EncryptedRdsInstance, EncryptedSchedule } from '../../src';
+import { EncryptedArchive, EncryptedConnection, EncryptedRdsInstance, EncryptedSchedule, IAlertHub, KeyAuditTrail, KeyTamperingAlert } from '../../src';
 import { allowFromSources, estimatedPolicyBytes, RESOURCE_POLICY_QUOTAS } from '../../src/private/shared-statements';
 import { compliantVpc } from '../encrypted-rds-instance/fixtures';
-import { testStack } from '../support/fixtures';
+import { TEST_ENV, testStack } from '../support/fixtures';
 
 const POSTGRES = rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 });
 
@@ -65,10 +67,54 @@ describe('alarm topic', () => {
   });
 });
 
+describe('alerts', () => {
+  const apiKey = () => events.Authorization.apiKey('x-api-key', SecretValue.secretsManager('crm/api-key'));
+
+  test.each([
+    ['the account trail\'s stack', false],
+    ['a second stack of the account (its KeyTamperingAlert)', true],
+  ])('ten connections in %s share one alert dead-letter queue; the topic and queue policies hold one EventBridge statement each, naming every alert rule', (_name, secondStack) => {
+    const app = new App();
+    const first = new Stack(app, 'First', { env: TEST_ENV });
+    const trail = KeyAuditTrail.of(first);
+    const stack = secondStack ? new Stack(app, 'Second', { env: TEST_ENV }) : first;
+    const connections = Array.from({ length: 10 }, (_, i) => new EncryptedConnection(stack, `Crm${i}`, { authorization: apiKey() }));
+    const hub: IAlertHub = KeyTamperingAlert.hubOf(stack);
+    expect(hub === trail).toBe(!secondStack);
+    const template = Template.fromStack(stack);
+
+    for (const c of connections) {
+      expect(c.alertDeadLetterQueue).toBe(hub.alertDeadLetterQueue);
+      expect(c.alertTopic).toBe(hub.alertTopic);
+      expect(c.node.tryFindChild('AlertDeadLetterQueue')).toBeUndefined();
+    }
+    expect(Object.keys(template.findResources('AWS::SQS::Queue')).filter(id => id.includes('AlertDeadLetterQueue'))).toHaveLength(1);
+
+    const rules = ofType(template, 'AWS::Events::Rule');
+    expect(rules).toHaveLength(11); // the key-tampering rule and one deauthorization rule per connection
+    const ruleArns = rules.map(r => `arn:aws:events:eu-west-1:111122223333:rule/${r.Properties.Name}`);
+    for (const rule of rules) {
+      expect(rule.Properties.Targets).toEqual([expect.objectContaining({
+        Arn: stack.resolve(hub.alertTopic.topicArn), DeadLetterConfig: { Arn: stack.resolve(hub.alertDeadLetterQueue.queueArn) },
+      })]);
+    }
+    const policyOf = (type: string, property: string, ref: unknown) => ofType(template, type).filter(p => JSON.stringify(p.Properties[property]) === JSON.stringify([ref]));
+    const [topicPolicy] = policyOf('AWS::SNS::TopicPolicy', 'Topics', stack.resolve(hub.alertTopic.topicArn));
+    const [queuePolicy] = policyOf('AWS::SQS::QueuePolicy', 'Queues', stack.resolve(hub.alertDeadLetterQueue.queueUrl));
+    for (const [policy, action] of [[topicPolicy, 'sns:Publish'], [queuePolicy, 'sqs:SendMessage']]) {
+      const statements: any[] = policy.Properties.PolicyDocument.Statement;
+      expect(statements).toHaveLength(2); // the TLS Deny and one Allow for EventBridge
+      const allow = statements.filter(s => s.Effect === 'Allow');
+      expect(allow).toEqual([expect.objectContaining({ Principal: { Service: 'events.amazonaws.com' }, Action: action })]);
+      expect(new Set(allow[0].Condition.ArnEquals['aws:SourceArn'])).toEqual(new Set(ruleArns));
+    }
+  });
+});
+
 describe('shared resource policies stay inside SNS and SQS quotas', () => {
   const arn = (i: number) => `arn:aws:cloudwatch:eu-west-1:111122223333:alarm:${'a'.repeat(80)}-${i}`;
 
-  const events = new iam.ServicePrincipal('events.amazonaws.com');
+  const eventBridge = new iam.ServicePrincipal('events.amazonaws.com');
 
   test.each([
     ['topic', 'sns:Publish', (stack: Stack) => new sns.Topic(stack, 'Shared', { enforceSSL: true }), RESOURCE_POLICY_QUOTAS.topic.bytes,
@@ -79,7 +125,7 @@ describe('shared resource policies stay inside SNS and SQS quotas', () => {
     const withSources = (n: number) => {
       const stack = testStack();
       const holder = make(stack);
-      for (let i = 0; i < n; i++) allowFromSources(holder, { sid: 'Shared', principal: events, action }, [arn(i)]);
+      for (let i = 0; i < n; i++) allowFromSources(holder, { sid: 'Shared', principal: eventBridge, action }, [arn(i)]);
       return stack;
     };
     const perSource = JSON.stringify(arn(0)).length + 1;
