@@ -67,6 +67,28 @@ describe('alarm topic', () => {
   });
 });
 
+describe('Enhanced Monitoring', () => {
+  test('the RDS instances of a stack share one Enhanced Monitoring policy; each keeps its role, trusted only for its own instance; a role you bring gets nothing', () => {
+    const stack = testStack();
+    const vpc = compliantVpc(stack);
+    const databases = ['OrdersDb', 'PaymentsDb'].map(id => new EncryptedRdsInstance(stack, id, { engine: POSTGRES, vpc }));
+    const own = new iam.Role(stack, 'OwnMonitoringRole', { assumedBy: new iam.ServicePrincipal('monitoring.rds.amazonaws.com') });
+    new EncryptedRdsInstance(stack, 'ReportsDb', { engine: POSTGRES, vpc, monitoringRole: own });
+    const template = Template.fromStack(stack);
+
+    const policies = template.findResources('AWS::IAM::ManagedPolicy', { Properties: { Description: 'Enhanced Monitoring: write OS metrics to the RDSOSMetrics log group' } });
+    expect(Object.keys(policies)).toEqual([stack.getLogicalId(stack.node.findChild('EncryptedConstructsRdsMonitoringPolicy').node.defaultChild as iam.CfnManagedPolicy)]);
+    const roles = databases.map(d => template.toJSON().Resources[stack.getLogicalId(d.monitoringRole!.node.defaultChild as iam.CfnRole)]);
+    expect(new Set(databases.map(d => d.monitoringRole)).size).toBe(2);
+    roles.forEach((role, i) => {
+      expect(role.Properties.ManagedPolicyArns).toEqual([{ Ref: Object.keys(policies)[0] }]);
+      expect(role.Properties.AssumeRolePolicyDocument.Statement[0].Condition.ArnLike['aws:SourceArn'])
+        .toBe(`arn:aws:rds:eu-west-1:111122223333:db:${databases[i].instanceIdentifier}`);
+    });
+    expect(template.toJSON().Resources[stack.getLogicalId(own.node.defaultChild as iam.CfnRole)].Properties.ManagedPolicyArns).toBeUndefined();
+  });
+});
+
 describe('alerts', () => {
   const apiKey = () => events.Authorization.apiKey('x-api-key', SecretValue.secretsManager('crm/api-key'));
 

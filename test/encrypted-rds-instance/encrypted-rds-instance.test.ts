@@ -253,9 +253,10 @@ describe('EncryptedRdsInstance: secure defaults', () => {
     template.resourceCountIs('Custom::LogRetention', 0);
   });
 
-  test('Enhanced Monitoring uses a role that only RDS may assume for this instance, with a customer managed policy scoped to RDSOSMetrics', () => {
+  test('Enhanced Monitoring uses a role that only RDS may assume for this instance, with the stack\'s customer managed policy scoped to RDSOSMetrics', () => {
     const { stack, db } = newDb();
     const template = Template.fromStack(stack);
+    const policy = stack.node.findChild('EncryptedConstructsRdsMonitoringPolicy') as iam.ManagedPolicy;
     expect(instanceProps(stack)).toEqual(expect.objectContaining({ MonitoringInterval: 60, MonitoringRoleArn: { 'Fn::GetAtt': [logicalId(stack, db.monitoringRole!), 'Arn'] } }));
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
@@ -266,11 +267,11 @@ describe('EncryptedRdsInstance: secure defaults', () => {
           Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' }, ArnLike: { 'aws:SourceArn': `arn:aws:rds:eu-west-1:111122223333:db:${IDENTIFIER}` } },
         }],
       },
-      ManagedPolicyArns: Match.absent(),
+      ManagedPolicyArns: [{ Ref: logicalId(stack, policy) }],
       Policies: Match.absent(),
     });
     template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
-      Roles: [{ Ref: logicalId(stack, db.monitoringRole!) }],
+      Roles: Match.absent(),
       PolicyDocument: {
         Statement: [
           { Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:PutRetentionPolicy'], Resource: ['arn:aws:logs:eu-west-1:111122223333:log-group:RDSOSMetrics', 'arn:aws:logs:eu-west-1:111122223333:log-group:RDSOSMetrics:*'] },
