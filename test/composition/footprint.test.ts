@@ -1,6 +1,7 @@
 /**
  * What the constructs of one stack share, so that each construct adds only what is its own: the alarm topic (with its
- * key and policy), the alert topic and alert dead-letter queue (with their policies). Each test counts resources and
+ * key and policy), the alert topic and alert dead-letter queue (with their policies), the Enhanced Monitoring policy, a
+ * group's schedule dead-letter queue on a shared key. Each test counts resources and
  * statements in a stack holding several constructs.
  */
 import { App, SecretValue, Stack, TimeZone } from 'aws-cdk-lib';
@@ -13,7 +14,9 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { EncryptedArchive, EncryptedConnection, EncryptedRdsInstance, EncryptedSchedule, IAlertHub, KeyAuditTrail, KeyTamperingAlert } from '../../src';
+import {
+  EncryptedArchive, EncryptedConnection, EncryptedRdsInstance, EncryptedSchedule, EncryptionKey, IAlertHub, KeyAuditTrail, KeyTamperingAlert, ScheduleKeyPolicyScope,
+} from '../../src';
 import { allowFromSources, estimatedPolicyBytes, RESOURCE_POLICY_QUOTAS } from '../../src/private/shared-statements';
 import { compliantVpc } from '../encrypted-rds-instance/fixtures';
 import { TEST_ENV, testStack } from '../support/fixtures';
@@ -64,6 +67,47 @@ describe('alarm topic', () => {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: stack.getLogicalId(topics[0].node.defaultChild as sns.CfnTopic) }]);
     }
     for (const c of [...archives, ...databases]) expect(c.node.tryFindChild('AlarmTopic')).toBeUndefined();
+  });
+});
+
+describe('schedule dead-letter queues', () => {
+  test('with SCHEDULE_GROUP on a key you give, the schedules of a group share one dead-letter queue and its alarm; another group, another key or the SCHEDULE scope get their own', () => {
+    const stack = testStack();
+    const fn = new lambda.Function(stack, 'Target', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => {};') });
+    const key = new EncryptionKey(stack, 'GroupKey', { protects: 'the reports group' });
+    const otherKey = new EncryptionKey(stack, 'OtherKey', { protects: 'other schedules' });
+    const reports = new scheduler.ScheduleGroup(stack, 'Reports', { scheduleGroupName: 'reports' });
+    const billing = new scheduler.ScheduleGroup(stack, 'Billing', { scheduleGroupName: 'billing' });
+    const schedule = (id: string, props: Partial<ConstructorParameters<typeof EncryptedSchedule>[2]>) => new EncryptedSchedule(stack, id, {
+      schedule: scheduler.ScheduleExpression.cron({ hour: '2', minute: '0', timeZone: TimeZone.EUROPE_LONDON }),
+      target: new targets.LambdaInvoke(fn),
+      keyPolicyScope: ScheduleKeyPolicyScope.SCHEDULE_GROUP,
+      ...props,
+    });
+    const shared = ['A', 'B', 'C'].map(id => schedule(id, { scheduleGroup: reports, encryptionKey: key }));
+    const otherGroup = schedule('D', { scheduleGroup: billing, encryptionKey: key });
+    const otherKeyed = schedule('E', { scheduleGroup: reports, encryptionKey: otherKey });
+    const ownKey = schedule('F', { scheduleGroup: reports });
+    const perSchedule = schedule('G', { scheduleGroup: reports, encryptionKey: key, keyPolicyScope: ScheduleKeyPolicyScope.SCHEDULE });
+    const template = Template.fromStack(stack);
+
+    expect(new Set(shared.map(s => s.deadLetterQueue)).size).toBe(1);
+    expect(new Set(shared.map(s => s.deadLetterQueueAlarm)).size).toBe(1);
+    expect(shared[0].deadLetterQueue.node.path).toMatch(/^TestStack\/SchedulerDeadLetters[0-9A-F]{8}\/Queue$/);
+    for (const s of shared) expect(s.node.tryFindChild('DeadLetterQueue')).toBeUndefined();
+    const queues = [shared[0], otherGroup, otherKeyed, ownKey, perSchedule].map(s => s.deadLetterQueue);
+    expect(new Set(queues).size).toBe(5);
+    expect([ownKey, perSchedule].map(s => s.deadLetterQueue.node.path)).toEqual(['TestStack/F/DeadLetterQueue', 'TestStack/G/DeadLetterQueue']);
+    // 5 dead-letter queues for 7 schedules, each with one alarm
+    expect(ofType(template, 'AWS::SQS::Queue')).toHaveLength(5 + 2); // and the verifier's and the alert dead-letter queue
+    expect(ofType(template, 'AWS::CloudWatch::Alarm').filter(a => a.Properties.Namespace === 'AWS/SQS')).toHaveLength(5);
+    // each execution role may send to the shared queue, through its own policy
+    for (const s of shared) {
+      const policy = template.toJSON().Resources[stack.getLogicalId(s.executionRolePolicy.node.defaultChild as iam.CfnManagedPolicy)];
+      expect(policy.Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({
+        Sid: 'SendToDeadLetterQueue', Action: 'sqs:SendMessage', Resource: stack.resolve(shared[0].deadLetterQueue.queueArn),
+      }));
+    }
   });
 });
 
