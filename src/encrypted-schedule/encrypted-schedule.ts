@@ -214,8 +214,8 @@ export class EncryptedSchedule extends Construct implements IEncryptedResource {
   /** The key that encrypts the dead-letter queue, when the construct can see it. */
   public readonly deadLetterQueueKey?: kms.IKey;
   /**
-   * In alarm when the dead-letter queue holds any message (maximum of visible messages over 5 minutes > 0); shared,
-   * like the queue, by the group's schedules on one key in group scope.
+   * In alarm when the dead-letter queue holds any message (maximum of visible messages over 5 minutes > 0).
+   * Shared, like the queue, by the group's schedules on one key in group scope.
    */
   public readonly deadLetterQueueAlarm: cloudwatch.Alarm;
   /** In alarm when targets of the schedule group return errors (`TargetErrorCount` > 0 in 5 minutes). */
