@@ -6,6 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { AUDIT_TRAIL_CONTEXT_KEY } from './constants';
 import { createTamperingAlert, IAlertHub } from './tampering-alert';
@@ -158,7 +159,9 @@ export class KeyAuditTrail extends Construct implements IAlertHub {
   public readonly encryptionKey: EncryptionKey;
   /** The topic that receives key-tampering alerts of this stack's keys. */
   public readonly alertTopic: sns.ITopic;
-  /** The key of the alert topic and the alert dead-letter queues (the trail's key). */
+  /** The queue that keeps the alerts of this stack's alert rules that could not be delivered to the topic. */
+  public readonly alertDeadLetterQueue: sqs.IQueue;
+  /** The key of the alert topic and the alert dead-letter queue (the trail's key). */
   public readonly alertKey: kms.IKey;
   /** The first rule that matches key-tampering calls on watched keys (`tamperingRules` lists all of them). */
   public readonly tamperingRule: events.Rule;
@@ -278,6 +281,7 @@ export class KeyAuditTrail extends Construct implements IAlertHub {
     // The key-tampering alert of this stack (other stacks of the account get a KeyTamperingAlert of their own).
     const alert = createTamperingAlert(this, this.encryptionKey, props.alertTopic, removalPolicy);
     this.alertTopic = alert.topic;
+    this.alertDeadLetterQueue = alert.deadLetterQueue;
     this.tamperingRule = alert.rule;
     this.alertRules = alert.rules;
     this.alertKey = this.encryptionKey;

@@ -3,6 +3,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { GRANT_EVENT_NAMES, KEY_TAMPERING_EVENT_NAMES } from './constants';
 import { lazyArns, TamperingRules } from './tampering-rules';
@@ -14,11 +15,21 @@ import { newDeadLetterQueue } from '../private/dead-letter-queue';
 import { deterministicName } from '../private/names';
 import { topicTarget } from '../private/rule-targets';
 
-/** Where a stack's alerts go: the topic and the key that encrypts it (and the alert dead-letter queues). */
+/**
+ * Where a stack's alerts go: the topic, the dead-letter queue for alerts that could not be delivered, and the key that
+ * encrypts them. One per stack (the account trail in the stack that holds it, else the stack's `KeyTamperingAlert`),
+ * shared by the key-tampering rule and every connection's deauthorization rule of the stack.
+ */
 export interface IAlertHub extends IConstruct {
   /** The topic that receives key-tampering (and connection deauthorization) alerts. */
   readonly alertTopic: sns.ITopic;
-  /** The key of the alert topic and of the alert dead-letter queues. */
+  /**
+   * The queue that keeps the alerts EventBridge could not deliver to the topic, for every alert rule of the stack (the
+   * key-tampering rule and each connection's deauthorization rule). Its policy lets EventBridge send only on behalf
+   * of those rules.
+   */
+  readonly alertDeadLetterQueue: sqs.IQueue;
+  /** The key of the alert topic and of the alert dead-letter queue. */
   readonly alertKey: kms.IKey;
   /** Adds a key to the stack's key-tampering alert (once). */
   watchKey(key: kms.IKey): void;
@@ -55,30 +66,31 @@ export function tamperingEventPattern(keyArns: string[]): events.EventPattern {
 /**
  * Creates, on `scope`, the key-tampering alert of a stack: EventBridge rules on the watched keys' tampering calls (as
  * many as the keys need, see {@link TamperingRules}), an SNS topic encrypted with `key` (unless a topic is given) and a
- * dead-letter queue on `key` for alerts that could not be delivered. Child ids: `AlertTopic`, `AlertDeadLetterQueue`,
+ * dead-letter queue on `key` for alerts that could not be delivered, which the stack's other alert rules (connections'
+ * deauthorization rules) share. Child ids: `AlertTopic`, `AlertDeadLetterQueue`,
  * `KeyTamperingRule` (then `KeyTamperingRule2`, ...). Watch keys with the returned `rules.watch`.
  */
 export function createTamperingAlert(scope: Construct, key: kms.IKey, alertTopic?: sns.ITopic,
-  removalPolicy: RemovalPolicy = RemovalPolicy.RETAIN): { topic: sns.ITopic; rule: events.Rule; rules: TamperingRules } {
+  removalPolicy: RemovalPolicy = RemovalPolicy.RETAIN): { topic: sns.ITopic; rule: events.Rule; rules: TamperingRules; deadLetterQueue: sqs.Queue } {
   const environment = stackEnvironment(scope);
   const topic = alertTopic ?? new sns.Topic(scope, 'AlertTopic', { displayName: 'KMS key tampering alerts', masterKey: key, enforceSSL: true });
   if (!alertTopic) {
     addKeyStatements(scope, key, KeyPolicyStatements.topic({ ...environment, servicePrincipals: ['events.amazonaws.com'] }), 'the key-tampering alert topic');
   }
   // Alerts that cannot be delivered are kept in a dead-letter queue on the same key. One statement per topic, queue and
-  // key lets every rule of the alert deliver (SQS accepts 20 statements per queue policy).
+  // key lets every alert rule deliver (SQS accepts 20 statements per queue policy; see allowFromSources).
   const ruleArn = (name: string) => formatArn(scope, { service: 'events', resource: 'rule', resourceName: name });
   const ruleArns = lazyArns(() => rules.ruleNames.map(ruleArn));
-  const deadLetters = newDeadLetterQueue(scope, 'AlertDeadLetterQueue', { key, removalPolicy, usedBy: 'the key-tampering alert rule' });
+  const deadLetters = newDeadLetterQueue(scope, 'AlertDeadLetterQueue', { key, removalPolicy, usedBy: 'the alert rules of this stack (key tampering, connection deauthorization)' });
   const rules: TamperingRules = new TamperingRules(scope, deterministicName(scope, 64), tamperingPatternCharacters(), (id, ruleName, keyArns) => new events.Rule(scope, id, {
     ruleName,
     description: 'KMS calls that disable, delete or re-permission a key protected by cdk-encrypted-constructs',
     eventPattern: tamperingEventPattern(Lazy.uncachedList({ produce: keyArns }) as unknown as string[]),
-    targets: [topicTarget(topic, ruleArns, deadLetters, id === 'KeyTamperingRule')],
+    targets: [topicTarget(topic, ruleArn(ruleName), deadLetters)],
   }));
   addKeyStatements(scope, key, [KeyPolicyStatements.queue({ ...environment, principals: [new iam.ServicePrincipal('events.amazonaws.com')], sourceArns: [ruleArns] })],
     'the alert dead-letter queue');
-  return { topic, rule: rules.first, rules };
+  return { topic, rule: rules.first, rules, deadLetterQueue: deadLetters };
 }
 
 /** The characters of the tampering pattern with no key in it, as EventBridge receives it (compact JSON). */
@@ -111,6 +123,7 @@ export class KeyTamperingAlert extends Construct implements IAlertHub {
   }
 
   public readonly alertTopic: sns.ITopic;
+  public readonly alertDeadLetterQueue: sqs.IQueue;
   public readonly alertKey: kms.IKey;
   /** The first rule that matches tampering calls on the stack's watched keys (`tamperingRules` lists all of them). */
   public readonly tamperingRule: events.Rule;
@@ -119,8 +132,9 @@ export class KeyTamperingAlert extends Construct implements IAlertHub {
   private constructor(scope: Construct, id: string) {
     super(scope, id);
     this.alertKey = new EncryptionKey(this, 'Key', { protects: 'the key-tampering alerts of this stack' });
-    const { topic, rule, rules } = createTamperingAlert(this, this.alertKey);
+    const { topic, rule, rules, deadLetterQueue } = createTamperingAlert(this, this.alertKey);
     this.alertTopic = topic;
+    this.alertDeadLetterQueue = deadLetterQueue;
     this.tamperingRule = rule;
     this.rules = rules;
     this.watchKey(this.alertKey);

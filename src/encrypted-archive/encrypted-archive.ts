@@ -11,14 +11,14 @@ import { eventPatternProblem } from './event-pattern';
 import { EncryptedResourceProps, IEncryptedResource } from '../encrypted-resource';
 import { addKeyStatements } from '../key/key-policy';
 import { KeyPolicyStatements } from '../key/statements';
-import { allowAlarmsToPublish } from '../private/alarm-topic';
+import { allowAlarmsToPublish, SharedAlarmTopic } from '../private/alarm-topic';
 import { formatArn, stackEnvironment } from '../private/arns';
 import { newDeadLetterQueue } from '../private/dead-letter-queue';
 import { checkEncryptionKey } from '../private/key-checks';
 import { deterministicName } from '../private/names';
 import { claimPhysicalName } from '../private/physical-names';
 import { setUpEncryption, verifyEncryption } from '../private/setup';
-import { allowSource } from '../private/shared-statements';
+import { allowFromSources } from '../private/shared-statements';
 import { PropValidator } from '../private/validation';
 import { EncryptionVerification, VerifiedResource } from '../verifier/encryption-verification';
 
@@ -97,9 +97,12 @@ export interface EncryptedArchiveProps extends EncryptedResourceProps {
 
   /**
    * Where the alarms (dead-letter queue not empty, failed invocations of the bus's rules) send notifications.
-   * A topic encrypted with a key must let `cloudwatch.amazonaws.com` use that key.
+   * Its policy gets a statement that lets CloudWatch publish for the library's alarms only; when the topic is encrypted
+   * with a key defined in this stack, a statement lets CloudWatch use that key (only on behalf of this account).
    *
-   * @default - a new SNS topic encrypted with the key, TLS only; subscribe to it through `alarmTopic`
+   * @default - the stack's shared alarm topic, created on first need (child `EncryptedConstructsAlarmTopic` of the
+   * stack, encrypted with a key of its own, TLS only) and shared by every archive, schedule and RDS instance of the
+   * stack given no topic; subscribe to it through `alarmTopic`
    * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
    */
   readonly alarmTopic?: sns.ITopic;
@@ -155,7 +158,7 @@ export class EncryptedArchive extends Construct implements IEncryptedResource {
   public readonly deadLetterQueueAlarm?: cloudwatch.Alarm;
   /** Alarm: at least one invocation of a rule on the bus failed permanently. */
   public readonly failedInvocationsAlarm: cloudwatch.Alarm;
-  /** Where the alarms notify. */
+  /** The topic the alarms notify: the `alarmTopic` given, else the stack's shared alarm topic. Subscribe to it. */
   public readonly alarmTopic: sns.ITopic;
   /** The deploy-time verification, unless turned off. */
   public readonly verification?: EncryptionVerification;
@@ -204,11 +207,9 @@ export class EncryptedArchive extends Construct implements IEncryptedResource {
     cfnArchive.kmsKeyIdentifier = this.encryptionKey.keyArn;
     this.archive.applyRemovalPolicy(removalPolicy);
 
-    this.alarmTopic = props.alarmTopic ?? new sns.Topic(this, 'AlarmTopic', {
-      displayName: 'Encrypted EventBridge archive alarms',
-      masterKey: this.encryptionKey,
-      enforceSSL: true,
-    });
+    // Every alarm gets an action (Control Tower's CT.CLOUDWATCH.PR.1 reads AlarmActions at deploy time): the user's
+    // topic, else one topic per stack shared by the library's alarms, never a topic (and its policy) per archive.
+    this.alarmTopic = props.alarmTopic ?? SharedAlarmTopic.of(this);
     const notify = new cloudwatchActions.SnsAction(this.alarmTopic);
     if (this.deadLetterQueue) {
       this.deadLetterQueueAlarm = new cloudwatch.Alarm(this, 'DeadLetterQueueAlarm', {
@@ -234,7 +235,7 @@ export class EncryptedArchive extends Construct implements IEncryptedResource {
     allowAlarmsToPublish(this, this.alarmTopic, alarms, `the alarms of ${this.node.path}`,
       this.alarmTopic.masterKey === this.encryptionKey ? statements => keyStatements.push(...statements) : undefined);
 
-    encryption.addKeyStatements(keyStatements, `the EventBridge event bus ${this.eventBusName}, its archive ${this.archiveName}, dead-letter queue and alarm topic`);
+    encryption.addKeyStatements(keyStatements, `the EventBridge event bus ${this.eventBusName}, its archive ${this.archiveName} and dead-letter queue`);
 
     const verified = [VerifiedResource.archive(this.archiveName, this.archiveArn, this.archive)];
     if (this.eventBusCreated) verified.unshift(VerifiedResource.eventBus(this.eventBusName, this.eventBusArn, this.eventBus));
@@ -297,21 +298,14 @@ export class EncryptedArchive extends Construct implements IEncryptedResource {
     const deadLetterQueue = props.deadLetterQueue
       ?? newDeadLetterQueue(this, 'DeadLetterQueue', { key: this.encryptionKey, removalPolicy, usedBy: `the event bus ${this.eventBusName}` });
 
-    // One statement per queue and stack lists every bus that dead-letters into it (SQS: 20 statements, 8,192 bytes).
-    const shared = {
-      sid: 'EventBridgeBusDeadLetters',
-      principal: eventsPrincipal,
-      actions: ['sqs:SendMessage'],
-      resources: [deadLetterQueue.queueArn],
-      operator: 'ArnEquals',
-      sourceKey: 'aws:SourceArn',
-    };
-    if (!allowSource(deadLetterQueue, shared, this.eventBusArn)) {
+    // One statement per queue lists every bus that dead-letters into it (SQS: 20 statements, 8,192 bytes per policy).
+    const sid = 'EventBridgeBusDeadLetters';
+    if (!allowFromSources(deadLetterQueue, { sid, principal: eventsPrincipal, action: 'sqs:SendMessage' }, [this.eventBusArn])) {
       const sendStatement = new iam.PolicyStatement({
-        sid: shared.sid,
+        sid,
         principals: [eventsPrincipal],
-        actions: shared.actions,
-        resources: shared.resources,
+        actions: ['sqs:SendMessage'],
+        resources: [deadLetterQueue.queueArn],
         conditions: { ArnEquals: { 'aws:SourceArn': this.eventBusArn } },
       });
       Annotations.of(this).addWarningV2('cdk-encrypted-constructs:dead-letter-queue-policy-not-managed', [

@@ -187,8 +187,12 @@ export class EncryptedConnection extends Construct implements IEncryptedResource
   public readonly deauthorizationRule: events.Rule;
   /** The topic that receives deauthorization alerts. */
   public readonly alertTopic: sns.ITopic;
-  /** The queue that keeps alerts EventBridge could not deliver to the topic. */
-  public readonly alertDeadLetterQueue: sqs.Queue;
+  /**
+   * The queue that keeps alerts EventBridge could not deliver to the topic: the stack's alert dead-letter queue (of
+   * the account trail or the stack's `KeyTamperingAlert`, shared by every alert rule of the stack) when the key is
+   * audited, else a queue of this connection (child `AlertDeadLetterQueue`).
+   */
+  public readonly alertDeadLetterQueue: sqs.IQueue;
   /** The deploy-time verification, unless turned off. */
   public readonly verification?: EncryptionVerification;
 
@@ -308,10 +312,12 @@ export class EncryptedConnection extends Construct implements IEncryptedResource
 
   /**
    * The rule that sends the connection's deauthorization events to the alert topic, with a dead-letter queue.
-   * The topic and queue are encrypted with the stack's alert key or a dedicated one: never with the connection's
-   * key, whose loss is what the alert reports.
+   * With auditing on, the stack's alert hub provides both (unless a topic is given): one topic and one dead-letter
+   * queue per stack, whose policies list every alert rule of the stack in one statement each. Without it, the
+   * connection gets its own. The topic and queue are encrypted with the stack's alert key or a dedicated one: never
+   * with the connection's key, whose loss is what the alert reports.
    */
-  private deauthorizationAlerts(alertTopic: sns.ITopic | undefined, auditTrailArn: string | undefined): { topic: sns.ITopic; deadLetterQueue: sqs.Queue; rule: events.Rule } {
+  private deauthorizationAlerts(alertTopic: sns.ITopic | undefined, auditTrailArn: string | undefined): { topic: sns.ITopic; deadLetterQueue: sqs.IQueue; rule: events.Rule } {
     const environment = stackEnvironment(this);
     // The stack's alert hub (the account trail's alert or the stack's KeyTamperingAlert) unless auditing is off.
     const hub = auditTrailArn !== undefined ? KeyTamperingAlert.hubOf(this) : undefined;
@@ -336,9 +342,12 @@ export class EncryptedConnection extends Construct implements IEncryptedResource
     // A deterministic rule name: the queue's key policy names the rule's ARN, which through Fn::GetAtt would be a cycle.
     const ruleName = `${deterministicName(this, 57)}-deauth`;
     const ruleArn = formatArn(this, { service: 'events', resource: 'rule', resourceName: ruleName });
-    const deadLetterQueue = newDeadLetterQueue(this, 'AlertDeadLetterQueue', { key: alertKey, usedBy: 'the connection deauthorization rule' });
+    // The stack's shared alert dead-letter queue, else one of this connection's own.
+    const deadLetterQueue = hub?.alertDeadLetterQueue
+      ?? newDeadLetterQueue(this, 'AlertDeadLetterQueue', { key: alertKey, usedBy: 'the connection deauthorization rule' });
     // On the stack's shared alert key, one statement serves every connection's rule (`*-deauth`): a statement per
-    // connection would push that key's policy past KMS's 32 KB with a few dozen connections.
+    // connection would push that key's policy past KMS's 32 KB with a few dozen connections. (The queue's own policy
+    // names each rule exactly.)
     const sourceArn = hub ? formatArn(this, { service: 'events', resource: 'rule', resourceName: '*-deauth' }) : ruleArn;
     addKeyStatements(this, alertKey, [KeyPolicyStatements.queue({
       ...environment,

@@ -19,7 +19,7 @@ import {
 } from './naming-facts';
 import { KeyPolicyStatements } from '../key/statements';
 import { acknowledgeEach } from '../private/acknowledgements';
-import { allowAlarmsToPublish } from '../private/alarm-topic';
+import { allowAlarmsToPublish, SharedAlarmTopic } from '../private/alarm-topic';
 import { formatArn, logGroupArn, stackEnvironment } from '../private/arns';
 import { checkEncryptionKey } from '../private/key-checks';
 import { deterministicName } from '../private/names';
@@ -60,10 +60,13 @@ export interface EncryptedRdsInstanceProps extends rds.DatabaseInstanceProps, En
   /**
    * The topic the CPU, free-storage and connections alarms notify.
    *
-   * The topic's policy gets a statement that lets CloudWatch publish for these alarms only. If the topic is encrypted,
-   * its key must let `cloudwatch.amazonaws.com` use it (`kms:Decrypt`, `kms:GenerateDataKey*`).
+   * The topic's policy gets a statement that lets CloudWatch publish for the library's alarms only. If the topic is
+   * encrypted, its key must let `cloudwatch.amazonaws.com` use it (`kms:Decrypt`, `kms:GenerateDataKey*`): the
+   * construct adds that statement when the key is defined in this stack.
    *
-   * @default - a new topic encrypted with the instance's key, TLS-only, exposed as `alarmTopic`
+   * @default - the stack's shared alarm topic, created on first need (child `EncryptedConstructsAlarmTopic` of the
+   * stack, encrypted with a key of its own, TLS only) and shared by every RDS instance, archive and schedule of the
+   * stack given no topic; subscribe to it through `alarmTopic`
    * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
    */
   readonly alarmTopic?: sns.ITopic;
@@ -112,7 +115,7 @@ export class EncryptedRdsInstance extends Construct implements IEncryptedResourc
   /** The user name of the master user when `credentials` gives none. */
   public static readonly DEFAULT_MASTER_USERNAME = 'dbadmin';
 
-  /** The customer managed key that encrypts storage, master user secret, Performance Insights, logs and alarm topic. */
+  /** The customer managed key that encrypts storage, master user secret, Performance Insights and logs. */
   public readonly encryptionKey: kms.IKey;
   /** ARN of the trail that audits the key, if any. */
   public readonly auditTrailArn?: string;
@@ -126,13 +129,16 @@ export class EncryptedRdsInstance extends Construct implements IEncryptedResourc
   public readonly connections: ec2.Connections;
   /** The parameter group that enforces TLS, if the construct created one or added TLS to yours. */
   public readonly parameterGroup?: rds.IParameterGroup;
-  /** The role Enhanced Monitoring uses, if the construct created it. */
+  /**
+   * The role Enhanced Monitoring uses, if the construct created it (child `MonitoringRole`: trusted only for this
+   * instance, with the stack's shared Enhanced Monitoring policy).
+   */
   public readonly monitoringRole?: iam.IRole;
   /** The encrypted log groups the instance exports to, by log type (e.g. `postgresql`). */
   public readonly logGroups: { [logType: string]: logs.ILogGroup };
   /** Whether Performance Insights is on (encrypted with the key). */
   public readonly performanceInsightsEnabled: boolean;
-  /** The topic the alarms notify. */
+  /** The topic the alarms notify: the `alarmTopic` given, else the stack's shared alarm topic. Subscribe to it. */
   public readonly alarmTopic: sns.ITopic;
   /** Fires when CPU utilization stays high. */
   public readonly cpuAlarm: cloudwatch.Alarm;
@@ -204,10 +210,10 @@ export class EncryptedRdsInstance extends Construct implements IEncryptedResourc
         'cloudwatchLogsRetentionRole is not used: the construct creates the log groups itself, with their retention, so no retention function runs.');
     }
 
-    // --- enhanced monitoring: a customer managed policy instead of AmazonRDSEnhancedMonitoringRole ------------------
+    // --- enhanced monitoring: a role per instance (its trust names this instance, as the RDS guide shows), with the
+    // stack's one customer managed policy instead of AmazonRDSEnhancedMonitoringRole ----------------------------------
     const monitoringInterval = props.monitoringInterval ?? Duration.seconds(60);
     let monitoringRole: iam.IRoleRef | undefined = props.monitoringRole;
-    let monitoringPolicy: iam.ManagedPolicy | undefined;
     if (!monitoringRole && monitoringInterval.toSeconds() > 0) {
       const role = new iam.Role(this, 'MonitoringRole', {
         assumedBy: new iam.ServicePrincipal('monitoring.rds.amazonaws.com').withConditions({
@@ -215,8 +221,10 @@ export class EncryptedRdsInstance extends Construct implements IEncryptedResourc
           ArnLike: { 'aws:SourceArn': instanceArn },
         }),
         description: `Enhanced Monitoring of ${this.node.path}: writes OS metrics to the RDSOSMetrics log group`,
+        // the role's ManagedPolicyArns name the policy, so the role (and the instance, through MonitoringRoleArn)
+        // exists only once the policy does
+        managedPolicies: [SharedMonitoringPolicy.of(this)],
       });
-      monitoringPolicy = enhancedMonitoringPolicy(this, role);
       monitoringRole = role;
       this.monitoringRole = role;
     }
@@ -273,18 +281,15 @@ export class EncryptedRdsInstance extends Construct implements IEncryptedResourc
     });
     const cfnInstance = this.instance.node.defaultChild as rds.CfnDBInstance;
     for (const logGroup of Object.values(logGroups)) cfnInstance.node.addDependency(logGroup);
-    if (monitoringPolicy) cfnInstance.node.addDependency(monitoringPolicy);
     this.masterUserSecret = this.instance.secret!;
     this.connections = this.instance.connections;
     this.port = props.port ?? facts.defaultPort;
     acknowledgeInstance(cfnInstance, facts, props.port);
 
     // --- alarms -----------------------------------------------------------------------------------------------------
-    this.alarmTopic = props.alarmTopic ?? new sns.Topic(this, 'AlarmTopic', {
-      displayName: `Alarms of ${this.node.path}`,
-      masterKey: key,
-      enforceSSL: true,
-    });
+    // Every alarm gets an action (Control Tower's CT.CLOUDWATCH.PR.1 reads AlarmActions at deploy time): the user's
+    // topic, else one topic per stack shared by the library's alarms, never a topic (and its policy) per instance.
+    this.alarmTopic = props.alarmTopic ?? SharedAlarmTopic.of(this);
     const fiveMinutes = Duration.minutes(5);
     this.cpuAlarm = new cloudwatch.Alarm(this, 'CpuAlarm', {
       alarmDescription: `CPU utilization of ${this.node.path} stays at or above its threshold`,
@@ -545,29 +550,46 @@ function defaultSubnets(vpc: ec2.IVpc): ec2.SubnetSelection {
 }
 
 /**
- * What `AmazonRDSEnhancedMonitoringRole` allows, as a customer managed policy scoped to the one log group Enhanced
- * Monitoring writes to (`RDSOSMetrics`, one stream per instance, named after its DbiResourceId).
+ * What `AmazonRDSEnhancedMonitoringRole` allows, as ONE customer managed policy per stack scoped to the one log group
+ * Enhanced Monitoring writes to (`RDSOSMetrics`, one stream per instance, named after its DbiResourceId). Its document
+ * names nothing of any instance, so every instance's monitoring role of the stack attaches the same policy (child
+ * `EncryptedConstructsRdsMonitoringPolicy` of the stack, created on first need).
+ *
+ * The roles stay one per instance: the RDS guide's confused-deputy protection names the instance in the trust policy
+ * (`aws:SourceArn` = `arn:aws:rds:<region>:<account>:db:<name>`), and one role trusting every instance of a stack would
+ * have to list them all, which IAM's role trust policy quota (2,048 characters by default) caps at about 25.
+ *
+ * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Monitoring.OS.Enabling.html
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
  */
-function enhancedMonitoringPolicy(scope: Construct, role: iam.IRole): iam.ManagedPolicy {
-  const logGroup = formatArn(scope, { service: 'logs', resource: 'log-group', resourceName: 'RDSOSMetrics', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
-  const policy = new iam.ManagedPolicy(scope, 'MonitoringPolicy', {
-    roles: [role],
-    description: 'Enhanced Monitoring: write OS metrics to the RDSOSMetrics log group',
-    statements: [
-      new iam.PolicyStatement({ actions: ['logs:CreateLogGroup', 'logs:PutRetentionPolicy'], resources: [logGroup, `${logGroup}:*`] }),
-      new iam.PolicyStatement({
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams', 'logs:GetLogEvents'],
-        resources: [`${logGroup}:log-stream:*`],
-      }),
-    ],
-  });
-  const reason = 'Enhanced Monitoring writes to the RDSOSMetrics log group, one stream per instance named after its DbiResourceId, '
-    + 'which is known only once the instance exists (and the instance needs this policy to exist first): the wildcard stays inside that one log group.';
-  acknowledgeEach(policy, {
-    [`AwsSolutions-IAM5[Resource::${flatten(scope, `${logGroup}:*`)}]`]: reason,
-    [`AwsSolutions-IAM5[Resource::${flatten(scope, `${logGroup}:log-stream:*`)}]`]: reason,
-  });
-  return policy;
+class SharedMonitoringPolicy {
+  /** The construct id of the shared policy, a child of the stack. */
+  public static readonly ID = 'EncryptedConstructsRdsMonitoringPolicy';
+
+  /** The Enhanced Monitoring policy of the stack of `scope`, created on first call. */
+  public static of(scope: IConstruct): iam.ManagedPolicy {
+    const stack = Stack.of(scope);
+    const existing = stack.node.tryFindChild(SharedMonitoringPolicy.ID);
+    if (existing instanceof iam.ManagedPolicy) return existing;
+    const logGroup = formatArn(stack, { service: 'logs', resource: 'log-group', resourceName: 'RDSOSMetrics', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const policy = new iam.ManagedPolicy(stack, SharedMonitoringPolicy.ID, {
+      description: 'Enhanced Monitoring: write OS metrics to the RDSOSMetrics log group',
+      statements: [
+        new iam.PolicyStatement({ actions: ['logs:CreateLogGroup', 'logs:PutRetentionPolicy'], resources: [logGroup, `${logGroup}:*`] }),
+        new iam.PolicyStatement({
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams', 'logs:GetLogEvents'],
+          resources: [`${logGroup}:log-stream:*`],
+        }),
+      ],
+    });
+    const reason = 'Enhanced Monitoring writes to the RDSOSMetrics log group, one stream per instance named after its DbiResourceId, '
+      + 'which is known only once the instance exists (and the instance needs this policy to exist first): the wildcard stays inside that one log group.';
+    acknowledgeEach(policy, {
+      [`AwsSolutions-IAM5[Resource::${flatten(stack, `${logGroup}:*`)}]`]: reason,
+      [`AwsSolutions-IAM5[Resource::${flatten(stack, `${logGroup}:log-stream:*`)}]`]: reason,
+    });
+    return policy;
+  }
 }
 
 /** The rules the instance meets in another way, acknowledged on the DB instance only. */

@@ -8,7 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { confineTargetStatements, redirectableProps, ScheduleExecutionRole, targetWithRole } from './execution-role';
-import { ScheduleGroupAlarms } from './group-alarms';
+import { ScheduleGroupAlarms, ScheduleGroupDeadLetters } from './group-alarms';
 import { validatePayload, validateScheduleProps, warnIfInThePast } from './validation';
 import { EncryptedResourceProps, IEncryptedResource } from '../encrypted-resource';
 import { addKeyStatements, registerRolePath } from '../key/key-policy';
@@ -87,7 +87,8 @@ export interface EncryptedScheduleProps extends EncryptedResourceProps {
    * and the key policy lets Scheduler and execution roles under that path use the key for any schedule of the group
    * (`kms:EncryptionContext:aws:scheduler:schedule:arn` like `schedule/<group>/*`). Each execution role's own IAM policy
    * still allows decrypting only its schedule's payload, and Scheduler only sends a schedule's own ARN as context; what
-   * the key policy alone no longer separates is one schedule of the group from another.
+   * the key policy alone no longer separates is one schedule of the group from another. For the same reason, schedules
+   * of one group on an `encryptionKey` you give share one dead-letter queue and its alarm (see `deadLetterQueue`).
    *
    * @default ScheduleKeyPolicyScope.SCHEDULE
    */
@@ -137,7 +138,9 @@ export interface EncryptedScheduleProps extends EncryptedResourceProps {
    * role's statements to that key's policy; otherwise a warning lists them.
    *
    * @default - a new SQS queue encrypted with the schedule's key, TLS enforced, messages kept 14 days, retained on
-   * delete (or the target's `deadLetterQueue`, when it has one)
+   * delete (or the target's `deadLetterQueue`, when it has one). With `keyPolicyScope: SCHEDULE_GROUP` and an
+   * `encryptionKey` you give, one such queue (and its alarm) per schedule group and key in the stack, shared by those
+   * schedules (child `SchedulerDeadLetters<hash>` of the stack)
    * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/configuring-schedule-dlq.html
    */
   readonly deadLetterQueue?: sqs.IQueue;
@@ -203,11 +206,17 @@ export class EncryptedSchedule extends Construct implements IEncryptedResource {
   public readonly executionRole: iam.IRole;
   /** The customer managed policy holding every permission of the execution role that the construct grants. */
   public readonly executionRolePolicy: iam.ManagedPolicy;
-  /** The dead-letter queue. */
+  /**
+   * The dead-letter queue: the one given, the schedule's own, or (group scope on a key you give) the one queue of the
+   * group's schedules on that key.
+   */
   public readonly deadLetterQueue: sqs.IQueue;
   /** The key that encrypts the dead-letter queue, when the construct can see it. */
   public readonly deadLetterQueueKey?: kms.IKey;
-  /** In alarm when the dead-letter queue holds any message (maximum of visible messages over 5 minutes > 0). */
+  /**
+   * In alarm when the dead-letter queue holds any message (maximum of visible messages over 5 minutes > 0).
+   * Shared, like the queue, by the group's schedules on one key in group scope.
+   */
   public readonly deadLetterQueueAlarm: cloudwatch.Alarm;
   /** In alarm when targets of the schedule group return errors (`TargetErrorCount` > 0 in 5 minutes). */
   public readonly targetErrorsAlarm: cloudwatch.Alarm;
@@ -256,11 +265,17 @@ export class EncryptedSchedule extends Construct implements IEncryptedResource {
     // Named by its IAM path in the statements printed for keys this stack cannot edit (set only then).
     if (ownRole) registerRolePath(ownRole);
 
-    // The dead-letter queue: the user's, else the target's, else a new one on the schedule's key.
+    // The dead-letter queue: the user's, else the target's, else (group scope on a key the user gives) the one queue of
+    // the group's schedules on that key, else a new one on the schedule's key.
     const givenQueue = props.deadLetterQueue ?? targetProps?.deadLetterQueue;
+    const groupDeadLetters = !givenQueue && groupScope && ownRole !== undefined && props.encryptionKey !== undefined
+      ? ScheduleGroupDeadLetters.of(this, this.scheduleGroupName, this.encryptionKey) : undefined;
     if (givenQueue) {
       this.deadLetterQueue = givenQueue;
       this.deadLetterQueueKey = givenQueue.encryptionMasterKey;
+    } else if (groupDeadLetters) {
+      this.deadLetterQueue = groupDeadLetters.queue;
+      this.deadLetterQueueKey = this.encryptionKey;
     } else {
       this.deadLetterQueue = newDeadLetterQueue(this, 'DeadLetterQueue', {
         key: this.encryptionKey,
@@ -376,7 +391,7 @@ export class EncryptedSchedule extends Construct implements IEncryptedResource {
     // Every alarm gets an action (Control Tower's CT.CLOUDWATCH.PR.1 reads AlarmActions at deploy time): the user's
     // topic, else one topic per stack shared by the library's alarms, never a topic (and a key) per schedule.
     this.alarmTopic = props.alarmTopic ?? SharedAlarmTopic.of(this);
-    const alarms = this.createAlarms(this.alarmTopic);
+    const alarms = this.createAlarms(this.alarmTopic, groupDeadLetters);
     this.deadLetterQueueAlarm = alarms.deadLetterQueue;
     this.targetErrorsAlarm = alarms.targetErrors;
     this.droppedInvocationsAlarm = alarms.dropped;
@@ -474,7 +489,8 @@ export class EncryptedSchedule extends Construct implements IEncryptedResource {
   /**
    * Lets a principal read and delete the dead letters: receive, delete and change visibility of messages, and
    * decrypt them with the queue's key only through SQS. When that key's policy is defined in this stack it gains the
-   * matching statement (needed in strict mode).
+   * matching statement (needed in strict mode). A queue shared by the schedules of a group (group scope on a key you
+   * give) holds the dead letters of all of them: the grantee reads them all.
    */
   public grantConsumeDeadLetters(grantee: iam.IGrantable): iam.Grant {
     const grant = iam.Grant.addToPrincipal({
@@ -501,7 +517,7 @@ export class EncryptedSchedule extends Construct implements IEncryptedResource {
     return grant;
   }
 
-  private createAlarms(topic: sns.ITopic) {
+  private createAlarms(topic: sns.ITopic, groupDeadLetters: ScheduleGroupDeadLetters | undefined) {
     const alarm = (id: string, metric: cloudwatch.IMetric, description: string) => {
       const created = new cloudwatch.Alarm(this, id, {
         metric,
@@ -517,10 +533,12 @@ export class EncryptedSchedule extends Construct implements IEncryptedResource {
     // Scheduler publishes its metrics per schedule group: those alarms are shared by the group's schedules.
     const group = ScheduleGroupAlarms.of(this, this.scheduleGroupName, name => this.metric(name));
     group.notify(topic);
-    const deadLetterQueue = alarm('DeadLetterQueueAlarm',
+    // A dead-letter queue shared by the group's schedules on one key has one alarm, shared too.
+    groupDeadLetters?.notify(topic);
+    const deadLetterQueue = groupDeadLetters?.alarm ?? alarm('DeadLetterQueueAlarm',
       this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
       'Failed invocations are waiting in the dead-letter queue');
-    allowAlarmsToPublish(this, topic, [deadLetterQueue], `the alarms of the EventBridge Scheduler schedule ${this.node.path}`);
+    if (!groupDeadLetters) allowAlarmsToPublish(this, topic, [deadLetterQueue], `the alarms of the EventBridge Scheduler schedule ${this.node.path}`);
     return {
       deadLetterQueue,
       targetErrors: group.targetErrors,

@@ -252,11 +252,11 @@ function resourcePolicyErrors(stack: Stack): string[] {
     if (resource instanceof sns.CfnTopicPolicy) {
       errors.push(...policyErrors(resource, resource.policyDocument, 'SNS topic policy', SNS_QUOTAS.topicPolicyStatements, SNS_QUOTAS.topicPolicyBytes,
         'https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-language-api-permissions-reference.html#sns-policy-quotas',
-        'Give some constructs their own alarmTopic (the shared topic gets one statement per construct), or split the stack.'));
+        'Too many alarms or alert rules share the topic (the library lists each one\'s ARN): give some constructs their own alarmTopic, or move some to another stack.'));
     } else if (resource instanceof sqs.CfnQueuePolicy) {
       errors.push(...policyErrors(resource, resource.policyDocument, 'SQS queue policy', SQS_QUOTAS.queuePolicyStatements, SQS_QUOTAS.queuePolicyBytes,
         'https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-policies.html',
-        'Give some constructs their own dead-letter queue, or split the stack.'));
+        'Too many rules or buses share the queue (the library lists each one\'s ARN): give some constructs their own dead-letter queue, or move some (e.g. connections) to another stack.'));
     }
   }
   return errors;

@@ -1,60 +1,57 @@
-import { Lazy, Stack } from 'aws-cdk-lib';
+import { Lazy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { IConstruct } from 'constructs';
-import { shortHash } from './arns';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { guardStackQuotas } from './quota-guards';
 
-/** A resource whose policy the library adds to: a topic, a queue, a bucket (`addToResourcePolicy`). */
-export interface PolicyHolder extends IConstruct {
-  addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult;
-}
-
-/** The one statement a service principal may use a shared resource through, for every source of a stack. */
-export interface SharedSourceStatement {
-  /** The statement's id prefix; a hash of the resource's path makes it unique in the policy. */
+/** What one shared statement allows: a service principal's one action on the topic or queue. */
+export interface SharedStatementOptions {
+  /** The statement id, unique in the policy (one statement per sid). */
   readonly sid: string;
-  readonly principal: iam.ServicePrincipal;
-  readonly actions: string[];
-  /** The resource ARN(s) in the statement. */
-  readonly resources: string[];
-  /** The condition operator that lists the sources (e.g. `ArnEquals`). */
-  readonly operator: string;
-  /** The context key it applies to (e.g. `aws:SourceArn`). */
-  readonly sourceKey: string;
-  /** Conditions besides the source list (e.g. `StringEquals aws:SourceAccount`). */
-  readonly conditions?: Record<string, Record<string, unknown>>;
+  readonly principal: iam.IPrincipal;
+  readonly action: string;
+  /** `aws:SourceAccount`, when the service sends it for this call. */
+  readonly sourceAccount?: string;
 }
+
+type PolicyHolder = sns.ITopic | sqs.IQueue;
+interface Shared { readonly sourceArns: string[]; readonly managed: boolean }
+const registry = new WeakMap<PolicyHolder, Map<string, Shared>>();
 
 /**
- * Allows one more source (an alarm, a rule, a bus) through ONE statement per resource, statement kind and stack,
- * whose source condition lists every source: a statement per construct would grow a shared resource's policy by a few
- * hundred bytes each, and resource policies are small — SNS: 100 statements and 30 KB per topic policy; SQS: 20
- * statements and 8,192 bytes per queue policy. Each source then costs only its ARN.
+ * Lets a service principal act on the topic or queue on behalf of these sources (`aws:SourceArn`), through ONE
+ * statement per (topic or queue, sid) whose `aws:SourceArn` lists every source ever added: the policy grows by one ARN
+ * per source rather than one statement per source (SNS accepts 100 statements per topic policy, SQS 20 per queue
+ * policy). The list is rendered at synthesis, so sources added later are included.
  *
- * Returns false when the resource's policy cannot be edited here (an imported resource): the caller warns.
- *
- * @see https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-language-api-permissions-reference.html#sns-policy-quotas
- * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-policies.html
+ * Returns whether the statement is in a policy this app writes (false for an imported topic or queue).
  */
-export function allowSource(holder: PolicyHolder, statement: SharedSourceStatement, sourceArn: string): boolean {
-  const stack = Stack.of(holder);
-  const perStack = SOURCES.get(stack) ?? new Map<string, { added: boolean; sources: string[] }>();
-  SOURCES.set(stack, perStack);
-  const id = `${holder.node.path}|${statement.sid}`;
-  let entry = perStack.get(id);
-  if (!entry) {
-    const sources: string[] = [];
-    const added = holder.addToResourcePolicy(new iam.PolicyStatement({
-      sid: `${statement.sid}${shortHash(holder.node.path)}`,
-      principals: [statement.principal],
-      actions: statement.actions,
-      resources: statement.resources,
-      conditions: { ...statement.conditions, [statement.operator]: { [statement.sourceKey]: Lazy.any({ produce: () => (sources.length === 1 ? sources[0] : sources) }) } },
-    })).statementAdded;
-    entry = { added, sources };
-    perStack.set(id, entry);
+export function allowFromSources(holder: PolicyHolder, options: SharedStatementOptions, sourceArns: string[]): boolean {
+  const bySid = registry.get(holder) ?? new Map<string, Shared>();
+  registry.set(holder, bySid);
+  let shared = bySid.get(options.sid);
+  if (!shared) {
+    const arns: string[] = [];
+    const resourceArn = 'topicArn' in holder ? holder.topicArn : holder.queueArn;
+    const { statementAdded } = holder.addToResourcePolicy(new iam.PolicyStatement({
+      sid: options.sid,
+      principals: [options.principal],
+      actions: [options.action],
+      resources: [resourceArn],
+      conditions: {
+        ...options.sourceAccount ? { StringEquals: { 'aws:SourceAccount': options.sourceAccount } } : {},
+        // uncached: the list is read again at synthesis, after every construct has added its sources
+        ArnEquals: { 'aws:SourceArn': Lazy.uncachedList({ produce: () => arns }) },
+      },
+    }));
+    shared = { sourceArns: arns, managed: statementAdded };
+    bySid.set(options.sid, shared);
+    // SNS accepts 100 statements and 30 KB per topic policy, SQS 20 statements and 8,192 bytes per queue policy:
+    // checked for every policy of the stack (quota-guards.ts).
+    if (statementAdded) guardStackQuotas(holder);
   }
-  if (!entry.sources.includes(sourceArn)) entry.sources.push(sourceArn);
-  return entry.added;
+  for (const arn of sourceArns) {
+    if (!shared.sourceArns.includes(arn)) shared.sourceArns.push(arn);
+  }
+  return shared.managed;
 }
-
-const SOURCES = new WeakMap<Stack, Map<string, { added: boolean; sources: string[] }>>();

@@ -15,7 +15,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { createExampleApp } from '../../examples/app';
 import {
   EncryptedArchive, EncryptedConnection, EncryptedRdsInstance, EncryptedSchedule, EncryptionKey, EncryptionVerification, KeyAuditTrail, VerifiedResource,
-  KeyPolicyStatements,
+  KeyPolicyStatements, ScheduleKeyPolicyScope,
 } from '../../src';
 import { addKeyStatements } from '../../src/key/key-policy';
 import { topicTarget } from '../../src/private/rule-targets';
@@ -86,6 +86,26 @@ export const CONFIGURATIONS: Configuration[] = [
         alarmTopic: topic,
         keyOptions: { ...STRICT, alias: 'reports/nightly', tags: { team: 'reports' } },
       });
+    }),
+  },
+
+  {
+    // Two schedules of one group on one key with the group-scoped key policy: they share the group's dead-letter queue.
+    subject: 'EncryptedSchedule',
+    variant: 'group scope, shared key and dead-letter queue',
+    app: build(stack => {
+      const key = new EncryptionKey(stack, 'GroupKey', { protects: 'the reports group' });
+      const group = new scheduler.ScheduleGroup(stack, 'Group', { scheduleGroupName: 'reports' });
+      const fn = targetFunction(stack);
+      for (const id of ['Nightly', 'Weekly']) {
+        new EncryptedSchedule(stack, id, {
+          schedule: scheduler.ScheduleExpression.cron({ hour: '2', minute: '0', timeZone: TimeZone.EUROPE_LONDON }),
+          target: new targets.LambdaInvoke(fn, { input: scheduler.ScheduleTargetInput.fromObject({ job: id }) }),
+          scheduleGroup: group,
+          encryptionKey: key,
+          keyPolicyScope: ScheduleKeyPolicyScope.SCHEDULE_GROUP,
+        });
+      }
     }),
   },
 

@@ -113,7 +113,7 @@ describe('KeyAuditTrail', () => {
     // SNS requires ("Adding the aws:SourceAccount, aws:SourceArn, and aws:SourceOrgID to a AWS KMS policy is not
     // supported for EventBridge-to-encrypted topics"); every other service statement carries conditions
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'sns:Publish', Condition: { ArnEquals: { 'aws:SourceArn': Match.stringLikeRegexp('^arn:aws:events:eu-west-1:111122223333:rule/') } } })]) },
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'sns:Publish', Condition: { ArnEquals: { 'aws:SourceArn': [Match.stringLikeRegexp('^arn:aws:events:eu-west-1:111122223333:rule/')] } } })]) },
     });
     const keys = Object.values(template.findResources('AWS::KMS::Key'));
     const unconditioned: string[] = [];

@@ -123,16 +123,16 @@ describe('EncryptedArchive: a new bus and its archive', () => {
     const statements = onlyResource(template, 'AWS::SQS::QueuePolicy', 'Orders').Properties.PolicyDocument.Statement;
     expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
     expect(statements.filter((s: any) => s.Effect === 'Allow')).toEqual([{
-      Sid: expect.stringMatching(/^EventBridgeBusDeadLetters[0-9A-F]{8}$/),
+      Sid: 'EventBridgeBusDeadLetters',
       Effect: 'Allow',
       Principal: EVENTS,
       Action: 'sqs:SendMessage',
       Resource: { 'Fn::GetAtt': [stack.getLogicalId(archive.deadLetterQueue!.node.defaultChild as sqs.CfnQueue), 'Arn'] },
-      Condition: { ArnEquals: { 'aws:SourceArn': BUS_ARN('orders') } },
+      Condition: { ArnEquals: { 'aws:SourceArn': [BUS_ARN('orders')] } },
     }]);
   });
 
-  test('alarms when the dead-letter queue holds an event and when a rule on the bus fails, notifying an encrypted topic', () => {
+  test('alarms when the dead-letter queue holds an event and when a rule on the bus fails, notifying the stack\'s shared encrypted alarm topic', () => {
     const stack = testStack();
     const archive = orders(stack);
     const template = Template.fromStack(stack);
@@ -158,12 +158,16 @@ describe('EncryptedArchive: a new bus and its archive', () => {
       TreatMissingData: 'notBreaching',
       AlarmActions: [topic],
     });
-    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
-    expect(keyStatements(stack, archive.encryptionKey)).toContainEqual(expect.objectContaining({
+    // the stack's shared alarm topic, on a key of its own: the archive's key holds no statement for it
+    expect(archive.alarmTopic.node.path).toBe('TestStack/EncryptedConstructsAlarmTopic/Resource');
+    const topicKey = (archive.alarmTopic as sns.Topic).masterKey!;
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [stack.getLogicalId(topicKey.node.defaultChild as kms.CfnKey), 'Arn'] } });
+    expect(keyStatements(stack, topicKey)).toContainEqual(expect.objectContaining({
       Principal: { Service: 'cloudwatch.amazonaws.com' },
       Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
       Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } },
     }));
+    expect(keyStatements(stack, archive.encryptionKey).filter(s => /^SnsTopicPublishers/.test(s.Sid ?? ''))).toEqual([]);
     expect(archive.deadLetterQueueAlarm).toBeDefined();
     expect(archive.failedInvocationsAlarm).toBeDefined();
   });
@@ -291,7 +295,7 @@ describe('EncryptedArchive: choices the user makes', () => {
     const key = new EncryptionKey(stack, 'TeamKey', { protects: 'orders' });
     const archive = orders(stack, { encryptionKey: key });
     expect(archive.encryptionKey).toBe(key);
-    Template.fromStack(stack).resourceCountIs('AWS::KMS::Key', 3); // the team key, the audit trail's and the verifier's
+    Template.fromStack(stack).resourceCountIs('AWS::KMS::Key', 4); // the team key, the audit trail's, the verifier's and the shared alarm topic's
     expect(keyStatements(stack, key)).toContainEqual(expect.objectContaining({
       Condition: { StringEquals: { 'kms:EncryptionContext:aws:events:event-bus:arn': BUS_ARN('orders') } },
     }));
@@ -321,7 +325,7 @@ describe('EncryptedArchive: choices the user makes', () => {
     const template = Template.fromStack(stack);
     expect(Object.keys(template.findResources('AWS::SQS::Queue')).filter(id => id.startsWith('Orders'))).toEqual([]);
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: Match.stringLikeRegexp('^EventBridgeBusDeadLetters'), Condition: { ArnEquals: { 'aws:SourceArn': BUS_ARN('orders') } } })]) },
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'EventBridgeBusDeadLetters', Condition: { ArnEquals: { 'aws:SourceArn': [BUS_ARN('orders')] } } })]) },
     });
     expect(keyStatements(stack, queueKey)).toContainEqual(expect.objectContaining({ Principal: EVENTS, Sid: expect.stringMatching(/^SqsQueue/) }));
     expect(keyStatements(stack, archive.encryptionKey).filter(s => /^(SqsQueue|SnsTopicPublishers)/.test(s.Sid ?? ''))).toEqual([]);

@@ -339,12 +339,14 @@ describe('EncryptedConnection', () => {
   });
 
   describe('deauthorization', () => {
-    test('a rule on the connection\'s deauthorization events notifies the stack-shared audit trail\'s alert topic, with a dead-letter queue', () => {
+    test('a rule on the connection\'s deauthorization events notifies the stack-shared audit trail\'s alert topic, with its dead-letter queue', () => {
       const stack = testStack();
       const conn = crm(stack, { connectionName: 'crm' });
       const template = Template.fromStack(stack);
       const trail = KeyAuditTrail.of(stack);
       expect(conn.alertTopic).toBe(trail.alertTopic);
+      expect(conn.alertDeadLetterQueue).toBe(trail.alertDeadLetterQueue);
+      expect(conn.node.tryFindChild('AlertDeadLetterQueue')).toBeUndefined();
       const ruleArn = 'arn:aws:events:eu-west-1:111122223333:rule/TestStack-Crm-B4DDC744-deauth';
       template.hasResourceProperties('AWS::Events::Rule', {
         Name: 'TestStack-Crm-B4DDC744-deauth',
@@ -360,12 +362,13 @@ describe('EncryptedConnection', () => {
           RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
         }],
       });
-      // only this rule may publish to the topic and dead-letter into the queue
+      // only the stack's alert rules (this one and the key-tampering rule) may publish to the topic and dead-letter into the queue
+      const tamperingRuleArn = 'arn:aws:events:eu-west-1:111122223333:rule/TestStack-KeyAuditTrail-AC50A85F';
       template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'sns:Publish', Condition: { ArnEquals: { 'aws:SourceArn': ruleArn } } })]) },
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'sns:Publish', Condition: { ArnEquals: { 'aws:SourceArn': [tamperingRuleArn, ruleArn] } } })]) },
       });
       template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'sqs:SendMessage', Condition: { ArnEquals: { 'aws:SourceArn': ruleArn } } })]) },
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'sqs:SendMessage', Condition: { ArnEquals: { 'aws:SourceArn': [tamperingRuleArn, ruleArn] } } })]) },
       });
       // the dead-letter queue is encrypted with the trail's key (not the connection's), which lets EventBridge in as AWS
       // documents it, checking the source only if EventBridge presents one: one statement shared by every connection, so

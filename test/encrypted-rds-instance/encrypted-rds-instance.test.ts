@@ -139,7 +139,7 @@ describe('EncryptedRdsInstance: encryption', () => {
     template.hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain' });
   });
 
-  test('the key policy holds exactly: root delegation, the grant guard, RDS / Secrets Manager / Performance Insights via RDS, the two log groups, CloudWatch for the alarm topic, the verifier', () => {
+  test('the key policy holds exactly: root delegation, the grant guard, RDS / Secrets Manager / Performance Insights via RDS, the two log groups, the verifier', () => {
     const { stack, db } = newDb();
     const statements = keyStatements(stack, db);
     expect(statements).toEqual([
@@ -154,7 +154,6 @@ describe('EncryptedRdsInstance: encryption', () => {
       ...RDS_STATEMENTS,
       logStatement('postgresql'),
       logStatement('upgrade'),
-      ALARM_TOPIC_STATEMENT,
       expect.objectContaining({
         Action: ['kms:DescribeKey', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags'],
         ...byRole({ 'Fn::GetAtt': [expect.stringMatching(/^EncryptionVerifierRole/), 'Arn'] }),
@@ -178,7 +177,8 @@ describe('EncryptedRdsInstance: encryption', () => {
     const key = kms.Key.fromKeyArn(stack, 'Imported', 'arn:aws:kms:eu-west-1:111122223333:key/11111111-2222-3333-4444-555555555555');
     const { db } = newDb({ encryptionKey: key }, stack);
     expect(db.encryptionKey).toBe(key);
-    Template.fromStack(stack).resourceCountIs('AWS::KMS::Key', 3); // the trail's and the verifier's keys and the VPC fixture's key only
+    // the trail's, the verifier's and the shared alarm topic's keys and the VPC fixture's key only
+    Template.fromStack(stack).resourceCountIs('AWS::KMS::Key', 4);
     const warnings = Annotations.fromStack(stack).findWarning('/TestStack/Db', Match.stringLikeRegexp('cdk-encrypted-constructs:key-policy-not-managed'));
     const text = warnings.map(w => String(w.entry.data)).join('\n');
     expect(text).toContain('rds.eu-west-1.amazonaws.com');
@@ -253,9 +253,10 @@ describe('EncryptedRdsInstance: secure defaults', () => {
     template.resourceCountIs('Custom::LogRetention', 0);
   });
 
-  test('Enhanced Monitoring uses a role that only RDS may assume for this instance, with a customer managed policy scoped to RDSOSMetrics', () => {
+  test('Enhanced Monitoring uses a role that only RDS may assume for this instance, with the stack\'s customer managed policy scoped to RDSOSMetrics', () => {
     const { stack, db } = newDb();
     const template = Template.fromStack(stack);
+    const policy = stack.node.findChild('EncryptedConstructsRdsMonitoringPolicy') as iam.ManagedPolicy;
     expect(instanceProps(stack)).toEqual(expect.objectContaining({ MonitoringInterval: 60, MonitoringRoleArn: { 'Fn::GetAtt': [logicalId(stack, db.monitoringRole!), 'Arn'] } }));
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
@@ -266,11 +267,11 @@ describe('EncryptedRdsInstance: secure defaults', () => {
           Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' }, ArnLike: { 'aws:SourceArn': `arn:aws:rds:eu-west-1:111122223333:db:${IDENTIFIER}` } },
         }],
       },
-      ManagedPolicyArns: Match.absent(),
+      ManagedPolicyArns: [{ Ref: logicalId(stack, policy) }],
       Policies: Match.absent(),
     });
     template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
-      Roles: [{ Ref: logicalId(stack, db.monitoringRole!) }],
+      Roles: Match.absent(),
       PolicyDocument: {
         Statement: [
           { Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:PutRetentionPolicy'], Resource: ['arn:aws:logs:eu-west-1:111122223333:log-group:RDSOSMetrics', 'arn:aws:logs:eu-west-1:111122223333:log-group:RDSOSMetrics:*'] },
@@ -395,7 +396,7 @@ describe('EncryptedRdsInstance: Performance Insights', () => {
 });
 
 describe('EncryptedRdsInstance: alarms', () => {
-  test('CPU, free storage and connections alarms notify a TLS-only topic encrypted with the key, which only these alarms may publish to', () => {
+  test('CPU, free storage and connections alarms notify the stack\'s shared TLS-only alarm topic on a key of its own, which only the library\'s alarms may publish to', () => {
     const { stack, db } = newDb();
     const template = Template.fromStack(stack);
     const topic = { Ref: logicalId(stack, db.alarmTopic) };
@@ -408,7 +409,11 @@ describe('EncryptedRdsInstance: alarms', () => {
     });
     // 80% of PostgreSQL's default max_connections on db.m5.large (8 GiB / 9531392 = 901)
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DatabaseConnections', Threshold: 720, AlarmActions: [topic] });
-    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [logicalId(stack, db.encryptionKey), 'Arn'] } });
+    expect(db.alarmTopic.node.path).toBe('TestStack/EncryptedConstructsAlarmTopic/Resource');
+    const topicKey = (db.alarmTopic as sns.Topic).masterKey!;
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [logicalId(stack, topicKey), 'Arn'] } });
+    expect(keyStatements(stack, db)).not.toContainEqual(ALARM_TOPIC_STATEMENT);
+    expect(template.toJSON().Resources[logicalId(stack, topicKey)].Properties.KeyPolicy.Statement).toContainEqual(expect.objectContaining(ALARM_TOPIC_STATEMENT));
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: {
         Statement: [

@@ -18,6 +18,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EncryptionKeyOptions } from '../../src';
+import { SharedAlarmTopic } from '../../src/private/alarm-topic';
 
 /** What an integ app is built with: where it deploys and the clock it reads (fixed in the snapshot test). */
 export interface IntegAppOptions {
@@ -132,7 +133,8 @@ export function inlineFunction(scope: Construct, id: string, code: string, envir
 
 /**
  * Forces an alarm into ALARM and expects its notification in a probe queue subscribed to the alarm topic: CloudWatch
- * publishes to the topic on the construct's key, through the key statement that keeps `aws:SourceAccount`.
+ * publishes to the topic on the topic's key (the stack's shared alarm topic's, unless the construct was given a topic),
+ * through the key statement that keeps `aws:SourceAccount`.
  */
 export function expectAlarmNotification(integ: IntegTest, alarm: cloudwatch.IAlarm, probe: sqs.IQueue): IApiCall {
   const setState = integ.assertions.awsApiCall('CloudWatch', 'setAlarmState', {
@@ -159,8 +161,21 @@ export function throwawayStack(app: App, id: string, options: IntegAppOptions): 
  * test stack's resources, which CDK refuses across environments).
  */
 export function integTest(app: App, id: string, stack: Stack): IntegTest {
+  disposeSharedAlarmTopicKey(stack);
   const assertionStack = new Stack(app, `${id}DeployAssert`, { env: { account: stack.account, region: stack.region } });
   return new IntegTest(app, id, { testCases: [stack], assertionStack, regions: [stack.region] });
+}
+
+/**
+ * The stack's shared alarm topic key (`EncryptedConstructsAlarmTopic/Key`, retained by default like every library key)
+ * is deleted with the test stack, as the constructs' own keys are (`DISPOSABLE_KEY`).
+ */
+function disposeSharedAlarmTopicKey(stack: Stack): void {
+  const key = stack.node.tryFindChild(SharedAlarmTopic.ID)?.node.tryFindChild('Key');
+  if (key instanceof kms.Key) {
+    key.applyRemovalPolicy(RemovalPolicy.DESTROY);
+    (key.node.defaultChild as kms.CfnKey).pendingWindowInDays = DISPOSABLE_KEY.pendingWindow!.toDays();
+  }
 }
 
 /** Runs the integ app when integ-runner (or `cdk synth --app`) executes the file, with the CLI's account and region. */
