@@ -134,7 +134,7 @@ describe('per-stack quotas are checked at synth, for every stack that holds a li
     for (let i = 0; i < 101; i++) {
       topic.addToResourcePolicy(new iam.PolicyStatement({ principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')], actions: ['sns:Publish'], resources: [topic.topicArn], conditions: { ArnEquals: { 'aws:SourceArn': `arn:aws:cloudwatch:eu-west-1:111122223333:alarm:alarm-${i}` } } }));
     }
-    expect(() => synth(s)).toThrow(/the SNS topic policy Quota\/Alarms\/Policy would hold 101 statements; at most 100 are accepted \(quota "statements"; see https:\/\/docs\.aws\.amazon\.com\/sns\/[^)]+\)\. Give some constructs their own alarmTopic/);
+    expect(() => synth(s)).toThrow(/the SNS topic policy Quota\/Alarms\/Policy would hold 101 statements; at most 100 are accepted \(quota "statements"; see https:\/\/docs\.aws\.amazon\.com\/sns\/[^)]+\)\. Too many alarms or alert rules share the topic .*give some constructs their own alarmTopic/);
     expect(() => synth(s)).toThrow(/the SNS topic policy Quota\/Alarms\/Policy would be about \d+ bytes; at most 30000 are accepted/);
   });
 
@@ -144,7 +144,7 @@ describe('per-stack quotas are checked at synth, for every stack that holds a li
     for (let i = 0; i < 21; i++) {
       queue.addToResourcePolicy(new iam.PolicyStatement({ principals: [new iam.ServicePrincipal('events.amazonaws.com')], actions: ['sqs:SendMessage'], resources: [queue.queueArn], conditions: { ArnEquals: { 'aws:SourceArn': `arn:aws:events:eu-west-1:111122223333:rule/rule-with-a-long-name-${i}` } } }));
     }
-    expect(() => synth(s)).toThrow(/the SQS queue policy Quota\/DeadLetters\/Policy would hold 21 statements; at most 20 are accepted \(quota "statements"; see https:\/\/docs\.aws\.amazon\.com\/AWSSimpleQueueService\/[^)]+\)\. Give some constructs their own dead-letter queue, or split the stack\./);
+    expect(() => synth(s)).toThrow(/the SQS queue policy Quota\/DeadLetters\/Policy would hold 21 statements; at most 20 are accepted \(quota "statements"; see https:\/\/docs\.aws\.amazon\.com\/AWSSimpleQueueService\/[^)]+\)\. Too many rules or buses share the queue .*give some constructs their own dead-letter queue/);
     const wide = guarded();
     const shared = new sqs.Queue(wide, 'DeadLetters');
     shared.addToResourcePolicy(new iam.PolicyStatement({ principals: [new iam.ServicePrincipal('events.amazonaws.com')], actions: ['sqs:SendMessage'], resources: [shared.queueArn], conditions: { ArnEquals: { 'aws:SourceArn': Array.from({ length: 200 }, (_, i) => `arn:aws:events:eu-west-1:111122223333:rule/rule-${i}`) } } }));
