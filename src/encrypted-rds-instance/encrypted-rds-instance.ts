@@ -349,6 +349,46 @@ export class EncryptedRdsInstance extends Construct implements IEncryptedResourc
   }
 
   /**
+   * The given metric of the instance (namespace `AWS/RDS`, dimension `DBInstanceIdentifier`), as
+   * `rds.DatabaseInstance#metric` returns it.
+   *
+   * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-metrics.html
+   */
+  public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.instance.metric(metricName, props);
+  }
+
+  /** The percentage of CPU utilization (`CPUUtilization`; average over 5 minutes), as `rds.DatabaseInstance` names it. */
+  public metricCPUUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.instance.metricCPUUtilization(props);
+  }
+
+  /** The number of database connections in use (`DatabaseConnections`; average over 5 minutes). */
+  public metricDatabaseConnections(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.instance.metricDatabaseConnections(props);
+  }
+
+  /** The available storage space, in bytes (`FreeStorageSpace`; average over 5 minutes). */
+  public metricFreeStorageSpace(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.instance.metricFreeStorageSpace(props);
+  }
+
+  /** The amount of available random access memory, in bytes (`FreeableMemory`; average over 5 minutes). */
+  public metricFreeableMemory(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.instance.metricFreeableMemory(props);
+  }
+
+  /** The average number of disk read I/O operations per second (`ReadIOPS`; average over 5 minutes). */
+  public metricReadIOPS(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.instance.metricReadIOPS(props);
+  }
+
+  /** The average number of disk write I/O operations per second (`WriteIOPS`; average over 5 minutes). */
+  public metricWriteIOPS(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.instance.metricWriteIOPS(props);
+  }
+
+  /**
    * Lets a peer (a security group, or anything `ec2.IConnectable`) reach the database port: an ingress rule on the
    * instance's security groups (and an egress rule on the peer's, if it restricts outbound traffic) for TCP on
    * `port`, the number written into the rule.

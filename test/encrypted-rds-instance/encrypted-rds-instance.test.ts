@@ -460,6 +460,30 @@ describe('EncryptedRdsInstance: alarms', () => {
   });
 });
 
+describe('EncryptedRdsInstance: metrics', () => {
+  test.each([
+    ['metricCPUUtilization', 'CPUUtilization'],
+    ['metricDatabaseConnections', 'DatabaseConnections'],
+    ['metricFreeStorageSpace', 'FreeStorageSpace'],
+    ['metricFreeableMemory', 'FreeableMemory'],
+    ['metricReadIOPS', 'ReadIOPS'],
+    ['metricWriteIOPS', 'WriteIOPS'],
+  ] as const)('%s() reads the same metric as rds.DatabaseInstance\'s method of that name (%s)', (method, metricName) => {
+    const { stack, db } = newDb();
+    const ours = db[method]({ period: Duration.minutes(1) });
+    const theirs = db.instance[method]({ period: Duration.minutes(1) });
+    expect([ours.namespace, ours.metricName, stack.resolve(ours.dimensions), ours.statistic, ours.period.toSeconds()])
+      .toEqual([theirs.namespace, metricName, stack.resolve(theirs.dimensions), theirs.statistic, 60]);
+    expect(stack.resolve(ours.dimensions)).toEqual({ DBInstanceIdentifier: { Ref: logicalId(stack, db.instance) } });
+  });
+
+  test('metric(name) reads any AWS/RDS metric of the instance', () => {
+    const { stack, db } = newDb();
+    const metric = db.metric('ReplicaLag');
+    expect([metric.namespace, metric.metricName, stack.resolve(metric.dimensions)]).toEqual(['AWS/RDS', 'ReplicaLag', { DBInstanceIdentifier: { Ref: logicalId(stack, db.instance) } }]);
+  });
+});
+
 describe('EncryptedRdsInstance: grantConnect', () => {
   test('grants rds-db:connect on exactly this instance\'s DbiResourceId and user', () => {
     const { stack, db } = newDb();
