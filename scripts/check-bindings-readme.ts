@@ -43,7 +43,9 @@ function check(language: string, comment: RegExp, file: string): { problems: str
       fences++;
       for (let l = i + 1; l < end; l++) {
         if (comment.test(lines[l])) continue;
-        const hit = TYPESCRIPT_ONLY.find(([pattern]) => pattern.test(lines[l]));
+        // String literals are data (e.g. a Lambda function's inline JavaScript), not the block's language.
+        const code = lines[l].replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, '""');
+        const hit = TYPESCRIPT_ONLY.find(([pattern]) => pattern.test(code));
         if (hit) problems.push(`${file}:${l + 1}: ${hit[1]} in a \`\`\`${language} block (untranslated TypeScript?): ${lines[l].trim()}`);
       }
     }
