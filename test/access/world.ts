@@ -280,6 +280,10 @@ export class DeployedWorld {
   private readonly byStack = new Map<string, StackTemplate>();
   private readonly names = new Map<DeployedResource, string>();
   private readonly resolving = new Set<DeployedResource>();
+  // The world does not change once built: lookups are memoized (a 200-schedule world answers ~4,000 paths).
+  private readonly byType = new Map<string, DeployedResource[]>();
+  private readonly resolvedProperties = new Map<DeployedResource, Record<string, any>>();
+  private readonly attributes = new Map<DeployedResource, Map<string, string>>();
 
   constructor(public readonly target: DeployTarget, stacks: StackTemplate[]) {
     for (const stack of stacks) {
@@ -311,12 +315,23 @@ export class DeployedWorld {
 
   /** Every resource of a type. */
   public ofType(type: string): DeployedResource[] {
-    return this.resources.filter(r => r.type === type);
+    let found = this.byType.get(type);
+    if (!found) {
+      found = this.resources.filter(r => r.type === type);
+      this.byType.set(type, found);
+    }
+    return [...found];
   }
 
   /** A resource's resolved properties. */
   public properties(r: DeployedResource): Record<string, any> {
-    return this.resolveIn(r.stackName, r.rawProperties);
+    let resolved = this.resolvedProperties.get(r);
+    if (!resolved) {
+      // frozen: callers may not change the world (a change throws in strict mode)
+      resolved = deepFreeze(this.resolveIn(r.stackName, r.rawProperties)) as Record<string, any>;
+      this.resolvedProperties.set(r, resolved);
+    }
+    return resolved!;
   }
 
   /** A resource's resolved tags (`Tags` as a list of Key/Value or, for some types, a map). */
@@ -335,7 +350,10 @@ export class DeployedWorld {
   public attribute(r: DeployedResource, attribute: string): string {
     const model = modelOf(r.type)!.attributes?.[attribute];
     if (!model) throw new Error(`deployed world: no model of ${r.type}.${attribute} (${r.logicalId}); see ${modelOf(r.type)!.doc}`);
-    return model(r, this);
+    const cached = this.attributes.get(r) ?? new Map<string, string>();
+    this.attributes.set(r, cached);
+    if (!cached.has(attribute)) cached.set(attribute, model(r, this));
+    return cached.get(attribute)!;
   }
 
   /** The physical name of a resource (given or generated). */
@@ -477,4 +495,13 @@ export class DeployedWorld {
   private known(value: string | undefined): string | undefined {
     return value === undefined || value.startsWith('unknown-') || value.startsWith('${Token') ? undefined : value;
   }
+}
+
+/** Freezes a value and everything in it. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value as object)) deepFreeze(child);
+  }
+  return value;
 }
