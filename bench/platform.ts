@@ -126,3 +126,16 @@ export function platformApp(app: App, variant: PlatformVariant): Stack[] {
 function handKeyAt(stack: Stack, id: string, description: string): kms.Key {
   return handKey(new Construct(stack, id), description);
 }
+
+/** One stack of a synthesized platform app, as bench/synth-once.ts measures it and bench/run.ts reports it. */
+export interface StackSample {
+  readonly name: string;
+  readonly resources: number;
+  /** JSON without white space (the measure of the scenario tables). */
+  readonly templateBytes: number;
+  /** The template file as aws-cdk-lib writes it (indented): what CloudFormation's 1 MB applies to. */
+  readonly templateFileBytes: number;
+  readonly keys: number;
+  /** The library's stack-level keys: the audit trail's, the key-tampering alert's, the shared alarm topic's, the verifier's. */
+  readonly stackLevelKeys: number;
+}

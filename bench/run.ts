@@ -15,7 +15,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { PLATFORM, PLATFORM_CONSTRUCTS, PLATFORM_VARIANTS, PlatformVariant } from './platform';
+import { PLATFORM, PLATFORM_CONSTRUCTS, PLATFORM_VARIANTS, PlatformVariant, StackSample } from './platform';
 import { SCENARIOS } from './scenarios';
 import { countVerifierCalls } from './verifier-calls';
 
@@ -43,15 +43,6 @@ interface Sample {
   readonly trails: number;
 }
 
-/** One stack of the platform app. */
-interface StackSample {
-  readonly name: string;
-  readonly resources: number;
-  readonly templateBytes: number;
-  readonly templateFileBytes: number;
-  readonly keys: number;
-  readonly stackLevelKeys: number;
-}
 
 /** One synthesis of the platform app. */
 interface PlatformSample extends Sample {

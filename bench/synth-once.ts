@@ -15,23 +15,12 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Stack, STACK_RESOURCE_LIMIT_CONTEXT } from 'aws-cdk-lib';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { PLATFORM_VARIANTS, PlatformVariant, platformApp } from './platform';
+import { PLATFORM_VARIANTS, PlatformVariant, platformApp, StackSample } from './platform';
 import { SCENARIOS } from './scenarios';
 import { STACK_QUOTA_GUARDS_CONTEXT } from '../src/private/quota-guards';
 
 const ENV = { account: '111122223333', region: 'eu-west-1' };
 
-interface StackSample {
-  readonly name: string;
-  readonly resources: number;
-  /** JSON without white space (the measure of the scenario tables). */
-  readonly templateBytes: number;
-  /** The template file as aws-cdk-lib writes it (indented): what CloudFormation's 1 MB applies to. */
-  readonly templateFileBytes: number;
-  readonly keys: number;
-  /** The library's stack-level keys: the audit trail's, the key-tampering alert's, the shared alarm topic's, the verifier's. */
-  readonly stackLevelKeys: number;
-}
 
 /** Logical-id prefixes of the library's stack-level keys (children of the stack, whatever the constructs). */
 const STACK_LEVEL_KEYS = /^(KeyAuditTrailKey|KeyTamperingAlertKey|EncryptedConstructsAlarmTopicKey|EncryptionVerifierKey)[0-9A-F]{8}$/;

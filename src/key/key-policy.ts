@@ -145,9 +145,13 @@ export function withoutRolePrincipals(key: kms.IKey, statement: iam.PolicyStatem
   const accounts = new Set(roles.map(r => r.env.account));
   const account = accounts.size === 1 ? [...accounts][0] : Stack.of(key).account;
   const partition = stackEnvironment(key).partition;
+  return onAccountRoot(statement, partition, account, 'ArnEquals', roles.map(r => r.roleArn));
+}
+
+/** `statement` with the account as principal and `aws:PrincipalArn` (under `operator`) naming the roles instead. */
+function onAccountRoot(statement: iam.PolicyStatement, partition: string, account: string, operator: 'ArnEquals' | 'ArnLike', arns: string[]): iam.PolicyStatement {
   const conditions: Record<string, Record<string, unknown>> = { ...statement.conditions };
-  const arns = roles.map(r => r.roleArn);
-  conditions.ArnEquals = { ...conditions.ArnEquals, 'aws:PrincipalArn': arns.length === 1 ? arns[0] : arns };
+  conditions[operator] = { ...conditions[operator], 'aws:PrincipalArn': arns.length === 1 ? arns[0] : arns };
   return new iam.PolicyStatement({
     sid: statement.sid,
     effect: statement.effect,
@@ -229,17 +233,8 @@ function toPasteable(key: kms.IKey, statement: iam.PolicyStatement): { statement
     }
     return role.roleArn;
   });
-  const conditions: Record<string, Record<string, unknown>> = { ...statement.conditions };
-  conditions.ArnLike = { ...conditions.ArnLike, 'aws:PrincipalArn': arns.length === 1 ? arns[0] : arns };
   return {
-    statement: new iam.PolicyStatement({
-      sid: statement.sid,
-      effect: statement.effect,
-      principals: [new iam.ArnPrincipal(`arn:${partition}:iam::${account}:root`)],
-      actions: statement.actions,
-      resources: statement.resources,
-      conditions,
-    }),
+    statement: onAccountRoot(statement, partition, account, 'ArnLike', arns),
     fixPaths: () => fixes.forEach(fix => fix()),
   };
 }
