@@ -201,6 +201,18 @@ export const CONFIGURATIONS: Configuration[] = [
     },
   },
   {
+    // Forty watched keys need three tampering rules (each pattern within EventBridge's 2,048 characters): every rule,
+    // and both connections' deauthorization rules, publish to the one alert topic and dead-letter into the one queue.
+    subject: 'KeyAuditTrail',
+    variant: 'forty watched keys (three tampering rules), two connections',
+    app: build(stack => {
+      const trail = KeyAuditTrail.of(stack);
+      for (let i = 0; i < 40; i++) trail.watchKey(new EncryptionKey(stack, `Key${i}`, { protects: `data ${i}` }));
+      new EncryptedConnection(stack, 'Crm', { authorization: apiKey() });
+      new EncryptedConnection(stack, 'Billing', { authorization: apiKey() });
+    }),
+  },
+  {
     subject: 'EncryptionVerification',
     variant: 'every resource type',
     app: build(stack => {
