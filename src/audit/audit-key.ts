@@ -21,6 +21,7 @@ export function auditKey(scope: IConstruct, key: kms.IKey, choice: AuditTrail | 
       return resolved.trailArn;
     default: {
       const trail = KeyAuditTrail.of(scope);
+      trail._checkRecords(scope);
       KeyTamperingAlert.hubOf(scope).watchKey(key);
       return trail.trailArn;
     }

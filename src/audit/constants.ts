@@ -5,7 +5,14 @@
  */
 export const AUDIT_TRAIL_CONTEXT_KEY = 'cdk-encrypted-constructs:auditTrail';
 
-/** The KMS API calls that change who can use a key or whether it works, watched by the key-tampering alert. */
+/**
+ * The KMS API calls that change who can use a key or whether it works, watched by the key-tampering alert. Tag calls
+ * count: a key policy may authorize by tag (`aws:ResourceTag`, attribute-based access control), and an EventBridge
+ * connection's key stops working for Secrets Manager when its `EventBridgeApiDestinations` tag is removed.
+ *
+ * @see https://docs.aws.amazon.com/kms/latest/developerguide/abac.html
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/encryption-connections.html
+ */
 export const KEY_TAMPERING_EVENT_NAMES = [
   'CancelKeyDeletion',
   'DeleteAlias',
@@ -15,6 +22,8 @@ export const KEY_TAMPERING_EVENT_NAMES = [
   'PutKeyPolicy',
   'ReplicateKey',
   'ScheduleKeyDeletion',
+  'TagResource',
+  'UntagResource',
   'UpdateAlias',
 ];
 

@@ -9,15 +9,14 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { AUDIT_TRAIL_CONTEXT_KEY } from './constants';
-import { createTamperingAlert, IAlertHub } from './tampering-alert';
-import { TamperingRules } from './tampering-rules';
+import { IAlertHub, KeyTamperingAlert } from './tampering-alert';
 import { EncryptionKey } from '../key/encryption-key';
 import { addKeyStatements } from '../key/key-policy';
 import { KeyPolicyStatements } from '../key/statements';
 import { acknowledgeEach, nagResourceText } from '../private/acknowledgements';
 import { formatArn, logGroupArn, stackEnvironment } from '../private/arns';
 import { deterministicName } from '../private/names';
-import { checkArn } from '../private/validation';
+import { checkArn, PropValidationError } from '../private/validation';
 
 /**
  * How a construct's KMS key use is audited: the account's library trail (default), an existing trail, or none.
@@ -91,9 +90,10 @@ export interface KeyAuditTrailProps {
   readonly logRetention?: logs.RetentionDays;
 
   /**
-   * Where key-tampering alerts go.
+   * Where the key-tampering alerts of this stack go. Its key (if any) is watched too: when it fails, the alarm on the
+   * alert rules' failed deliveries reports it through the stack's alarm topic.
    *
-   * @default - a new SNS topic encrypted with the trail's key
+   * @default - the stack's `KeyTamperingAlert` topic, on a key of its own that protects nothing else
    */
   readonly alertTopic?: sns.ITopic;
 
@@ -116,8 +116,8 @@ export interface KeyAuditTrailProps {
  * `KeyTamperingAlert` for its own keys. Synthesis fails when an app would create two library trails in one account.
  *
  * Management events with log file validation go to an S3 bucket (public access blocked, TLS only, versioned, SSE-KMS,
- * server access logging, retained) and to an encrypted CloudWatch log group. An EventBridge rule sends the calls that
- * disable, delete or re-permission a watched key to an encrypted SNS topic.
+ * server access logging, retained) and to an encrypted CloudWatch log group. The stack's `KeyTamperingAlert` sends the calls that
+ * disable, delete, re-tag or re-permission a watched key to an encrypted SNS topic.
  *
  * @see https://docs.aws.amazon.com/awscloudtrail/latest/userguide/WhatIsCloudTrail-Limits.html
  */
@@ -155,22 +155,27 @@ export class KeyAuditTrail extends Construct implements IAlertHub {
   public readonly accessLogsBucket: s3.Bucket;
   /** The CloudWatch log group that receives a copy of the events. */
   public readonly logGroup: logs.LogGroup;
-  /** The key that encrypts the log files, the log group and the alert topic. */
+  /** The key that encrypts the log files and the log group: it protects the trail only. */
   public readonly encryptionKey: EncryptionKey;
-  /** The topic that receives key-tampering alerts of this stack's keys. */
+  /** The topic that receives key-tampering alerts of this stack's keys (the stack's `KeyTamperingAlert`'s). */
   public readonly alertTopic: sns.ITopic;
   /** The queue that keeps the alerts of this stack's alert rules that could not be delivered to the topic. */
   public readonly alertDeadLetterQueue: sqs.IQueue;
-  /** The key of the alert topic and the alert dead-letter queue (the trail's key). */
+  /** The key of the alert topic: a key of the stack's `KeyTamperingAlert` that protects only that topic. */
   public readonly alertKey: kms.IKey;
+  /** The key of the alert dead-letter queue: the stack's alarm and dead-letter key. */
+  public readonly deadLetterKey: kms.IKey;
   /** The first rule that matches key-tampering calls on watched keys (`tamperingRules` lists all of them). */
   public readonly tamperingRule: events.Rule;
+  /** Whether the trail records management events from every region (false: only its stack's region). */
+  public readonly multiRegion: boolean;
 
-  private readonly alertRules: TamperingRules;
+  private readonly alert: KeyTamperingAlert;
 
   constructor(scope: Construct, id: string, props: KeyAuditTrailProps = {}) {
     super(scope, id);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    this.multiRegion = props.multiRegion ?? true;
     const trailName = deterministicName(this, 128);
     this.trailArn = formatArn(this, { service: 'cloudtrail', resource: 'trail', resourceName: trailName });
 
@@ -278,13 +283,14 @@ export class KeyAuditTrail extends Construct implements IAlertHub {
     cfnTrail.cloudWatchLogsRoleArn = logsRole.roleArn;
     cfnTrail.node.addDependency(logsPolicy);
 
-    // The key-tampering alert of this stack (other stacks of the account get a KeyTamperingAlert of their own).
-    const alert = createTamperingAlert(this, this.encryptionKey, props.alertTopic, removalPolicy);
-    this.alertTopic = alert.topic;
-    this.alertDeadLetterQueue = alert.deadLetterQueue;
-    this.tamperingRule = alert.rule;
-    this.alertRules = alert.rules;
-    this.alertKey = this.encryptionKey;
+    // The key-tampering alert of this stack, like every other stack's: its own topic key and the stack's dead-letter
+    // key, so that the trail's key protects the trail only (an alert about the trail's key must not need it).
+    this.alert = KeyTamperingAlert.of(this, { alertTopic: props.alertTopic, removalPolicy });
+    this.alertTopic = this.alert.alertTopic;
+    this.alertDeadLetterQueue = this.alert.alertDeadLetterQueue;
+    this.alertKey = this.alert.alertKey;
+    this.deadLetterKey = this.alert.deadLetterKey;
+    this.tamperingRule = this.alert.tamperingRule;
     this.watchKey(this.encryptionKey);
     registerTrail(this);
   }
@@ -294,12 +300,37 @@ export class KeyAuditTrail extends Construct implements IAlertHub {
    * EventBridge's 2,048 characters. The first is `tamperingRule`.
    */
   public get tamperingRules(): events.Rule[] {
-    return [...this.alertRules.rules];
+    return this.alert.tamperingRules;
   }
 
-  /** Adds a key to the key-tampering alert (once). */
+  /**
+   * Fails synthesis when a single-region trail would serve a stack of another region: EventBridge receives the
+   * "AWS API Call via CloudTrail" events of a region only when a trail records that region's calls, so that stack's
+   * key-tampering rules would never fire. Stacks whose region is known only at deploy time cannot be compared: they
+   * need a multi-region trail too.
+   *
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html
+   * @internal
+   */
+  public _checkRecords(scope: IConstruct): void {
+    if (this.multiRegion) return;
+    const trailRegion = Stack.of(this).region;
+    const region = Stack.of(scope).region;
+    if (!Token.isUnresolved(trailRegion) && trailRegion === region) return;
+    const where = Token.isUnresolved(region) ? 'a region known only at deploy time' : `region ${region}`;
+    throw new PropValidationError(`${scope.node.path}: auditTrail: the account's library trail ${this.node.path} records only region `
+      + `${Token.isUnresolved(trailRegion) ? '(known at deploy time)' : trailRegion} (multiRegion: false), but this construct is in ${where}: `
+      + 'EventBridge receives CloudTrail\'s API-call events only in regions a trail records, so its key-tampering alert would never fire. '
+      + 'Create the trail with multiRegion: true (the default), or use AuditTrail.fromTrailArn(...) for a trail that records this region.');
+  }
+
+  /** Adds a key to the key-tampering alert of this stack (once). */
   public watchKey(key: kms.IKey): void {
-    this.alertRules.watch(key);
+    this.alert.watchKey(key);
+  }
+
+  public alertTarget(rule: events.Rule, ruleName: string, what: string): events.IRuleTarget {
+    return this.alert.alertTarget(rule, ruleName, what);
   }
 }
 

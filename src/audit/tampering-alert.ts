@@ -1,38 +1,54 @@
 import { Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { GRANT_EVENT_NAMES, KEY_TAMPERING_EVENT_NAMES } from './constants';
-import { lazyArns, TamperingRules } from './tampering-rules';
+import { TamperingRules } from './tampering-rules';
 import { EncryptionKey } from '../key/encryption-key';
 import { addKeyStatements } from '../key/key-policy';
 import { KeyPolicyStatements } from '../key/statements';
+import { allowEventBridgeDeadLetters, alarmOnRuleDeliveryFailures, SharedAlarmTopic } from '../private/alarm-topic';
 import { formatArn, stackEnvironment } from '../private/arns';
 import { newDeadLetterQueue } from '../private/dead-letter-queue';
 import { deterministicName } from '../private/names';
 import { topicTarget } from '../private/rule-targets';
+import { PropValidationError } from '../private/validation';
 
 /**
- * Where a stack's alerts go: the topic, the dead-letter queue for alerts that could not be delivered, and the key that
- * encrypts them. One per stack (the account trail in the stack that holds it, else the stack's `KeyTamperingAlert`),
- * shared by the key-tampering rule and every connection's deauthorization rule of the stack.
+ * Where a stack's alerts go: the topic, the dead-letter queue for alerts that could not be delivered, and their keys.
+ * One per stack (the stack's `KeyTamperingAlert`, also in the stack that holds the account trail), shared by the
+ * key-tampering rules and every connection's deauthorization rule of the stack.
+ *
+ * An alert never travels through the key whose failure it reports, and a dead letter never through the key of the
+ * destination it could not reach: the topic has a key of its own (`alertKey`, which protects nothing else), and the
+ * dead-letter queue is on the stack's dead-letter key (`deadLetterKey`, the shared alarm topic's key). Each alert rule
+ * has an alarm on its failed deliveries, published through the dead-letter key.
  */
 export interface IAlertHub extends IConstruct {
   /** The topic that receives key-tampering (and connection deauthorization) alerts. */
   readonly alertTopic: sns.ITopic;
   /**
    * The queue that keeps the alerts EventBridge could not deliver to the topic, for every alert rule of the stack (the
-   * key-tampering rule and each connection's deauthorization rule). Its policy lets EventBridge send only on behalf
-   * of those rules.
+   * key-tampering rules and each connection's deauthorization rule). Its policy lets EventBridge send only on behalf
+   * of those rules. Encrypted with `deadLetterKey`, never with the alert topic's key.
    */
   readonly alertDeadLetterQueue: sqs.IQueue;
-  /** The key of the alert topic and of the alert dead-letter queue. */
+  /** The key of the alert topic (the topic's own key when a topic was given). */
   readonly alertKey: kms.IKey;
+  /** The key of the alert dead-letter queue: the stack's alarm and dead-letter key. */
+  readonly deadLetterKey: kms.IKey;
   /** Adds a key to the stack's key-tampering alert (once). */
   watchKey(key: kms.IKey): void;
+  /**
+   * Makes a rule deliver to the alert topic, dead-lettering into the alert dead-letter queue, with an alarm on its
+   * failed deliveries.
+   *
+   * @param ruleName the rule's deterministic name (its ARN is named in the topic's and queue's policies)
+   * @param what what the rule reports, for the alarm's description
+   */
+  alertTarget(rule: events.Rule, ruleName: string, what: string): events.IRuleTarget;
 }
 
 /**
@@ -63,81 +79,100 @@ export function tamperingEventPattern(keyArns: string[]): events.EventPattern {
   };
 }
 
-/**
- * Creates, on `scope`, the key-tampering alert of a stack: EventBridge rules on the watched keys' tampering calls (as
- * many as the keys need, see {@link TamperingRules}), an SNS topic encrypted with `key` (unless a topic is given) and a
- * dead-letter queue on `key` for alerts that could not be delivered, which the stack's other alert rules (connections'
- * deauthorization rules) share. Child ids: `AlertTopic`, `AlertDeadLetterQueue`,
- * `KeyTamperingRule` (then `KeyTamperingRule2`, ...). Watch keys with the returned `rules.watch`.
- */
-export function createTamperingAlert(scope: Construct, key: kms.IKey, alertTopic?: sns.ITopic,
-  removalPolicy: RemovalPolicy = RemovalPolicy.RETAIN): { topic: sns.ITopic; rule: events.Rule; rules: TamperingRules; deadLetterQueue: sqs.Queue } {
-  const environment = stackEnvironment(scope);
-  const topic = alertTopic ?? new sns.Topic(scope, 'AlertTopic', { displayName: 'KMS key tampering alerts', masterKey: key, enforceSSL: true });
-  if (!alertTopic) {
-    addKeyStatements(scope, key, KeyPolicyStatements.topic({ ...environment, servicePrincipals: ['events.amazonaws.com'] }), 'the key-tampering alert topic');
-  }
-  // Alerts that cannot be delivered are kept in a dead-letter queue on the same key. One statement per topic, queue and
-  // key lets every alert rule deliver (SQS accepts 20 statements per queue policy; see allowFromSources).
-  const ruleArn = (name: string) => formatArn(scope, { service: 'events', resource: 'rule', resourceName: name });
-  const ruleArns = lazyArns(() => rules.ruleNames.map(ruleArn));
-  const deadLetters = newDeadLetterQueue(scope, 'AlertDeadLetterQueue', { key, removalPolicy, usedBy: 'the alert rules of this stack (key tampering, connection deauthorization)' });
-  const rules: TamperingRules = new TamperingRules(scope, deterministicName(scope, 64), tamperingPatternCharacters(), (id, ruleName, keyArns) => new events.Rule(scope, id, {
-    ruleName,
-    description: 'KMS calls that disable, delete or re-permission a key protected by cdk-encrypted-constructs',
-    eventPattern: tamperingEventPattern(Lazy.uncachedList({ produce: keyArns }) as unknown as string[]),
-    targets: [topicTarget(topic, ruleArn(ruleName), deadLetters)],
-  }));
-  addKeyStatements(scope, key, [KeyPolicyStatements.queue({ ...environment, principals: [new iam.ServicePrincipal('events.amazonaws.com')], sourceArns: [ruleArns] })],
-    'the alert dead-letter queue');
-  return { topic, rule: rules.first, rules, deadLetterQueue: deadLetters };
-}
-
 /** The characters of the tampering pattern with no key in it, as EventBridge receives it (compact JSON). */
 function tamperingPatternCharacters(): number {
   return JSON.stringify(tamperingEventPattern([])).replace('"detailType"', '"detail-type"').length;
 }
 
+/** Options of a stack's key-tampering alert. */
+export interface KeyTamperingAlertOptions {
+  /** @default - a new topic on a key of its own */
+  readonly alertTopic?: sns.ITopic;
+  /** @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
 /**
- * The key-tampering alert of a stack that does not hold the account's audit trail.
+ * The key-tampering alert of a stack, and its alert hub: every stack that holds a library key has one (the stack that
+ * holds the account trail too).
  *
- * The trail lives in one stack per account, and every stack alerts on its own keys. Created on first use; its topic
- * and dead-letter queue are encrypted with a key of its own.
+ * EventBridge rules on the watched keys' tampering calls (as many as the keys need, see {@link TamperingRules}) deliver
+ * to an SNS topic encrypted with a key of its own (`Key`, which protects nothing but that topic: its EventBridge
+ * statement cannot be narrowed, see `KeyPolicyStatements.topic`), unless a topic is given. Alerts that cannot be
+ * delivered go to a dead-letter queue on the stack's dead-letter key (the shared alarm topic's key), and each rule has
+ * an alarm on its failed deliveries published through that key: so tampering with the alert topic's key is still
+ * heard, and tampering with the dead-letter key is reported through the alert topic. Child ids: `Key`, `AlertTopic`,
+ * `AlertDeadLetterQueue`, `KeyTamperingRule` (then `KeyTamperingRule2`, ...) and `KeyTamperingRuleDeliveryFailures`.
  *
  * CloudTrail delivers the KMS management events to EventBridge in the region of the call; any trail of the account
  * that records them in that region (the library's multi-region trail, an organization trail) makes the rule fire.
  *
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html
+ * @see https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html
  */
 export class KeyTamperingAlert extends Construct implements IAlertHub {
   /** The construct id of a stack's alert. */
   public static readonly ID = 'KeyTamperingAlert';
 
-  /** The stack's alert hub: the audit trail when the stack holds it, else this stack's `KeyTamperingAlert`. */
+  /** The stack's alert hub: the stack's `KeyTamperingAlert`, created on first call. */
   public static hubOf(scope: IConstruct): IAlertHub {
+    return KeyTamperingAlert.of(scope);
+  }
+
+  /** @internal the stack's alert, created on first call with these options (which a later call may not change) */
+  public static of(scope: IConstruct, options?: KeyTamperingAlertOptions): KeyTamperingAlert {
     const stack = Stack.of(scope);
-    const trail = stack.node.tryFindChild('KeyAuditTrail');
-    if (trail && (trail as unknown as IAlertHub).alertTopic) return trail as unknown as IAlertHub;
     const existing = stack.node.tryFindChild(KeyTamperingAlert.ID);
-    return existing instanceof KeyTamperingAlert ? existing : new KeyTamperingAlert(stack, KeyTamperingAlert.ID);
+    if (existing instanceof KeyTamperingAlert) {
+      if (options?.alertTopic !== undefined && options.alertTopic !== existing.alertTopic) {
+        throw new PropValidationError(`${stack.node.path}/${KeyTamperingAlert.ID}: alertTopic: the stack's alert hub already exists with another topic; `
+          + 'create the KeyAuditTrail with its alertTopic before the stack\'s first encrypted construct');
+      }
+      return existing;
+    }
+    return new KeyTamperingAlert(stack, KeyTamperingAlert.ID, options ?? {});
   }
 
   public readonly alertTopic: sns.ITopic;
   public readonly alertDeadLetterQueue: sqs.IQueue;
   public readonly alertKey: kms.IKey;
+  public readonly deadLetterKey: kms.IKey;
   /** The first rule that matches tampering calls on the stack's watched keys (`tamperingRules` lists all of them). */
   public readonly tamperingRule: events.Rule;
   private readonly rules: TamperingRules;
 
-  private constructor(scope: Construct, id: string) {
+  private constructor(scope: Construct, id: string, options: KeyTamperingAlertOptions) {
     super(scope, id);
-    this.alertKey = new EncryptionKey(this, 'Key', { protects: 'the key-tampering alerts of this stack' });
-    const { topic, rule, rules, deadLetterQueue } = createTamperingAlert(this, this.alertKey);
-    this.alertTopic = topic;
-    this.alertDeadLetterQueue = deadLetterQueue;
-    this.tamperingRule = rule;
-    this.rules = rules;
-    this.watchKey(this.alertKey);
+    const removalPolicy = options.removalPolicy ?? RemovalPolicy.RETAIN;
+    const environment = stackEnvironment(this);
+    if (options.alertTopic) {
+      this.alertTopic = options.alertTopic;
+      this.alertKey = options.alertTopic.masterKey!;
+    } else {
+      const key = new EncryptionKey(this, 'Key', { protects: 'the key-tampering and deauthorization alerts of this stack', removalPolicy });
+      this.alertKey = key;
+      this.alertTopic = new sns.Topic(this, 'AlertTopic', { displayName: 'KMS key tampering alerts', masterKey: key, enforceSSL: true });
+    }
+    if (this.alertTopic.masterKey) {
+      addKeyStatements(this, this.alertTopic.masterKey, KeyPolicyStatements.topic({ ...environment, servicePrincipals: ['events.amazonaws.com'] }), 'the alert topic');
+    }
+    this.deadLetterKey = SharedAlarmTopic.keyOf(this);
+    this.alertDeadLetterQueue = newDeadLetterQueue(this, 'AlertDeadLetterQueue', {
+      key: this.deadLetterKey, removalPolicy, usedBy: 'the alert rules of this stack (key tampering, connection deauthorization)',
+    });
+
+    this.rules = new TamperingRules(this, deterministicName(this, 64), tamperingPatternCharacters(), (ruleId, ruleName, keyArns) => {
+      const rule = new events.Rule(this, ruleId, {
+        ruleName,
+        description: 'KMS calls that disable, delete, re-tag or re-permission a key protected by cdk-encrypted-constructs',
+        eventPattern: tamperingEventPattern(Lazy.uncachedList({ produce: keyArns }) as unknown as string[]),
+      });
+      rule.addTarget(this.alertTarget(rule, ruleName, 'A key-tampering alert'));
+      return rule;
+    });
+    this.tamperingRule = this.rules.first;
+    if (this.alertTopic.masterKey) this.watchKey(this.alertTopic.masterKey);
+    this.watchKey(this.deadLetterKey);
   }
 
   /** Every rule of the alert: one per about 17 watched keys (EventBridge's event pattern size). */
@@ -147,5 +182,12 @@ export class KeyTamperingAlert extends Construct implements IAlertHub {
 
   public watchKey(key: kms.IKey): void {
     this.rules.watch(key);
+  }
+
+  public alertTarget(rule: events.Rule, ruleName: string, what: string): events.IRuleTarget {
+    const ruleArn = formatArn(this, { service: 'events', resource: 'rule', resourceName: ruleName });
+    allowEventBridgeDeadLetters(this, [ruleArn]);
+    alarmOnRuleDeliveryFailures(rule, ruleName, what);
+    return topicTarget(this.alertTopic, ruleArn, this.alertDeadLetterQueue);
   }
 }

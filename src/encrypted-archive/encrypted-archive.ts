@@ -11,7 +11,7 @@ import { eventPatternProblem } from './event-pattern';
 import { EncryptedResourceProps, IEncryptedResource } from '../encrypted-resource';
 import { addKeyStatements } from '../key/key-policy';
 import { KeyPolicyStatements } from '../key/statements';
-import { allowAlarmsToPublish, SharedAlarmTopic } from '../private/alarm-topic';
+import { allowAlarmsToPublish, allowEventBridgeDeadLetters, SharedAlarmTopic } from '../private/alarm-topic';
 import { formatArn, stackEnvironment } from '../private/arns';
 import { newDeadLetterQueue } from '../private/dead-letter-queue';
 import { checkEncryptionKey } from '../private/key-checks';
@@ -19,7 +19,7 @@ import { deterministicName } from '../private/names';
 import { claimPhysicalName } from '../private/physical-names';
 import { setUpEncryption, verifyEncryption } from '../private/setup';
 import { allowFromSources } from '../private/shared-statements';
-import { PropValidator } from '../private/validation';
+import { PropValidationError, PropValidator } from '../private/validation';
 import { EncryptionVerification, VerifiedResource } from '../verifier/encryption-verification';
 
 /**
@@ -87,10 +87,12 @@ export interface EncryptedArchiveProps extends EncryptedResourceProps {
    * decrypt (for example while the key is disabled). The construct adds a queue policy that lets only
    * `events.amazonaws.com` send, only on behalf of this bus. Not allowed together with `eventBus`.
    *
-   * The default queue is encrypted with the same key, so it cannot receive events while that key is disabled or
-   * deleted; pass a queue encrypted with another key to keep those events too.
+   * EventBridge sends events here exactly when the bus key is disabled or missing, so the queue may not be encrypted
+   * with the bus key (SQS could not encrypt with it either). Each message is an "encrypted event": read it with
+   * `grantConsumeDeadLetters`, which also lets the reader decrypt the event under the bus's encryption context.
    *
-   * @default - a new SQS queue encrypted with the key, TLS only, 14 days retention
+   * @default - a new SQS queue encrypted with the stack's dead-letter key (the shared alarm topic's key, never the
+   *            bus key), TLS only, 14 days retention
    * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-encryption-event-bus-dlq.html
    */
   readonly deadLetterQueue?: sqs.IQueue;
@@ -188,7 +190,7 @@ export class EncryptedArchive extends Construct implements IEncryptedResource {
     } else {
       this.eventBusName = props.eventBusName ?? deterministicName(this, 256);
       this.eventBusArn = formatArn(this, { service: 'events', resource: 'event-bus', resourceName: this.eventBusName });
-      const created = this.createEventBus(props, removalPolicy, keyStatements);
+      const created = this.createEventBus(props, removalPolicy);
       this.eventBus = created.bus;
       this.deadLetterQueue = created.deadLetterQueue;
     }
@@ -259,6 +261,44 @@ export class EncryptedArchive extends Construct implements IEncryptedResource {
   }
 
   /**
+   * Lets a principal read and delete the bus's dead letters, and decrypt them, in strict mode too.
+   *
+   * Grants the SQS consumer actions on the dead-letter queue and `kms:Decrypt` through SQS on the queue's key; then
+   * `kms:Decrypt` on the bus key under this bus's encryption context only, because each dead letter is an "encrypted
+   * event" whose payload the reader decrypts itself (AWS Encryption SDK, context `aws:events:event-bus:arn`). On keys
+   * this stack defines, the key policy names the principal too (by `aws:PrincipalArn` for a role); for other keys the
+   * construct warns with the statements their owner must add.
+   *
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-encryption-event-bus-dlq-decrypt.html
+   * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html
+   */
+  public grantConsumeDeadLetters(grantee: iam.IGrantable): iam.Grant {
+    if (!this.deadLetterQueue) {
+      throw new PropValidationError(`${this.node.path}: grantConsumeDeadLetters: this construct archives an existing bus (eventBus), whose dead-letter queue it does not know; grant on that queue instead`);
+    }
+    const region = stackEnvironment(this).region;
+    const grant = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+      resourceArns: [this.deadLetterQueue.queueArn],
+    });
+    const viaSqs = { StringEquals: { 'kms:ViaService': `sqs.${region}.amazonaws.com` } };
+    const queueKey = this.deadLetterQueue.encryptionMasterKey;
+    if (queueKey) {
+      grant.combine(iam.Grant.addToPrincipal({ grantee, actions: ['kms:Decrypt'], resourceArns: [queueKey.keyArn], conditions: viaSqs }));
+      addKeyStatements(this, queueKey, [new iam.PolicyStatement({
+        sid: 'ConsumeBusDeadLetters', principals: [grantee.grantPrincipal], actions: ['kms:Decrypt'], resources: ['*'], conditions: viaSqs,
+      })], `readers of the dead-letter queue of the event bus ${this.eventBusName}`);
+    }
+    const busContext = { StringEquals: { 'kms:EncryptionContext:aws:events:event-bus:arn': this.eventBusArn } };
+    grant.combine(iam.Grant.addToPrincipal({ grantee, actions: ['kms:Decrypt'], resourceArns: [this.encryptionKey.keyArn], conditions: busContext }));
+    addKeyStatements(this, this.encryptionKey, [new iam.PolicyStatement({
+      sid: 'DecryptBusDeadLetters', principals: [grantee.grantPrincipal], actions: ['kms:Decrypt'], resources: ['*'], conditions: busContext,
+    })], `readers of the encrypted events in the dead-letter queue of the event bus ${this.eventBusName}`);
+    return grant;
+  }
+
+  /**
    * The number of events waiting in the bus's dead-letter queue, or undefined for an existing bus, whose dead-letter
    * queue the construct does not know.
    *
@@ -293,10 +333,11 @@ export class EncryptedArchive extends Construct implements IEncryptedResource {
   }
 
   /** The new bus (key on its L1) and its dead-letter queue with the queue policy and key statements it needs. */
-  private createEventBus(props: EncryptedArchiveProps, removalPolicy: RemovalPolicy, keyStatements: iam.PolicyStatement[]) {
+  private createEventBus(props: EncryptedArchiveProps, removalPolicy: RemovalPolicy) {
     const eventsPrincipal = new iam.ServicePrincipal('events.amazonaws.com');
+    // Never on the bus key: EventBridge dead-letters exactly the events it could not encrypt with that key.
     const deadLetterQueue = props.deadLetterQueue
-      ?? newDeadLetterQueue(this, 'DeadLetterQueue', { key: this.encryptionKey, removalPolicy, usedBy: `the event bus ${this.eventBusName}` });
+      ?? newDeadLetterQueue(this, 'DeadLetterQueue', { key: SharedAlarmTopic.keyOf(this), removalPolicy, usedBy: `the event bus ${this.eventBusName}` });
 
     // One statement per queue lists every bus that dead-letters into it (SQS: 20 statements, 8,192 bytes per policy).
     const sid = 'EventBridgeBusDeadLetters';
@@ -314,11 +355,11 @@ export class EncryptedArchive extends Construct implements IEncryptedResource {
         JSON.stringify(Stack.of(this).resolve(sendStatement.toStatementJson()), undefined, 2),
       ].join('\n'));
     }
-    const queueKeyStatement = KeyPolicyStatements.queue({ ...stackEnvironment(this), principals: [eventsPrincipal], sourceArns: [this.eventBusArn] });
     const queueKey = deadLetterQueue.encryptionMasterKey;
-    if (!props.deadLetterQueue || queueKey === this.encryptionKey) {
-      keyStatements.push(queueKeyStatement);
+    if (!props.deadLetterQueue) {
+      allowEventBridgeDeadLetters(this, [this.eventBusArn]);
     } else if (queueKey) {
+      const queueKeyStatement = KeyPolicyStatements.queue({ ...stackEnvironment(this), principals: [eventsPrincipal], sourceArns: [this.eventBusArn] });
       addKeyStatements(this, queueKey, [queueKeyStatement], `the dead-letter queue of the event bus ${this.eventBusName}`);
     }
 
@@ -401,6 +442,10 @@ function validate(scope: Construct, props: EncryptedArchiveProps): void {
   if (props.deadLetterQueue) {
     v.check(!props.deadLetterQueue.fifo, 'deadLetterQueue', props.deadLetterQueue.node.path,
       'must be a standard queue: EventBridge cannot use a FIFO queue as a dead-letter queue');
+    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-encryption-event-bus-dlq.html
+    v.check(props.encryptionKey === undefined || props.deadLetterQueue.encryptionMasterKey !== props.encryptionKey, 'deadLetterQueue', props.deadLetterQueue.node.path,
+      'must not be encrypted with the bus key (encryptionKey): EventBridge sends it the events it cannot encrypt because that key is disabled or missing, '
+      + 'and SQS cannot encrypt with that key then either; use a queue on another key, or omit deadLetterQueue', false);
   }
   v.name('eventBusName', props.eventBusName, /^[A-Za-z0-9._-]+$/, 256, NAME_CHARACTERS);
   v.check(props.eventBusName !== 'default', 'eventBusName', props.eventBusName,

@@ -12,8 +12,9 @@ import { API_DESTINATIONS_TAG_WARNING, ensureApiDestinationsTag } from './key-ta
 import { KeyTamperingAlert } from '../audit/tampering-alert';
 import { EncryptedResourceProps, IEncryptedResource } from '../encrypted-resource';
 import { EncryptionKey } from '../key/encryption-key';
-import { addKeyStatements, isPolicyEditable } from '../key/key-policy';
+import { addKeyStatements } from '../key/key-policy';
 import { KeyPolicyStatements } from '../key/statements';
+import { alarmOnRuleDeliveryFailures, allowEventBridgeDeadLetters, SharedAlarmTopic } from '../private/alarm-topic';
 import { formatArn, stackEnvironment } from '../private/arns';
 import { newDeadLetterQueue } from '../private/dead-letter-queue';
 import { checkEncryptionKey } from '../private/key-checks';
@@ -21,7 +22,7 @@ import { deterministicName } from '../private/names';
 import { claimPhysicalName } from '../private/physical-names';
 import { topicTarget } from '../private/rule-targets';
 import { setUpEncryption, verifyEncryption } from '../private/setup';
-import { PropValidator, requiredObject } from '../private/validation';
+import { PropValidationError, PropValidator, requiredObject } from '../private/validation';
 import { EncryptionVerification, VerifiedResource } from '../verifier/encryption-verification';
 
 /**
@@ -91,7 +92,9 @@ export interface EncryptedConnectionProps extends EncryptedResourceProps {
    * A topic you bring must let `events.amazonaws.com` publish: the construct adds a topic-policy statement scoped to
    * its rule when the topic is defined in this app; an encrypted topic's key must allow EventBridge too.
    *
-   * @default - the stack's key-tampering alert topic (of the account trail or the stack's `KeyTamperingAlert`) when the key is audited, else a new topic
+   * It may not be encrypted with the connection's key, which may be the cause of the alert.
+   *
+   * @default - the stack's key-tampering alert topic (the stack's `KeyTamperingAlert`) when the key is audited, else a new topic
    *            encrypted with a dedicated key (never the connection's key, which may be the cause of the alert)
    * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-target-connection-deauthorize.html
    */
@@ -311,30 +314,29 @@ export class EncryptedConnection extends Construct implements IEncryptedResource
   }
 
   /**
-   * The rule that sends the connection's deauthorization events to the alert topic, with a dead-letter queue.
-   * With auditing on, the stack's alert hub provides both (unless a topic is given): one topic and one dead-letter
-   * queue per stack, whose policies list every alert rule of the stack in one statement each. Without it, the
-   * connection gets its own. The topic and queue are encrypted with the stack's alert key or a dedicated one: never
-   * with the connection's key, whose loss is what the alert reports.
+   * The rule that sends the connection's deauthorization events to the alert topic, with a dead-letter queue and an
+   * alarm on its failed deliveries. With auditing on, the stack's alert hub provides the topic (unless one is given)
+   * and the dead-letter queue: one of each per stack, whose policies list every alert rule of the stack in one
+   * statement each. Without it, the connection gets its own. The topic is never on the connection's key, whose loss is
+   * what the alert reports, and the dead-letter queue never on the topic's key (it is on the stack's dead-letter key).
    */
   private deauthorizationAlerts(alertTopic: sns.ITopic | undefined, auditTrailArn: string | undefined): { topic: sns.ITopic; deadLetterQueue: sqs.IQueue; rule: events.Rule } {
     const environment = stackEnvironment(this);
-    // The stack's alert hub (the account trail's alert or the stack's KeyTamperingAlert) unless auditing is off.
+    // The stack's alert hub unless auditing is off.
     const hub = auditTrailArn !== undefined ? KeyTamperingAlert.hubOf(this) : undefined;
     // A topic the user brings, encrypted: EventBridge must be able to use its key (the topic policy alone is not enough).
     const topicKey = alertTopic?.masterKey;
+    if (topicKey !== undefined && topicKey === this.encryptionKey) {
+      throw new PropValidationError(`${this.node.path}: alertTopic: the topic is encrypted with the connection's own key; `
+        + 'its deauthorization alerts would need the key whose loss they report. Give a topic on another key, or omit alertTopic.');
+    }
     if (topicKey) {
       addKeyStatements(this, topicKey, KeyPolicyStatements.topic({ ...environment, servicePrincipals: ['events.amazonaws.com'] }),
         `the deauthorization alert topic of EventBridge connection ${this.connectionName}`);
     }
-    // The dead-letter queue's key: the hub's, else the user's topic key when this stack edits it (and it is not the
-    // connection's), else a dedicated AlertKey, created only then.
-    const reusableTopicKey = topicKey && topicKey !== this.encryptionKey && isPolicyEditable(this, topicKey) ? topicKey : undefined;
-    const alertKey: kms.IKey = hub?.alertKey ?? reusableTopicKey
-      ?? new EncryptionKey(this, 'AlertKey', { protects: `the deauthorization alerts of EventBridge connection ${this.connectionName}` });
-
     let topic = alertTopic ?? hub?.alertTopic;
     if (!topic) {
+      const alertKey = new EncryptionKey(this, 'AlertKey', { protects: `the deauthorization alerts of EventBridge connection ${this.connectionName}` });
       topic = new sns.Topic(this, 'AlertTopic', { displayName: 'EventBridge connection deauthorization alerts', masterKey: alertKey, enforceSSL: true });
       addKeyStatements(this, alertKey, KeyPolicyStatements.topic({ ...environment, servicePrincipals: ['events.amazonaws.com'] }), 'the deauthorization alert topic');
     }
@@ -342,19 +344,6 @@ export class EncryptedConnection extends Construct implements IEncryptedResource
     // A deterministic rule name: the queue's key policy names the rule's ARN, which through Fn::GetAtt would be a cycle.
     const ruleName = `${deterministicName(this, 57)}-deauth`;
     const ruleArn = formatArn(this, { service: 'events', resource: 'rule', resourceName: ruleName });
-    // The stack's shared alert dead-letter queue, else one of this connection's own.
-    const deadLetterQueue = hub?.alertDeadLetterQueue
-      ?? newDeadLetterQueue(this, 'AlertDeadLetterQueue', { key: alertKey, usedBy: 'the connection deauthorization rule' });
-    // On the stack's shared alert key, one statement serves every connection's rule (`*-deauth`): a statement per
-    // connection would push that key's policy past KMS's 32 KB with a few dozen connections. (The queue's own policy
-    // names each rule exactly.)
-    const sourceArn = hub ? formatArn(this, { service: 'events', resource: 'rule', resourceName: '*-deauth' }) : ruleArn;
-    addKeyStatements(this, alertKey, [KeyPolicyStatements.queue({
-      ...environment,
-      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-      sourceArns: [sourceArn],
-    })], 'the deauthorization alert dead-letter queue');
-
     const rule = new events.Rule(this, 'DeauthorizationRule', {
       ruleName,
       description: `EventBridge connection ${this.connectionName} is being or was deauthorized (e.g. its KMS key was disabled, deleted or became unreachable)`,
@@ -363,8 +352,18 @@ export class EncryptedConnection extends Construct implements IEncryptedResource
         detailType: EncryptedConnection.DEAUTHORIZATION_DETAIL_TYPES,
         detail: { ConnectionName: [this.connectionName] },
       },
-      targets: [topicTarget(topic, ruleArn, deadLetterQueue)],
     });
+    const what = `A deauthorization alert of EventBridge connection ${this.connectionName}`;
+    if (hub && topic === hub.alertTopic) {
+      rule.addTarget(hub.alertTarget(rule, ruleName, what));
+      return { topic, deadLetterQueue: hub.alertDeadLetterQueue, rule };
+    }
+    // The connection's own dead-letter queue (or the hub's, for a topic the user brings), on the stack's dead-letter key.
+    const deadLetterQueue = hub?.alertDeadLetterQueue
+      ?? newDeadLetterQueue(this, 'AlertDeadLetterQueue', { key: SharedAlarmTopic.keyOf(this), usedBy: 'the connection deauthorization rule' });
+    allowEventBridgeDeadLetters(this, [ruleArn]);
+    alarmOnRuleDeliveryFailures(rule, ruleName, what);
+    rule.addTarget(topicTarget(topic, ruleArn, deadLetterQueue));
     return { topic, deadLetterQueue, rule };
   }
 }

@@ -7,10 +7,10 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { HandlerFunction } from './handler-function';
 import { VERIFICATION_CONTEXT_KEY, verifierContextConditions } from '../key/conditions';
-import { EncryptionKey } from '../key/encryption-key';
 import { addKeyStatements, registerRolePath } from '../key/key-policy';
 import { KeyPolicyStatements } from '../key/statements';
 import { acknowledgeEach, nagResourceText } from '../private/acknowledgements';
+import { SharedAlarmTopic } from '../private/alarm-topic';
 import { formatArn, logGroupArn, shortHash, stackEnvironment } from '../private/arns';
 import { newDeadLetterQueue } from '../private/dead-letter-queue';
 import { deterministicName } from '../private/names';
@@ -328,7 +328,8 @@ class VerifierProvider extends Construct {
 
   private constructor(scope: Construct, id: string, network?: EncryptionVerifierOptions) {
     super(scope, id);
-    const key = new EncryptionKey(this, 'Key', { protects: 'the encryption verifier logs and dead-letter queue' });
+    // The stack's alarm and dead-letter key: one key fewer per stack than a key of the verifier's own.
+    const key = SharedAlarmTopic.keyOf(this);
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Deploy-time encryption verifier (cdk-encrypted-constructs): read-only checks and a round trip under its own encryption context',

@@ -27,8 +27,8 @@ describe('KeyAuditTrail', () => {
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::CloudTrail::Trail', 1);
     const rule = Object.values(template.findResources('AWS::Events::Rule'))[0];
-    // three consumer keys and the trail's own key, listed once beside the two branches (key changes; grants by hand)
-    expect(rule.Properties.EventPattern.detail.resources.ARN).toHaveLength(4);
+    // three consumer keys, the trail's own key and the alert hub's two keys, listed once beside the two branches
+    expect(rule.Properties.EventPattern.detail.resources.ARN).toHaveLength(6);
   });
 
   test('records management events with log file validation, to an encrypted, TLS-only, versioned, non-public bucket', () => {
@@ -133,6 +133,17 @@ describe('KeyAuditTrail', () => {
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 3653 });
   });
 
+  test('a single-region library trail refuses to serve a stack of another region (its tampering rules would never fire)', () => {
+    const app = new App();
+    const home = new Stack(app, 'Home', { env: { account: '111122223333', region: 'eu-west-1' } });
+    KeyAuditTrail.of(home, { multiRegion: false });
+    new Consumer(home, 'SameRegion'); // the trail records this region: fine
+    const away = new Stack(app, 'Away', { env: { account: '111122223333', region: 'us-east-1' } });
+    expect(() => new Consumer(away, 'OtherRegion')).toThrow(/Away\/OtherRegion: auditTrail: the account's library trail Home\/KeyAuditTrail records only region eu-west-1 \(multiRegion: false\), but this construct is in region us-east-1/);
+    const agnostic = new Stack(app, 'Agnostic', { env: { account: '111122223333' } });
+    expect(() => new Consumer(agnostic, 'Unknown')).toThrow(/this construct is in a region known only at deploy time/);
+  });
+
   test('an existing trail or none creates no trail; with an existing trail the key still has its tampering alert', () => {
     const stack = testStack();
     const existing = new Consumer(stack, 'A', AuditTrail.fromTrailArn('arn:aws:cloudtrail:eu-west-1:999988887777:trail/org'));
@@ -140,8 +151,9 @@ describe('KeyAuditTrail', () => {
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::CloudTrail::Trail', 0);
     const rules = Object.values(template.findResources('AWS::Events::Rule'));
-    expect(rules).toHaveLength(1); // the stack's KeyTamperingAlert: A's key and the alert's own key, not B's
-    expect(rules[0].Properties.EventPattern.detail.resources.ARN).toHaveLength(2);
+    // the stack's KeyTamperingAlert: A's key and the alert hub's two keys (topic, dead letters), not B's
+    expect(rules.filter(r => r.Properties.EventPattern.source[0] === 'aws.kms')).toHaveLength(1);
+    expect(rules[0].Properties.EventPattern.detail.resources.ARN).toHaveLength(3);
     expect(existing.trailArn).toBe('arn:aws:cloudtrail:eu-west-1:999988887777:trail/org');
     expect(none.trailArn).toBeUndefined();
   });

@@ -60,6 +60,8 @@ describe('the key-tampering alert', () => {
     ['scheduling the key\'s deletion', kmsCall('ScheduleKeyDeletion', IAM_USER)],
     ['replacing the key policy, even through CloudFormation', kmsCall('PutKeyPolicy', VIA('cloudformation.amazonaws.com'))],
     ['turning rotation off', kmsCall('DisableKeyRotation', USER)],
+    ['removing a tag (an EventBridge connection key without EventBridgeApiDestinations stops working)', kmsCall('UntagResource', USER)],
+    ['changing a tag (a key policy may authorize by tag)', kmsCall('TagResource', IAM_USER)],
   ])('fires for tampering: %s', (_name, event) => {
     expect(matchesPattern(rendered, event)).toBe(true);
   });
@@ -72,7 +74,8 @@ describe('the key-tampering alert', () => {
     const rule = Object.values(Template.fromStack(stack).findResources('AWS::Events::Rule'))[0];
     const detail = rule.Properties.EventPattern.detail;
     expect(detail.$or).toHaveLength(2);
-    expect(detail.resources.ARN).toHaveLength(2); // the trail's key and this one, once for both branches
+    // the alert topic's key, the stack's dead-letter key, the trail's key and this one, once for both branches
+    expect(detail.resources.ARN).toHaveLength(4);
     expect(detail.$or[1].userIdentity).toEqual({ invokedBy: [{ exists: false }], type: [{ 'anything-but': ['AWSService'] }] });
   });
 
@@ -102,7 +105,7 @@ describe('the key-tampering alert', () => {
 
     test('lists every watched key in exactly one rule, in the order the keys were watched', () => {
       const listed = rules.flatMap(([, r]) => r.Properties.EventPattern.detail.resources.ARN.map((a: any) => a['Fn::GetAtt'][0]));
-      const expected = [trail.encryptionKey, ...keys].map(k => stack.getLogicalId(k.node.defaultChild as any));
+      const expected = [trail.alertKey, trail.deadLetterKey, trail.encryptionKey, ...keys].map(k => stack.getLogicalId(k.node.defaultChild as any));
       expect(listed).toEqual(expected);
     });
 
@@ -124,7 +127,8 @@ describe('the key-tampering alert', () => {
         expect(statements).toHaveLength(1);
         expect([...statements[0].Condition.ArnEquals['aws:SourceArn']].sort()).toEqual(names.map(ruleArn));
       }
-      const keyPolicy = template.findResources('AWS::KMS::Key')[stack.getLogicalId(trail.encryptionKey.node.defaultChild as any)].Properties.KeyPolicy.Statement;
+      // the dead-letter queue's key is the stack's dead-letter key, never the alert topic's or the trail's
+      const keyPolicy = template.findResources('AWS::KMS::Key')[stack.getLogicalId(trail.deadLetterKey.node.defaultChild as any)].Properties.KeyPolicy.Statement;
       const queueKey = keyPolicy.filter((s: any) => String(s.Sid).startsWith('SqsQueue'));
       expect(queueKey).toHaveLength(1);
       expect([...queueKey[0].Condition.ArnLikeIfExists['aws:SourceArn']].sort()).toEqual(names.map(ruleArn));

@@ -9,6 +9,7 @@ import { AuditTrail, EncryptionKey } from '../../src';
 import { EncryptedArchive, EncryptedArchiveProps } from '../../src/encrypted-archive/encrypted-archive';
 import { KEY_POLICY_NOT_MANAGED_WARNING } from '../../src/key/key-policy';
 import { acknowledgeDeadLetterQueue } from '../../src/private/acknowledgements';
+import { SharedAlarmTopic } from '../../src/private/alarm-topic';
 import { formatFindings, unacknowledgedFindings } from '../support/compliance';
 import { TEST_ENV, testStack } from '../support/fixtures';
 import { findCycle } from '../support/template-graph';
@@ -78,16 +79,59 @@ describe('EncryptedArchive: a new bus and its archive', () => {
         // the archive page documents only the context: which aws:SourceArn archive writes and replays present is unknown
         Condition: { StringEquals: { 'kms:EncryptionContext:aws:events:event-bus:arn': BUS_ARN('orders') } },
       },
-      {
-        // the bus's dead-letter queue: documented without conditions; the source is checked if EventBridge presents one
-        Sid: expect.stringMatching(/^SqsQueue/),
-        Effect: 'Allow',
-        Principal: EVENTS,
-        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        Resource: '*',
-        Condition: { ArnLikeIfExists: { 'aws:SourceArn': BUS_ARN('orders') } },
-      },
+      // nothing for the bus's dead-letter queue: it is never on the bus key (see the next tests)
     ]);
+  });
+
+  test('the bus\'s dead-letter queue is on the stack\'s dead-letter key, never the bus key: EventBridge dead-letters exactly what it cannot encrypt with the bus key', () => {
+    const stack = testStack();
+    const archive = orders(stack);
+    const deadLetterKey = SharedAlarmTopic.keyOf(stack);
+    expect(archive.deadLetterQueue!.encryptionMasterKey).toBe(deadLetterKey);
+    expect(archive.deadLetterQueue!.encryptionMasterKey).not.toBe(archive.encryptionKey);
+    // the dead-letter key lets EventBridge encrypt dead letters: documented without conditions; the source is checked
+    // if EventBridge presents one
+    expect(keyStatements(stack, deadLetterKey).filter(s => s.Principal?.Service === 'events.amazonaws.com')).toContainEqual({
+      Sid: expect.stringMatching(/^SqsQueue/),
+      Effect: 'Allow',
+      Principal: EVENTS,
+      Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      Resource: '*',
+      Condition: { ArnLikeIfExists: { 'aws:SourceArn': expect.arrayContaining([BUS_ARN('orders')]) } },
+    });
+  });
+
+  test('a dead-letter queue the user brings on the bus key is refused at synth, saying why', () => {
+    const stack = testStack();
+    const key = new EncryptionKey(stack, 'BusKey', { protects: 'orders' });
+    const queue = new sqs.Queue(stack, 'Dlq', { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: key, enforceSSL: true });
+    expect(() => orders(stack, { encryptionKey: key, deadLetterQueue: queue })).toThrow(
+      /deadLetterQueue: .*Dlq.*must not be encrypted with the bus key \(encryptionKey\): EventBridge sends it the events it cannot encrypt because that key is disabled or missing/);
+  });
+
+  test('grantConsumeDeadLetters lets a role read the dead letters and decrypt the encrypted events under this bus\'s context only, in strict mode too', () => {
+    const stack = testStack();
+    const archive = orders(stack, { keyOptions: { strictMode: true, administrators: [new iam.AccountRootPrincipal()] } });
+    const reader = new iam.Role(stack, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
+    archive.grantConsumeDeadLetters(reader);
+    const readerArn = { 'Fn::GetAtt': [stack.getLogicalId(reader.node.defaultChild as iam.CfnRole), 'Arn'] };
+    const root = { AWS: 'arn:aws:iam::111122223333:root' };
+    expect(keyStatements(stack, archive.encryptionKey)).toContainEqual({
+      Sid: expect.stringMatching(/^DecryptBusDeadLetters/),
+      Effect: 'Allow',
+      Principal: root,
+      Action: 'kms:Decrypt',
+      Resource: '*',
+      Condition: { StringEquals: { 'kms:EncryptionContext:aws:events:event-bus:arn': BUS_ARN('orders') }, ArnEquals: { 'aws:PrincipalArn': readerArn } },
+    });
+    expect(keyStatements(stack, SharedAlarmTopic.keyOf(stack))).toContainEqual({
+      Sid: expect.stringMatching(/^ConsumeBusDeadLetters/),
+      Effect: 'Allow',
+      Principal: root,
+      Action: 'kms:Decrypt',
+      Resource: '*',
+      Condition: { StringEquals: { 'kms:ViaService': 'sqs.eu-west-1.amazonaws.com' }, ArnEquals: { 'aws:PrincipalArn': readerArn } },
+    });
   });
 
   test('no Allow statement in the template lets a service or role use a key without conditions, except the one SNS requires for EventBridge', () => {
@@ -104,17 +148,17 @@ describe('EncryptedArchive: a new bus and its archive', () => {
         if (statement.Effect === 'Allow' && usesKey && !isRoot && !statement.Condition && !describeOnly) unconditioned.push(`${id} ${statement.Sid ?? ''}`);
       }
     }
-    // the trail's alert topic: "Adding the aws:SourceAccount, aws:SourceArn, and aws:SourceOrgID to a AWS KMS policy is
-    // not supported for EventBridge-to-encrypted topics"
-    expect(unconditioned.map(u => u.replace(/[0-9A-F]{8}$/, ''))).toEqual(['KeyAuditTrailKeyE96BC4DC SnsTopicEventBridge']);
+    // the alert topic's own key (it protects nothing else): "Adding the aws:SourceAccount, aws:SourceArn, and
+    // aws:SourceOrgID to a AWS KMS policy is not supported for EventBridge-to-encrypted topics"
+    expect(unconditioned.map(u => u.replace(/[0-9A-F]{8}$/, ''))).toEqual(['KeyTamperingAlertKey92AC8B85 SnsTopicEventBridge']);
   });
 
-  test('the dead-letter queue is encrypted with the key, TLS only, retained, and only this bus may send to it', () => {
+  test('the dead-letter queue is encrypted with the stack\'s dead-letter key, TLS only, retained, and only this bus may send to it', () => {
     const stack = testStack();
     const archive = orders(stack);
     const template = Template.fromStack(stack);
     const queue = onlyResource(template, 'AWS::SQS::Queue', 'Orders');
-    expect(queue.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(archive.encryptionKey.node.defaultChild as kms.CfnKey), 'Arn'] });
+    expect(queue.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(SharedAlarmTopic.keyOf(stack).node.defaultChild as kms.CfnKey), 'Arn'] });
     expect(queue.Properties.MessageRetentionPeriod).toBe(1209600);
     expect(queue.DeletionPolicy).toBe('Retain');
     template.hasResourceProperties('AWS::Events::EventBus', {

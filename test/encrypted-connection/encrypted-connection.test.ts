@@ -8,6 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { AuditTrail, EncryptionKey, KeyAuditTrail, KeyPolicyStatements } from '../../src';
 import { ConnectionApiDestinationOptions, EncryptedConnection, EncryptedConnectionProps } from '../../src/encrypted-connection';
 import { KEY_POLICY_NOT_MANAGED_WARNING } from '../../src/key/key-policy';
+import { SharedAlarmTopic } from '../../src/private/alarm-topic';
 import { formatFindings, unacknowledgedFindings } from '../support/compliance';
 import { byRole, TEST_ENV, testStack } from '../support/fixtures';
 import { findCycle } from '../support/template-graph';
@@ -293,7 +294,8 @@ describe('EncryptedConnection', () => {
       expect(tag).toHaveLength(1);
       expect(String(tag[0].entry.data)).toContain('The key arn:aws:kms:eu-west-1:111122223333:key/1234abcd is not defined in this stack');
       expect(String(tag[0].entry.data)).toContain(`[ack: ${EncryptedConnection.API_DESTINATIONS_TAG_WARNING}]`);
-      Template.fromStack(stack).resourceCountIs('AWS::KMS::Key', 2); // only the audit trail's and the verifier's: none for the connection
+      // only the audit trail's, the alert topic's and the stack's alarm and dead-letter key: none for the connection
+      Template.fromStack(stack).resourceCountIs('AWS::KMS::Key', 3);
     });
 
     test('the warnings go away once acknowledged', () => {
@@ -363,23 +365,28 @@ describe('EncryptedConnection', () => {
         }],
       });
       // only the stack's alert rules (this one and the key-tampering rule) may publish to the topic and dead-letter into the queue
-      const tamperingRuleArn = 'arn:aws:events:eu-west-1:111122223333:rule/TestStack-KeyAuditTrail-AC50A85F';
+      const tamperingRuleArn = 'arn:aws:events:eu-west-1:111122223333:rule/TestStack-KeyTamperingAlert-59E9E02F';
       template.hasResourceProperties('AWS::SNS::TopicPolicy', {
         PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'sns:Publish', Condition: { ArnEquals: { 'aws:SourceArn': [tamperingRuleArn, ruleArn] } } })]) },
       });
       template.hasResourceProperties('AWS::SQS::QueuePolicy', {
         PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'sqs:SendMessage', Condition: { ArnEquals: { 'aws:SourceArn': [tamperingRuleArn, ruleArn] } } })]) },
       });
-      // the dead-letter queue is encrypted with the trail's key (not the connection's), which lets EventBridge in as AWS
-      // documents it, checking the source only if EventBridge presents one: one statement shared by every connection, so
-      // the shared key's policy does not grow with each one (the queue policy still names this rule exactly)
-      template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: { 'Fn::GetAtt': [stack.getLogicalId(trail.encryptionKey.node.defaultChild as kms.CfnKey), 'Arn'] } });
-      expect(keyStatements(template, 'KeyAuditTrailKey').map(withoutSid)).toContainEqual({
+      // the dead-letter queue is encrypted with the stack's dead-letter key (not the connection's, not the alert
+      // topic's), which lets EventBridge in as AWS documents it, checking the source only if EventBridge presents one:
+      // one statement lists every alert rule of the stack
+      template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: { 'Fn::GetAtt': [stack.getLogicalId(trail.deadLetterKey.node.defaultChild as kms.CfnKey), 'Arn'] } });
+      expect(keyStatements(template, 'EncryptedConstructsAlarmTopicKey').map(withoutSid)).toContainEqual({
         Effect: 'Allow',
         Principal: { Service: 'events.amazonaws.com' },
         Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
         Resource: '*',
-        Condition: { ArnLikeIfExists: { 'aws:SourceArn': 'arn:aws:events:eu-west-1:111122223333:rule/*-deauth' } },
+        Condition: { ArnLikeIfExists: { 'aws:SourceArn': [tamperingRuleArn, ruleArn] } },
+      });
+      // and an alarm on the rule's failed deliveries, through the alarm topic (another key than the alert topic's)
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Metrics: Match.arrayWith([Match.objectLike({ Id: 'failed', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'FailedInvocations', Dimensions: [{ Name: 'RuleName', Value: 'TestStack-Crm-B4DDC744-deauth' }] }) }) })]),
+        AlarmActions: [{ Ref: stack.getLogicalId(SharedAlarmTopic.of(stack).node.defaultChild as sns.CfnTopic) }],
       });
     });
 
@@ -391,7 +398,8 @@ describe('EncryptedConnection', () => {
       const alertKey = conn.node.findChild('AlertKey') as EncryptionKey;
       const alertKeyId = stack.getLogicalId(alertKey.node.defaultChild as kms.CfnKey);
       template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [alertKeyId, 'Arn'] } });
-      template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: { 'Fn::GetAtt': [alertKeyId, 'Arn'] } });
+      // the dead letters on the stack's dead-letter key: never the topic's key, whose failure they may be caused by
+      template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: { 'Fn::GetAtt': [stack.getLogicalId(SharedAlarmTopic.keyOf(stack).node.defaultChild as kms.CfnKey), 'Arn'] } });
       expect(alertKey).not.toBe(conn.encryptionKey);
       // the topic's statement as SNS requires it for EventBridge (no source conditions)
       expect(keyStatements(template, 'CrmAlertKey').map(withoutSid)).toContainEqual({
@@ -439,20 +447,20 @@ describe('EncryptedConnection', () => {
       expect(String(warnings[0].entry.data)).toContain('"Service": "events.amazonaws.com"');
     });
 
-    test('without the stack-shared trail, a topic the user brings on a key of this stack: no AlertKey, the dead-letter queue uses that key', () => {
+    test('without the stack-shared trail, a topic the user brings on a key of this stack: no AlertKey, the dead-letter queue on the stack\'s dead-letter key, not the topic\'s', () => {
       const stack = testStack();
       const opsKey = new EncryptionKey(stack, 'OpsKey', { protects: 'ops alerts' });
       const conn = crm(stack, { auditTrail: AuditTrail.none(), alertTopic: new sns.Topic(stack, 'OpsTopic', { enforceSSL: true, masterKey: opsKey }) });
       expect(conn.node.tryFindChild('AlertKey')).toBeUndefined();
       expect(conn.node.tryFindChild('AlertTopic')).toBeUndefined();
-      const template = Template.fromStack(stack);
-      template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: { 'Fn::GetAtt': [stack.getLogicalId(opsKey.node.defaultChild as kms.CfnKey), 'Arn'] } });
+      expect(conn.alertDeadLetterQueue.encryptionMasterKey).toBe(SharedAlarmTopic.keyOf(stack));
     });
 
-    test('without the stack-shared trail, an unencrypted topic the user brings: the dead-letter queue still gets its AlertKey', () => {
+    test('an alert topic on the connection\'s own key is refused at synth: its alerts would need the key whose loss they report', () => {
       const stack = testStack();
-      const conn = crm(stack, { auditTrail: AuditTrail.none(), alertTopic: new sns.Topic(stack, 'OpsTopic', { enforceSSL: true }) });
-      expect(conn.node.tryFindChild('AlertKey')).toBeDefined();
+      const key = new EncryptionKey(stack, 'ConnKey', { protects: 'crm' });
+      expect(() => crm(stack, { encryptionKey: key, alertTopic: new sns.Topic(stack, 'OpsTopic', { enforceSSL: true, masterKey: key }) }))
+        .toThrow(/alertTopic: the topic is encrypted with the connection's own key/);
     });
   });
 
