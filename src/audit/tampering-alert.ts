@@ -86,9 +86,18 @@ function tamperingPatternCharacters(): number {
 
 /** Options of a stack's key-tampering alert. */
 export interface KeyTamperingAlertOptions {
-  /** @default - a new topic on a key of its own */
+  /**
+   * Where the stack's alerts go. It may not be encrypted with a key it reports on; its key, if any, is watched too.
+   *
+   * @default - a new topic on a key of its own that protects nothing else
+   */
   readonly alertTopic?: sns.ITopic;
-  /** @default RemovalPolicy.RETAIN */
+
+  /**
+   * What happens to the alert's key and dead-letter queue when they leave the stack.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
   readonly removalPolicy?: RemovalPolicy;
 }
 
@@ -119,7 +128,10 @@ export class KeyTamperingAlert extends Construct implements IAlertHub {
     return KeyTamperingAlert.of(scope);
   }
 
-  /** @internal the stack's alert, created on first call with these options (which a later call may not change) */
+  /**
+   * The key-tampering alert of the stack of `scope`, created on first call with these options. A later call may not
+   * give another topic: the options shape the alert once.
+   */
   public static of(scope: IConstruct, options?: KeyTamperingAlertOptions): KeyTamperingAlert {
     const stack = Stack.of(scope);
     const existing = stack.node.tryFindChild(KeyTamperingAlert.ID);

@@ -97,8 +97,8 @@ describe('the library inside larger apps', () => {
       expect(count(stack, 'AWS::CloudTrail::Trail')).toBe(0);
       const rules = Object.values(Template.fromStack(stack).findResources('AWS::Events::Rule'));
       expect(rules).toHaveLength(1);
-      // the probe's key and the alert's own key
-      expect(rules[0].Properties.EventPattern.detail.resources.ARN).toHaveLength(2);
+      // the probe's key and the alert hub's two keys (alert topic, dead letters)
+      expect(rules[0].Properties.EventPattern.detail.resources.ARN).toHaveLength(3);
     }
   });
 

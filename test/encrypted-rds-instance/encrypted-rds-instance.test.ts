@@ -8,7 +8,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { compliantVpc } from './fixtures';
-import { KeyAuditTrail } from '../../src';
+import { KeyAuditTrail, KeyTamperingAlert } from '../../src';
 import { EncryptedRdsInstance, EncryptedRdsInstanceProps } from '../../src/encrypted-rds-instance/encrypted-rds-instance';
 import { formatFindings, unacknowledgedFindings } from '../support/compliance';
 import { byRole, TEST_ENV, testStack } from '../support/fixtures';
@@ -424,7 +424,9 @@ describe('EncryptedRdsInstance: alarms', () => {
             Action: 'sns:Publish',
             Condition: {
               StringEquals: { 'aws:SourceAccount': '111122223333' },
-              ArnEquals: { 'aws:SourceArn': [db.cpuAlarm, db.freeStorageAlarm, db.connectionsAlarm].map(a => ({ 'Fn::GetAtt': [logicalId(stack, a), 'Arn'] })) },
+              // (first, the stack's alarm on its tampering rule's failed deliveries)
+              ArnEquals: { 'aws:SourceArn': [KeyTamperingAlert.of(stack).node.findChild('KeyTamperingRuleDeliveryFailures'), db.cpuAlarm, db.freeStorageAlarm, db.connectionsAlarm]
+                .map(a => ({ 'Fn::GetAtt': [logicalId(stack, a), 'Arn'] })) },
             },
           }),
         ],
@@ -445,7 +447,7 @@ describe('EncryptedRdsInstance: alarms', () => {
     }, stack);
     expect(db.alarmTopic).toBe(topic);
     const template = Template.fromStack(stack);
-    template.resourceCountIs('AWS::SNS::Topic', 2); // the user's and the audit trail's
+    template.resourceCountIs('AWS::SNS::Topic', 3); // the user's, the alert hub's, and the stack's alarm topic (its delivery-failure alarm)
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'CPUUtilization', Threshold: 90, AlarmActions: [{ Ref: logicalId(stack, topic) }] });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'FreeStorageSpace', Threshold: 5 * 1024 ** 3 });
     // 80% of floor(1 GiB / 12582880) = 85

@@ -8,7 +8,8 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { executionStatements, Fixtures, keyPolicy, nightly } from './fixtures';
-import { AuditTrail, EncryptedSchedule, EncryptionKey } from '../../src';
+import { AuditTrail, EncryptedSchedule, EncryptionKey, KeyTamperingAlert } from '../../src';
+import { SharedAlarmTopic } from '../../src/private/alarm-topic';
 import { byRole, testStack } from '../support/fixtures';
 import { findCycle } from '../support/template-graph';
 
@@ -394,7 +395,8 @@ describe('EncryptedSchedule: the dead-letter queue', () => {
 describe('EncryptedSchedule: alarms', () => {
   test('alarm on dead letters, target errors, dropped invocations and failed dead-lettering, over the schedule group', () => {
     const { stack, schedule, template } = defaultSchedule();
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+    // the schedule's four, and the stack's alert hub's alarm on its tampering rule's failed deliveries
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
     const common = { ComparisonOperator: 'GreaterThanThreshold', Threshold: 0, EvaluationPeriods: 1, Period: 300, TreatMissingData: 'notBreaching' };
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       ...common,
@@ -411,8 +413,9 @@ describe('EncryptedSchedule: alarms', () => {
     expect([schedule.deadLetterQueueAlarm, schedule.targetErrorsAlarm, schedule.droppedInvocationsAlarm, schedule.deadLetterFailuresAlarm].map(a => a.node.id))
       .toEqual(['DeadLetterQueueAlarm', 'TargetErrorsAlarm', 'DroppedInvocationsAlarm', 'DeadLetterFailuresAlarm']);
     // given no alarmTopic, every alarm notifies the stack's shared alarm topic (Control Tower's CT.CLOUDWATCH.PR.1 reads AlarmActions)
+    // (the fifth is the stack's alarm on its tampering rule's failed deliveries, to the same topic)
     expect(Object.values<any>(template.findResources('AWS::CloudWatch::Alarm')).map(a => a.Properties.AlarmActions))
-      .toEqual(Array(4).fill([ref(stack, schedule.alarmTopic.topicArn)]));
+      .toEqual(Array(5).fill([ref(stack, schedule.alarmTopic.topicArn)]));
   });
 
   test('without alarmTopic, the schedules of a stack share one alarm topic on a key of its own, TLS only, published to only by their alarms', () => {
@@ -437,7 +440,8 @@ describe('EncryptedSchedule: alarms', () => {
     expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
     const published = statements.filter(s => s.Principal?.Service === 'cloudwatch.amazonaws.com').flatMap(s => s.Condition.ArnEquals['aws:SourceArn']);
     const alarmsOf = (s: EncryptedSchedule) => [s.deadLetterQueueAlarm, s.targetErrorsAlarm, s.droppedInvocationsAlarm, s.deadLetterFailuresAlarm];
-    expect(new Set(published.map(a => JSON.stringify(a)))).toEqual(new Set([...alarmsOf(first), ...alarmsOf(second)].map(a => JSON.stringify(ref(stack, a.alarmArn)))));
+    const hubAlarm = KeyTamperingAlert.hubOf(stack).node.findChild('KeyTamperingRuleDeliveryFailures') as cloudwatch.Alarm;
+    expect(new Set(published.map(a => JSON.stringify(a)))).toEqual(new Set([...alarmsOf(first), ...alarmsOf(second), hubAlarm].map(a => JSON.stringify(ref(stack, a.alarmArn)))));
   });
 
   test('sixty schedules publish to the shared topic through ONE topic-policy statement (SNS: at most 100 statements and 30 KB)', () => {
@@ -451,17 +455,23 @@ describe('EncryptedSchedule: alarms', () => {
     const publishers = statements.filter(s => s.Principal?.Service === 'cloudwatch.amazonaws.com');
     expect(publishers).toHaveLength(1);
     expect(publishers[0].Condition.ArnEquals['aws:SourceArn']).toContainEqual(ref(stack, schedules[59].deadLetterQueueAlarm.alarmArn));
-    expect(publishers[0].Condition.ArnEquals['aws:SourceArn']).toHaveLength(60 + 3); // a dead-letter alarm each, three for the group
+    // a dead-letter alarm each, three for the group, one on each of the stack's tampering rules
+    const tamperingRules = KeyTamperingAlert.of(stack).tamperingRules.length;
+    expect(publishers[0].Condition.ArnEquals['aws:SourceArn']).toHaveLength(60 + 3 + tamperingRules);
     expect(statements.length).toBeLessThanOrEqual(100);
     // deploy-time size: every alarm ARN at its resolved length (arn:aws:cloudwatch:<region>:<account>:alarm:<name>, name ≤ 255)
     expect(JSON.stringify(policy.Properties.PolicyDocument).length + 63 * 120).toBeLessThan(30 * 1024);
   });
 
-  test('no shared alarm topic when every schedule has its own', () => {
+  test('no schedule alarm publishes to the shared topic when every schedule has its own', () => {
     const stack = testStack();
     const fixtures = new Fixtures(stack);
-    nightly(stack, fixtures, { alarmTopic: fixtures.topic });
-    expect(stack.node.tryFindChild('EncryptedConstructsAlarmTopic')).toBeUndefined();
+    const schedule = nightly(stack, fixtures, { alarmTopic: fixtures.topic });
+    const template = Template.fromStack(stack);
+    const shared = ref(stack, SharedAlarmTopic.of(stack).topicArn);
+    for (const alarm of [schedule.deadLetterQueueAlarm, schedule.targetErrorsAlarm, schedule.droppedInvocationsAlarm, schedule.deadLetterFailuresAlarm]) {
+      expect(template.toJSON().Resources[stack.getLogicalId(alarm.node.defaultChild as cloudwatch.CfnAlarm)].Properties.AlarmActions).not.toContainEqual(shared);
+    }
   });
 
   test('notify the alarm topic, whose key lets CloudWatch publish on behalf of this account', () => {
@@ -469,7 +479,7 @@ describe('EncryptedSchedule: alarms', () => {
     const fixtures = new Fixtures(stack);
     nightly(stack, fixtures, { alarmTopic: fixtures.topic });
     const template = Template.fromStack(stack);
-    const alarms = Object.values<any>(template.findResources('AWS::CloudWatch::Alarm'));
+    const alarms = Object.entries<any>(template.findResources('AWS::CloudWatch::Alarm')).filter(([id]) => !id.startsWith('KeyTamperingAlert')).map(([, a]) => a);
     expect(alarms.map(a => a.Properties.AlarmActions)).toEqual(Array(4).fill([ref(stack, fixtures.topic.topicArn)]));
     expect(keyPolicy(template, stack, fixtures.key)).toContainEqual(expect.objectContaining({
       Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' } },
