@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-kms';
 import { DBInstanceNotFoundFault, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
 import { GetScheduleCommand, ResourceNotFoundException as SchedulerNotFound } from '@aws-sdk/client-scheduler';
-import { DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
+import { DescribeSecretCommand, ResourceNotFoundException as SecretNotFound } from '@aws-sdk/client-secrets-manager';
 import 'aws-sdk-client-mock-jest';
 import {
   ACCOUNT,
@@ -32,6 +32,7 @@ import {
   healthyEventBus,
   healthyKey,
   healthySchedule,
+  HEALTHY_DB,
   HEALTHY_KEY,
   KEY_ARN,
   KEY_ID,
@@ -50,7 +51,16 @@ import {
 import { CloudFormationEndpoint } from './support/cfn-endpoint';
 import { cfnEvent, lambdaContext, LOGICAL_ID, properties, REQUEST_ID, STACK_ID } from './support/events';
 import { FAKE_CREDENTIALS, UnavailableService } from './support/transport';
-import { createClients, createHandler, failureReason, handler, HandlerOptions, LambdaContextLike } from '../../src/verifier/handler.lambda';
+import {
+  createClients,
+  createHandler,
+  failureReason,
+  handler,
+  HandlerOptions,
+  LambdaContextLike,
+  SAFETY_MARGIN_MS,
+  SETTLE_RESERVE_MS,
+} from '../../src/verifier/handler.lambda';
 import { bodyBytes, parseProperties, VerificationRequest } from '../../src/verifier/protocol';
 
 /** The id the handler gives the verification of ALL_RESOURCES under CONSTRUCT_PATH with KEY_ARN. Pinned: a change replaces the custom resource in users' stacks. */
@@ -755,6 +765,149 @@ describe('fault matrix', () => {
     expect(response.Status).toBe(status);
     if (reason) expect(response.Reason).toContain(reason);
     then?.();
+  });
+});
+
+describe('errors that settle (KMS and IAM eventual consistency)', () => {
+  const keyNotFound = () => new NotFoundException({ message: `Key '${KEY_ARN}' does not exist`, $metadata: {} });
+
+  test('a key whose DescribeKey answers NotFoundException twice and then succeeds passes, after two backoffs', async () => {
+    healthyKey();
+    mocks.kms.on(DescribeKeyCommand, { KeyId: KEY_ARN }, true).rejectsOnce(keyNotFound()).rejectsOnce(keyNotFound()).resolves({ KeyMetadata: HEALTHY_KEY });
+
+    const response = await invoke(cfnEvent('Create', endpoint.url));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(mocks.kms.commandCalls(DescribeKeyCommand, { KeyId: KEY_ARN })).toHaveLength(3);
+    expect(sleeps).toEqual([150, 300]); // exponential backoff with (fixed) jitter
+  });
+
+  test('a key that never appears fails before the deadline with the key check\'s reason and fix, saying how long it was retried', async () => {
+    healthyKey();
+    mocks.kms.on(DescribeKeyCommand, { KeyId: KEY_ARN }, true).rejects(keyNotFound());
+    const started = clock;
+
+    const response = await invoke(cfnEvent('Create', endpoint.url), clockContext(120_000));
+
+    expect(response).toEqual(body('FAILED', NO_RESOURCES_ID, {
+      Reason: `${HEAD} 1 of 4 checks failed. (1) [key] kms:DescribeKey on ${KEY_ARN} still failed with NotFoundException after retrying for 109.7 s: `
+        + `key ${KEY_ARN} does not exist in this account and region: check the key ARN, or whether the key was deleted${LOG_STREAM}`,
+    }));
+    // 120 s left, 5 s kept to answer CloudFormation, and the window closes 5 s before that deadline.
+    expect(clock - started).toBeLessThanOrEqual(120_000 - SAFETY_MARGIN_MS - SETTLE_RESERVE_MS);
+    // Bounded by time, not by the 10 attempts of a throttled call.
+    const attempts = mocks.kms.commandCalls(DescribeKeyCommand, { KeyId: KEY_ARN }).length;
+    expect(attempts).toBe(sleeps.length + 1);
+    expect(attempts).toBeGreaterThan(10);
+  });
+
+  test('with little time left, a settling error gives up early enough to answer with the check\'s own reason, inside the safety margin', async () => {
+    healthyKey();
+    mocks.kms.on(DescribeKeyCommand, { KeyId: KEY_ARN }, true).rejects(keyNotFound());
+    const started = clock;
+
+    // 9 s left: 5 s kept to answer, 4 s to verify, and the window closes a quarter of that (1 s) before the deadline.
+    const response = await invoke(cfnEvent('Create', endpoint.url), clockContext(9_000));
+
+    expect(response.Reason).toBe(`${HEAD} 1 of 4 checks failed. (1) [key] kms:DescribeKey on ${KEY_ARN} still failed with NotFoundException after retrying for 2.3 s: `
+      + `key ${KEY_ARN} does not exist in this account and region: check the key ARN, or whether the key was deleted${LOG_STREAM}`);
+    expect(sleeps).toEqual([150, 300, 600, 1200]);
+    expect(clock - started).toBeLessThanOrEqual(9_000 - SAFETY_MARGIN_MS - 1_000);
+  });
+
+  test.each<[string, () => void, () => number]>([
+    ['AccessDeniedException on kms:GenerateDataKey (the verifier\'s policy not yet visible)', () => {
+      mocks.kms.on(GenerateDataKeyCommand, { KeyId: KEY_ARN, KeySpec: 'AES_256', EncryptionContext: CONTEXT }, true).rejectsOnce(awsError('AccessDeniedException', 'not authorized'))
+        .callsFake(() => ({ KeyId: KEY_ARN, Plaintext: Buffer.from(PLAINTEXT_TEXT), CiphertextBlob: CIPHERTEXT }));
+    }, () => mocks.kms.commandCalls(GenerateDataKeyCommand).length],
+    ['AccessDeniedException on kms:Decrypt under the wrong context', () => {
+      mocks.kms.on(DecryptCommand, { KeyId: KEY_ARN, CiphertextBlob: CIPHERTEXT, EncryptionContext: TAMPERED_CONTEXT }, true)
+        .rejectsOnce(awsError('AccessDeniedException', 'not authorized')).rejects(awsError('InvalidCiphertextException'));
+    }, () => mocks.kms.commandCalls(DecryptCommand, { EncryptionContext: TAMPERED_CONTEXT }).length],
+    ['KMSInvalidStateException on kms:GenerateDataKey of a key DescribeKey reports Enabled', () => {
+      mocks.kms.on(GenerateDataKeyCommand, { KeyId: KEY_ARN, KeySpec: 'AES_256', EncryptionContext: CONTEXT }, true).rejectsOnce(new KMSInvalidStateException({ message: 'invalid state', $metadata: {} }))
+        .callsFake(() => ({ KeyId: KEY_ARN, Plaintext: Buffer.from(PLAINTEXT_TEXT), CiphertextBlob: CIPHERTEXT }));
+    }, () => mocks.kms.commandCalls(GenerateDataKeyCommand).length],
+    ['NotFoundException on kms:DescribeKey of the bus\'s new alias', () => {
+      mocks.kms.on(DescribeKeyCommand, { KeyId: 'alias/orders' }, true).rejectsOnce(new NotFoundException({ message: 'Alias alias/orders is not found.', $metadata: {} }))
+        .resolves({ KeyMetadata: HEALTHY_KEY });
+    }, () => mocks.kms.commandCalls(DescribeKeyCommand, { KeyId: 'alias/orders' }).length],
+    ['AccessDeniedException on scheduler:GetSchedule', () => {
+      mocks.scheduler.on(GetScheduleCommand, { Name: 'nightly', GroupName: 'jobs' }, true).rejectsOnce(awsError('AccessDeniedException', 'not authorized')).resolves({ KmsKeyArn: KEY_ARN });
+    }, () => mocks.scheduler.commandCalls(GetScheduleCommand).length],
+    ['ResourceNotFoundException from scheduler:GetSchedule', () => {
+      mocks.scheduler.on(GetScheduleCommand, { Name: 'nightly', GroupName: 'jobs' }, true)
+        .rejectsOnce(new SchedulerNotFound({ message: 'Schedule nightly does not exist.', Message: 'Schedule nightly does not exist.', $metadata: {} })).resolves({ KmsKeyArn: KEY_ARN });
+    }, () => mocks.scheduler.commandCalls(GetScheduleCommand).length],
+    ['ResourceNotFoundException from events:DescribeArchive', () => {
+      mocks.events.on(DescribeArchiveCommand, { ArchiveName: 'orders-archive' }, true)
+        .rejectsOnce(new EventsNotFound({ message: 'Archive orders-archive does not exist.', $metadata: {} })).resolves({ KmsKeyIdentifier: KEY_ARN });
+    }, () => mocks.events.commandCalls(DescribeArchiveCommand).length],
+    ['ResourceNotFoundException from secretsmanager:DescribeSecret', () => {
+      mocks.secretsManager.on(DescribeSecretCommand, { SecretId: SECRET_ARN }, true)
+        .rejectsOnce(new SecretNotFound({ message: 'Secrets Manager can\'t find the specified secret.', $metadata: {} })).resolves({ KmsKeyId: KEY_ARN });
+    }, () => mocks.secretsManager.commandCalls(DescribeSecretCommand).length],
+    ['DBInstanceNotFoundFault from rds:DescribeDBInstances', () => {
+      mocks.rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'orders-db' }, true)
+        .rejectsOnce(new DBInstanceNotFoundFault({ message: 'DBInstance orders-db not found.', $metadata: {} })).resolves({ DBInstances: [HEALTHY_DB] });
+    }, () => mocks.rds.commandCalls(DescribeDBInstancesCommand).length],
+    ['AccessDenied (query protocol) from rds:DescribeDBInstances', () => {
+      mocks.rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'orders-db' }, true)
+        .rejectsOnce(awsError('AccessDenied', 'not authorized')).resolves({ DBInstances: [HEALTHY_DB] });
+    }, () => mocks.rds.commandCalls(DescribeDBInstancesCommand).length],
+  ])('%s that settles is retried and the verification passes', async (_, setup, calls) => {
+    healthyAccount();
+    setup();
+
+    const response = await invoke(cfnEvent('Create', endpoint.url, allResources()));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(calls()).toBe(2);
+    expect(sleeps).toEqual([150]);
+  });
+
+  test('an error that does not settle (a ValidationException) is final at once: one call, no backoff', async () => {
+    healthyKey();
+    mocks.kms.on(DescribeKeyCommand, { KeyId: KEY_ARN }, true).rejects(awsError('ValidationException', '1 validation error detected'));
+
+    const response = await invoke(cfnEvent('Create', endpoint.url));
+
+    expect(response.Reason).toBe(`${HEAD} 1 of 4 checks failed. (1) [key] kms:DescribeKey on ${KEY_ARN} failed with ValidationException (1 validation error detected)${LOG_STREAM}`);
+    expect(mocks.kms.commandCalls(DescribeKeyCommand, { KeyId: KEY_ARN })).toHaveLength(1);
+    expect(sleeps).toEqual([]);
+  });
+
+  test('a check that genuinely fails (rotation off) is answered at its first call, not retried', async () => {
+    healthyKey();
+    mocks.kms.on(GetKeyRotationStatusCommand, { KeyId: KEY_ARN }, true).resolves({ KeyRotationEnabled: false });
+
+    const response = await invoke(cfnEvent('Create', endpoint.url));
+
+    expect(response.Status).toBe('FAILED');
+    expect(mocks.kms).toHaveReceivedCommandTimes(GetKeyRotationStatusCommand, 1);
+    expect(sleeps).toEqual([]);
+  });
+
+  test('the rejection the context binding expects (InvalidCiphertextException under the wrong context) is taken at its first answer', async () => {
+    healthyKey();
+
+    const response = await invoke(cfnEvent('Create', endpoint.url));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(mocks.kms.commandCalls(DecryptCommand, { EncryptionContext: TAMPERED_CONTEXT })).toHaveLength(1);
+    expect(sleeps).toEqual([]);
+  });
+
+  test('KMSInvalidStateException on a key DescribeKey reports pending deletion is final at once', async () => {
+    healthyKey({ KeyState: 'PendingDeletion', Enabled: false });
+    mocks.kms.on(GenerateDataKeyCommand).rejects(new KMSInvalidStateException({ message: `${KEY_ARN} is pending deletion.`, $metadata: {} }));
+
+    const response = await invoke(cfnEvent('Create', endpoint.url));
+
+    expect(response.Reason).toContain(`(1) [key] key ${KEY_ARN} is PendingDeletion: cancel key deletion (aws kms cancel-key-deletion), then enable the key`);
+    expect(response.Reason).toContain(`[round trip] kms:GenerateDataKey on ${KEY_ARN} failed with KMSInvalidStateException (${KEY_ARN} is pending deletion.)`);
+    expect(mocks.kms).toHaveReceivedCommandTimes(GenerateDataKeyCommand, 1);
+    expect(sleeps).toEqual([]);
   });
 });
 
