@@ -53,6 +53,13 @@ export interface CheckOutcome {
 export interface RetryPolicy {
   /** Epoch milliseconds (as `now` counts them) after which no new attempt starts. */
   readonly deadline: number;
+  /**
+   * Epoch milliseconds (as `now` counts them) until which errors that settle ({@link isSettling}) are retried; no
+   * later than `deadline`, and early enough that the last attempt answers before it.
+   *
+   * @default - settling errors are final, like every error that is not transient
+   */
+  readonly settleUntil?: number;
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
   /** A number in [0, 1) for the jitter. */
@@ -65,6 +72,13 @@ export interface RetryPolicy {
   readonly baseDelayMs?: number;
   /** @default 5000 */
   readonly maxDelayMs?: number;
+  /**
+   * Attempts after which a settling error is final even before `settleUntil`: a guard against a clock that does not
+   * move. With real time the window closes first (60 backoffs of at least 2.5 s outlast any Lambda budget).
+   *
+   * @default 60
+   */
+  readonly maxSettlingAttempts?: number;
 }
 
 const TRANSIENT_ERROR_NAMES = new Set([
@@ -78,6 +92,37 @@ const NETWORK_ERROR_CODES = new Set([
   'ECONNRESET', 'ETIMEDOUT', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'ENETUNREACH',
   'EHOSTUNREACH',
 ]);
+
+/**
+ * Errors that a call may meet for a while after the key, the resource or the verifier's own policy was created or
+ * changed, until AWS has settled (eventual consistency); the verifier runs seconds after all three.
+ *
+ * - KMS: "you might get unexpected errors, such as a NotFoundException or an InvalidStateException ... we recommend
+ *   that you configure a retry strategy"
+ *   (https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
+ *   KMSInvalidStateException settles only on a key that DescribeKey reports Enabled (see `maySettle`).
+ * - IAM: a new or changed policy (the verifier's own, attached just before it runs) is not visible everywhere at once
+ *   (https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_eventual-consistency):
+ *   AccessDeniedException (KMS, Scheduler, EventBridge, Secrets Manager) and AccessDenied (RDS, query protocol).
+ * - A resource created just before: ResourceNotFoundException from Scheduler GetSchedule
+ *   (https://docs.aws.amazon.com/scheduler/latest/APIReference/API_GetSchedule.html), EventBridge DescribeEventBus,
+ *   DescribeArchive and DescribeConnection (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_DescribeConnection.html)
+ *   and Secrets Manager DescribeSecret (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_DescribeSecret.html);
+ *   DBInstanceNotFound (SDK name DBInstanceNotFoundFault) from RDS DescribeDBInstances
+ *   (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DescribeDBInstances.html).
+ *
+ * InvalidCiphertextException is NOT here: it is the answer the context-binding check expects.
+ */
+const SETTLING_ERROR_NAMES = new Set([
+  'NotFoundException', 'KMSInvalidStateException',
+  'AccessDeniedException', 'AccessDenied',
+  'ResourceNotFoundException', 'DBInstanceNotFound', 'DBInstanceNotFoundFault',
+]);
+
+/** True for the errors AWS answers until a change has settled (see SETTLING_ERROR_NAMES); every other error is final. */
+export function isSettling(error: unknown): boolean {
+  return error instanceof Error && SETTLING_ERROR_NAMES.has(errorName(error));
+}
 
 /** True for throttling, service-side and network errors that a later attempt may not meet. */
 export function isTransient(error: unknown): boolean {
@@ -103,6 +148,8 @@ export class AwsCallError extends Error {
     readonly attempts: number,
     /** True when the last error was transient (the retries ran out or the deadline came). */
     readonly transient: boolean,
+    /** How long the call kept failing with errors that settle before it gave up (0: it did not retry them). */
+    readonly settlingMs = 0,
   ) {
     super(`${action} on ${target} failed after ${attempts} attempt(s): ${errorName(failure)}: ${errorMessage(failure)}`);
     this.name = 'AwsCallError';
@@ -110,13 +157,23 @@ export class AwsCallError extends Error {
 }
 
 /**
- * Runs `send` until it succeeds, a non-transient error comes, the attempts run out, or the next attempt would start
- * after the deadline. Failures are raised as {@link AwsCallError}.
+ * Runs `send` until it succeeds or gives up, with exponential backoff and jitter between attempts. A transient error
+ * is retried up to `maxAttempts` while the next attempt starts before the deadline; an error that settles (and that
+ * `settles` confirms) while the next attempt starts before `settleUntil`; any other error is final at once. Failures
+ * are raised as {@link AwsCallError}.
  */
-export async function callWithRetry<T>(action: string, target: string, send: (signal?: AbortSignal) => Promise<T>, policy: RetryPolicy): Promise<T> {
+export async function callWithRetry<T>(
+  action: string,
+  target: string,
+  send: (signal?: AbortSignal) => Promise<T>,
+  policy: RetryPolicy,
+  settles: (error: unknown) => boolean | Promise<boolean> = isSettling,
+): Promise<T> {
   const maxAttempts = policy.maxAttempts ?? 10;
+  const maxSettlingAttempts = policy.maxSettlingAttempts ?? 60;
   const base = policy.baseDelayMs ?? 200;
   const cap = policy.maxDelayMs ?? 5000;
+  const started = policy.now();
   for (let attempt = 1; ; attempt++) {
     if (policy.signal?.aborted) {
       throw new AwsCallError(action, target, Object.assign(new Error('verification deadline reached'), { name: 'AbortError' }), attempt - 1, true);
@@ -125,10 +182,14 @@ export async function callWithRetry<T>(action: string, target: string, send: (si
       return await send(policy.signal);
     } catch (error) {
       const transient = isTransient(error);
-      if (!transient || attempt >= maxAttempts) throw new AwsCallError(action, target, error, attempt, transient);
+      const settling = !transient && policy.settleUntil !== undefined && await settles(error);
+      const giveUp = () => new AwsCallError(action, target, error, attempt, transient, settling && attempt > 1 ? policy.now() - started : 0);
+      if (!transient && !settling) throw giveUp();
+      if (attempt >= (settling ? maxSettlingAttempts : maxAttempts)) throw giveUp();
       const ceiling = Math.min(cap, base * 2 ** (attempt - 1));
       const delay = Math.round(ceiling / 2 + policy.random() * ceiling / 2);
-      if (policy.now() + delay >= policy.deadline) throw new AwsCallError(action, target, error, attempt, transient);
+      const until = settling ? Math.min(policy.settleUntil!, policy.deadline) : policy.deadline;
+      if (policy.now() + delay >= until) throw giveUp();
       await policy.sleep(delay);
     }
   }
@@ -152,8 +213,27 @@ export function createSession(clients: VerifierClients, request: VerificationReq
   return { clients, request, retry, cache: new Map() };
 }
 
-function call<T>(session: VerificationSession, action: string, target: string, send: (signal?: AbortSignal) => Promise<T>): Promise<T> {
-  return callWithRetry(action, target, send, session.retry);
+function call<T>(
+  session: VerificationSession,
+  action: string,
+  target: string,
+  send: (signal?: AbortSignal) => Promise<T>,
+  settles: (error: unknown) => boolean | Promise<boolean> = error => maySettle(session, error),
+): Promise<T> {
+  return callWithRetry(action, target, send, session.retry, settles);
+}
+
+/**
+ * Whether an error may still settle. KMSInvalidStateException does only when DescribeKey reports the key Enabled
+ * (KMS has not caught up with a key just created or enabled); on a key pending deletion or import, disabled or in a
+ * disconnected key store it is the answer, and the key check already names the state and its fix
+ * (https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html).
+ */
+async function maySettle(session: VerificationSession, error: unknown): Promise<boolean> {
+  if (!isSettling(error)) return false;
+  if (errorName(error) !== 'KMSInvalidStateException') return true;
+  const state = await describeKey(session, session.request.keyArn).then(out => out.KeyMetadata?.KeyState, () => undefined);
+  return state === 'Enabled';
 }
 
 function memo<T>(session: VerificationSession, key: string, compute: () => Promise<T>): Promise<T> {
@@ -448,7 +528,7 @@ export async function compareKey(session: VerificationSession, what: string, ide
   try {
     resolved = await resolveKeyArn(session, identifier);
   } catch (error) {
-    const cause = error instanceof AwsCallError ? errorName(error.failure) : errorName(error);
+    const cause = error instanceof AwsCallError ? failureName(error) : errorName(error);
     return { what: `${what} names key ${identifier}, which the verifier could not resolve (${cause}), expected ${keyArn}`, fix };
   }
   if (resolved === keyArn) return undefined;
@@ -461,8 +541,9 @@ export function resolveKeyArn(session: VerificationSession, identifier: string):
 }
 
 function describeKey(session: VerificationSession, keyId: string) {
+  // isSettling, not maySettle: maySettle waits for this very call.
   return memo(session, `describe-key:${keyId}`, () => call(session, 'kms:DescribeKey', keyId, signal =>
-    session.clients.kms.send(new DescribeKeyCommand({ KeyId: keyId }), { abortSignal: signal })));
+    session.clients.kms.send(new DescribeKeyCommand({ KeyId: keyId }), { abortSignal: signal }), isSettling));
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -501,7 +582,7 @@ export function explain(session: VerificationSession, check: string, error: unkn
   if (!(error instanceof AwsCallError)) return { what: `unexpected error in the ${check} check: ${errorName(error)}: ${errorMessage(error)}` };
   const name = errorName(error.failure);
   const message = errorMessage(error.failure);
-  const head = `${error.action} on ${error.target} failed with ${name}`;
+  const head = `${error.action} on ${error.target} ${error.settlingMs > 0 ? 'still ' : ''}failed with ${failureName(error)}`;
   if (name === 'AbortError') return { what: `${error.action} on ${error.target} was still running at the deadline` };
   if (error.transient) {
     const code = (error.failure as { code?: unknown } | undefined)?.code;
@@ -559,6 +640,12 @@ export function explain(session: VerificationSession, check: string, error: unkn
     default:
       return { what: `${head} (${message})` };
   }
+}
+
+/** The error's name, then `after retrying for N s` when it was an error that settles and was retried (see {@link isSettling}). */
+function failureName(error: AwsCallError): string {
+  const name = errorName(error.failure);
+  return error.settlingMs > 0 ? `${name} after retrying for ${String(Number((error.settlingMs / 1000).toFixed(1)))} s` : name;
 }
 
 function fixForKeyState(state: string | undefined): string {

@@ -32,6 +32,14 @@ import {
 
 /** Time kept back from the function's remaining time to answer CloudFormation. */
 export const SAFETY_MARGIN_MS = 5_000;
+/**
+ * How long before the verification deadline errors that settle stop being retried (a quarter of the budget when that
+ * is shorter): the last attempt, and the calls of the same check that follow it, answer before the deadline, so a
+ * check that still fails is reported with its own reason rather than as a timeout. With the function's 120 s, such
+ * errors are retried for up to 110 s: KMS and IAM changes "can take several minutes"
+ * (https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
+ */
+export const SETTLE_RESERVE_MS = 5_000;
 /** Upper bound of `Data.Report`. */
 export const MAX_REPORT_LENGTH = 1_000;
 
@@ -176,7 +184,9 @@ export function createHandler(options: HandlerOptions = {}): (event: unknown, co
 
     const controller = new AbortController();
     const pending = new Set<string>();
-    const session = createSession(clients(), request, { deadline: now() + budgetMs, now, sleep, random, signal: controller.signal });
+    const deadline = now() + budgetMs;
+    const settleUntil = deadline - Math.min(SETTLE_RESERVE_MS, budgetMs / 4);
+    const session = createSession(clients(), request, { deadline, settleUntil, now, sleep, random, signal: controller.signal });
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timedOut = new Promise<undefined>(resolve => {
       timer = setTimeout(() => resolve(undefined), budgetMs);

@@ -1,6 +1,6 @@
 import { RDSClient } from '@aws-sdk/client-rds';
 import { awsError, CONSTRUCT_PATH, CONTEXT, KEY_ARN, networkError, OTHER_KEY_ARN } from './support/aws';
-import { AwsCallError, callWithRetry, checkDbInstance, createSession, errorName, isTransient, RetryPolicy, truncate, VerifierClients } from '../../src/verifier/checks';
+import { AwsCallError, callWithRetry, checkDbInstance, createSession, errorName, isSettling, isTransient, RetryPolicy, truncate, VerifierClients } from '../../src/verifier/checks';
 
 function policy(overrides: Partial<RetryPolicy> = {}): RetryPolicy & { slept: number[] } {
   let clock = 0;
@@ -59,7 +59,65 @@ describe('isTransient', () => {
   });
 });
 
+describe('isSettling', () => {
+  test.each([
+    'NotFoundException', 'KMSInvalidStateException', 'AccessDeniedException', 'AccessDenied', 'ResourceNotFoundException',
+    'DBInstanceNotFound', 'DBInstanceNotFoundFault',
+  ])('%s may settle', name => {
+    expect(isSettling(awsError(name))).toBe(true);
+  });
+
+  test.each([
+    'InvalidCiphertextException', 'IncorrectKeyException', 'DisabledException', 'ValidationException', 'InvalidArnException',
+    'ThrottlingException', 'AbortError',
+  ])('%s does not settle', name => {
+    expect(isSettling(awsError(name))).toBe(false);
+  });
+
+  test('non-errors do not settle', () => {
+    expect(isSettling('NotFoundException')).toBe(false);
+  });
+});
+
 describe('callWithRetry', () => {
+  test('retries an error that settles until the settle window closes, past maxAttempts, and reports how long', async () => {
+    const p = policy({ settleUntil: 20_000, maxAttempts: 3 });
+    const send = jest.fn().mockRejectedValue(awsError('NotFoundException'));
+    const error = await failure(callWithRetry('kms:DescribeKey', 'key k', send, p));
+    const slept = p.slept.reduce((a, b) => a + b, 0);
+    expect(send.mock.calls.length).toBeGreaterThan(3);
+    expect(send).toHaveBeenCalledTimes(p.slept.length + 1);
+    expect(slept).toBeLessThan(20_000);
+    expect(slept + 2_500).toBeGreaterThanOrEqual(20_000); // the next backoff (at least half of the 5 s cap) would have passed it
+    expect(error).toMatchObject({ attempts: send.mock.calls.length, transient: false, settlingMs: slept });
+  });
+
+  test('an error that settles succeeds on the attempt after it settled', async () => {
+    const p = policy({ settleUntil: 20_000 });
+    const send = jest.fn().mockRejectedValueOnce(awsError('AccessDeniedException')).mockRejectedValueOnce(awsError('AccessDeniedException')).mockResolvedValue('ok');
+    await expect(callWithRetry('a', 't', send, p)).resolves.toBe('ok');
+    expect(p.slept).toEqual([100, 200]);
+  });
+
+  test('the settle window never reaches past the deadline', async () => {
+    const p = policy({ settleUntil: 60_000, deadline: 1_000 });
+    await failure(callWithRetry('a', 't', jest.fn().mockRejectedValue(awsError('NotFoundException')), p));
+    expect(p.slept.reduce((a, b) => a + b, 0)).toBeLessThan(1_000);
+  });
+
+  test('an error the caller says will not settle is final', async () => {
+    const send = jest.fn().mockRejectedValue(awsError('KMSInvalidStateException'));
+    await expect(callWithRetry('a', 't', send, policy({ settleUntil: 20_000 }), () => false)).rejects.toMatchObject({ attempts: 1, settlingMs: 0 });
+    expect(send).toHaveBeenCalledTimes(1);
+  });
+
+  test('a clock that does not move cannot keep a settling error retrying: maxSettlingAttempts ends it', async () => {
+    const send = jest.fn().mockRejectedValue(awsError('NotFoundException'));
+    const p = policy({ settleUntil: 20_000, now: () => 0, maxSettlingAttempts: 7 });
+    await expect(callWithRetry('a', 't', send, p)).rejects.toMatchObject({ attempts: 7 });
+    expect(send).toHaveBeenCalledTimes(7);
+  });
+
   test('stops after maxAttempts and reports the last error and the attempts', async () => {
     const p = policy({ maxAttempts: 3 });
     const send = jest.fn().mockRejectedValue(awsError('ThrottlingException'));
@@ -77,7 +135,7 @@ describe('callWithRetry', () => {
     expect(p.slept).toEqual([1000, 1999, 2999, 2999, 2999]);
   });
 
-  test('does not retry a final error', async () => {
+  test('does not retry a final error, nor one that settles when no settle window is given', async () => {
     const send = jest.fn().mockRejectedValue(awsError('AccessDeniedException'));
     await expect(callWithRetry('a', 't', send, policy())).rejects.toMatchObject({ attempts: 1, transient: false });
     expect(send).toHaveBeenCalledTimes(1);

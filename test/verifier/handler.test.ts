@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-kms';
 import { DBInstanceNotFoundFault, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
 import { GetScheduleCommand, ResourceNotFoundException as SchedulerNotFound } from '@aws-sdk/client-scheduler';
-import { DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
+import { DescribeSecretCommand, ResourceNotFoundException as SecretNotFound } from '@aws-sdk/client-secrets-manager';
 import 'aws-sdk-client-mock-jest';
 import {
   ACCOUNT,
@@ -32,6 +32,7 @@ import {
   healthyEventBus,
   healthyKey,
   healthySchedule,
+  HEALTHY_DB,
   HEALTHY_KEY,
   KEY_ARN,
   KEY_ID,
@@ -50,7 +51,16 @@ import {
 import { CloudFormationEndpoint } from './support/cfn-endpoint';
 import { cfnEvent, lambdaContext, LOGICAL_ID, properties, REQUEST_ID, STACK_ID } from './support/events';
 import { FAKE_CREDENTIALS, UnavailableService } from './support/transport';
-import { createClients, createHandler, failureReason, handler, HandlerOptions, LambdaContextLike } from '../../src/verifier/handler.lambda';
+import {
+  createClients,
+  createHandler,
+  failureReason,
+  handler,
+  HandlerOptions,
+  LambdaContextLike,
+  SAFETY_MARGIN_MS,
+  SETTLE_RESERVE_MS,
+} from '../../src/verifier/handler.lambda';
 import { bodyBytes, parseProperties, VerificationRequest } from '../../src/verifier/protocol';
 
 /** The id the handler gives the verification of ALL_RESOURCES under CONSTRUCT_PATH with KEY_ARN. Pinned: a change replaces the custom resource in users' stacks. */
@@ -66,6 +76,8 @@ const LOG_STREAM = ' Details in log stream 2025/01/01/[$LATEST]0123456789abcdef.
 let endpoint: CloudFormationEndpoint;
 let logs: string[];
 let sleeps: number[];
+/** The handler's clock: it moves only when the handler sleeps. */
+let clock: number;
 
 beforeAll(async () => {
   endpoint = await CloudFormationEndpoint.start();
@@ -78,26 +90,35 @@ beforeEach(() => {
   endpoint.reset();
   logs = [];
   sleeps = [];
+  clock = 1_000_000;
 });
 afterEach(() => {
   // A call nobody configured fails the test even when the handler turned it into a FAILED response.
   expect(unexpectedCalls).toEqual([]);
 });
 
-/** The handler with instant sleeps, fixed jitter and captured logs. */
+/** The handler with instant sleeps that move its clock, fixed jitter and captured logs. */
 function verifier(options: HandlerOptions = {}) {
   return createHandler({
     sleep: async ms => {
       sleeps.push(ms);
+      clock += ms;
     },
+    now: () => clock,
     random: () => 0.5,
     log: line => logs.push(line),
     ...options,
   });
 }
 
+/** A Lambda context whose remaining time is read on the handler's clock: `remainingMs` at the start of the test. */
+function clockContext(remainingMs = 120_000): LambdaContextLike {
+  const end = clock + remainingMs;
+  return { getRemainingTimeInMillis: () => Math.max(0, end - clock), logStreamName: '2025/01/01/[$LATEST]0123456789abcdef' };
+}
+
 /** Invokes the handler, asserts that CloudFormation got exactly one answer, and returns its body. */
-async function invoke(event: Record<string, unknown>, context: LambdaContextLike = lambdaContext(), options: HandlerOptions = {}) {
+async function invoke(event: Record<string, unknown>, context: LambdaContextLike = clockContext(), options: HandlerOptions = {}) {
   await verifier(options)(event, context);
   expect(endpoint.received).toHaveLength(1);
   expect(endpoint.attempts).toBe(1);
@@ -285,7 +306,7 @@ describe('a Reason too long for the response', () => {
         [`key ${KEY_ARN} has key usage SIGN_VERIFY`, 'the services need ENCRYPT_DECRYPT'],
       ]],
       ['key rotation', [[`automatic rotation is off for key ${KEY_ARN}`, 'enable key rotation (enableKeyRotation: true, or aws kms enable-key-rotation)']]],
-      ['round trip', [[`kms:GenerateDataKey on ${KEY_ARN} failed with AccessDeniedException (${ACCESS_DENIED})`,
+      ['round trip', [[`kms:GenerateDataKey on ${KEY_ARN} still failed with AccessDeniedException after retrying for 109.7 s (${ACCESS_DENIED})`,
         `add the key-policy statement (and IAM permission) that lets the verifier role call kms:GenerateDataKey on key ${KEY_ARN} under encryption context ${CONTEXT_KEY}`]]],
       ['context binding', [['not tested: the round trip produced no ciphertext']]],
       ['schedule jobs/nightly', [[`the schedule jobs/nightly names key ${OTHER_KEY_ARN}, expected ${KEY_ARN}`, "set the schedule's KmsKeyArn to the key ARN"]]],
@@ -445,7 +466,7 @@ describe('round trip and context binding', () => {
       .rejects(awsError('AccessDeniedException', 'not authorized'));
     const response = await invoke(cfnEvent('Create', endpoint.url));
     expect(response.Reason).toBe(`${HEAD} 1 of 4 checks failed. (1) [context binding] decrypting with a wrong context did not fail with InvalidCiphertextException: `
-      + `kms:Decrypt on ${KEY_ARN} failed with AccessDeniedException (not authorized): add the key-policy statement (and IAM permission) that lets the verifier role `
+      + `kms:Decrypt on ${KEY_ARN} still failed with AccessDeniedException after retrying for 109.7 s (not authorized): add the key-policy statement (and IAM permission) that lets the verifier role `
       + `call kms:Decrypt on key ${KEY_ARN} under encryption context cdk-encrypted-constructs:verification${LOG_STREAM}`);
   });
 
@@ -454,7 +475,7 @@ describe('round trip and context binding', () => {
     mocks.kms.on(GenerateDataKeyCommand).rejects(awsError('AccessDeniedException', 'no grant'));
     const response = await invoke(cfnEvent('Create', endpoint.url));
     expect(response.Reason).toBe(`${HEAD} 2 of 4 checks failed.`
-      + ` (1) [round trip] kms:GenerateDataKey on ${KEY_ARN} failed with AccessDeniedException (no grant): add the key-policy statement (and IAM permission) that lets the verifier role `
+      + ` (1) [round trip] kms:GenerateDataKey on ${KEY_ARN} still failed with AccessDeniedException after retrying for 109.7 s (no grant): add the key-policy statement (and IAM permission) that lets the verifier role `
       + `call kms:GenerateDataKey on key ${KEY_ARN} under encryption context cdk-encrypted-constructs:verification`
       + ` (2) [context binding] not tested: the round trip produced no ciphertext${LOG_STREAM}`);
     expect(mocks.kms).not.toHaveReceivedCommand(DecryptCommand);
@@ -470,10 +491,10 @@ describe('resource binding', () => {
       `the schedule jobs/nightly names no key, so it is encrypted with an AWS owned key, expected ${KEY_ARN}: ${set}`],
     ['a missing schedule', SCHEDULE,
       () => mocks.scheduler.on(GetScheduleCommand).rejects(new SchedulerNotFound({ message: 'Schedule nightly does not exist.', Message: 'Schedule nightly does not exist.', $metadata: {} })),
-      'scheduler:GetSchedule on schedule jobs/nightly failed with ResourceNotFoundException: the schedule jobs/nightly does not exist in this account and region: '
+      'scheduler:GetSchedule on schedule jobs/nightly still failed with ResourceNotFoundException after retrying for 109.7 s: the schedule jobs/nightly does not exist in this account and region: '
         + 'create it before the verification runs (the verification must depend on it)'],
     ['a schedule the verifier may not read', SCHEDULE, () => mocks.scheduler.on(GetScheduleCommand).rejects(awsError('AccessDeniedException', 'denied')),
-      'scheduler:GetSchedule on schedule jobs/nightly failed with AccessDeniedException (denied): let the verifier role call scheduler:GetSchedule on the schedule jobs/nightly'],
+      'scheduler:GetSchedule on schedule jobs/nightly still failed with AccessDeniedException after retrying for 109.7 s (denied): let the verifier role call scheduler:GetSchedule on the schedule jobs/nightly'],
     ['an event bus whose alias names another key', EVENT_BUS, () => {
       keyIdentifier('alias/orders', OTHER_KEY_ARN);
       healthyEventBus('alias/orders-other');
@@ -482,9 +503,9 @@ describe('resource binding', () => {
     ['an event bus whose key cannot be resolved', EVENT_BUS, () => {
       healthyEventBus('alias/gone');
       mocks.kms.on(DescribeKeyCommand, { KeyId: 'alias/gone' }, true).rejects(new NotFoundException({ message: 'Alias alias/gone is not found.', $metadata: {} }));
-    }, `the event bus orders names key alias/gone, which the verifier could not resolve (NotFoundException), expected ${KEY_ARN}: set the event bus's KmsKeyIdentifier to the key`],
+    }, `the event bus orders names key alias/gone, which the verifier could not resolve (NotFoundException after retrying for 109.7 s), expected ${KEY_ARN}: set the event bus's KmsKeyIdentifier to the key`],
     ['a missing event bus', EVENT_BUS, () => mocks.events.on(DescribeEventBusCommand).rejects(new EventsNotFound({ message: 'Event bus orders does not exist.', $metadata: {} })),
-      'events:DescribeEventBus on event bus orders failed with ResourceNotFoundException: the event bus orders does not exist in this account and region: '
+      'events:DescribeEventBus on event bus orders still failed with ResourceNotFoundException after retrying for 109.7 s: the event bus orders does not exist in this account and region: '
         + 'create it before the verification runs (the verification must depend on it)'],
     ['an archive with the AWS owned key', ARCHIVE, () => healthyArchive(null),
       `the archive orders-archive names no key, so it is encrypted with an AWS owned key, expected ${KEY_ARN}: `
@@ -514,7 +535,7 @@ describe('resource binding', () => {
       `the DB instance orders-db's Performance Insights names key ${AWS_MANAGED_RDS_KEY_ARN}, expected ${KEY_ARN}: set PerformanceInsightsKMSKeyId to the key`],
     ['a missing DB instance', DB_INSTANCE,
       () => mocks.rds.on(DescribeDBInstancesCommand).rejects(new DBInstanceNotFoundFault({ message: 'DBInstance orders-db not found.', $metadata: {} })),
-      'rds:DescribeDBInstances on DB instance orders-db failed with DBInstanceNotFoundFault: the DB instance orders-db does not exist in this account and region: '
+      'rds:DescribeDBInstances on DB instance orders-db still failed with DBInstanceNotFoundFault after retrying for 109.7 s: the DB instance orders-db does not exist in this account and region: '
         + 'create it before the verification runs (the verification must depend on it)'],
   ])('%s fails its binding check', async (_, resource, setup, detail) => {
     healthyKey();
@@ -696,16 +717,21 @@ describe('fault matrix', () => {
       reason: `[round trip] kms:GenerateDataKey on ${KEY_ARN} failed with DisabledException: key ${KEY_ARN} is disabled: enable the key (aws kms enable-key)`,
     },
     {
-      fault: 'KMSInvalidStateException (a key pending deletion)',
-      setup: () => mocks.kms.on(GenerateDataKeyCommand).rejects(new KMSInvalidStateException({ message: 'pending deletion', $metadata: {} })),
+      fault: 'KMSInvalidStateException (a key pending deletion, not retried)',
+      setup: () => {
+        healthyKey({ KeyState: 'PendingDeletion', Enabled: false });
+        mocks.kms.on(GenerateDataKeyCommand).rejects(new KMSInvalidStateException({ message: 'pending deletion', $metadata: {} }));
+      },
       status: 'FAILED',
-      reason: 'is not usable in its current state (pending deletion?): cancel key deletion (aws kms cancel-key-deletion) and enable the key',
+      reason: `[round trip] kms:GenerateDataKey on ${KEY_ARN} failed with KMSInvalidStateException (pending deletion): key ${KEY_ARN} is not usable in its current state `
+        + '(pending deletion?): cancel key deletion (aws kms cancel-key-deletion) and enable the key',
+      then: () => expect(mocks.kms).toHaveReceivedCommandTimes(GenerateDataKeyCommand, 1),
     },
     {
       fault: 'NotFoundException (no such key)',
       setup: () => mocks.kms.on(DescribeKeyCommand, { KeyId: KEY_ARN }, true).rejects(new NotFoundException({ message: 'not found', $metadata: {} })),
       status: 'FAILED',
-      reason: `[key] kms:DescribeKey on ${KEY_ARN} failed with NotFoundException: key ${KEY_ARN} does not exist in this account and region: `
+      reason: `[key] kms:DescribeKey on ${KEY_ARN} still failed with NotFoundException after retrying for 109.7 s: key ${KEY_ARN} does not exist in this account and region: `
         + 'check the key ARN, or whether the key was deleted',
     },
     {
@@ -730,22 +756,158 @@ describe('fault matrix', () => {
       then: () => expect(totalCalls()).toBe(0),
     },
   ])('$fault ends in exactly one $status response', async ({ setup, props, status, reason, then }) => {
-    let clock = 1_000_000;
     const malformed = props?.KeyArn !== undefined;
     if (!malformed) healthyAccount();
     setup();
 
-    const response = await invoke(cfnEvent('Create', endpoint.url, allResources(props)), lambdaContext(), {
-      now: () => clock,
-      sleep: async ms => {
-        sleeps.push(ms);
-        clock += ms;
-      },
-    });
+    const response = await invoke(cfnEvent('Create', endpoint.url, allResources(props)));
 
     expect(response.Status).toBe(status);
     if (reason) expect(response.Reason).toContain(reason);
     then?.();
+  });
+});
+
+describe('errors that settle (KMS and IAM eventual consistency)', () => {
+  const keyNotFound = () => new NotFoundException({ message: `Key '${KEY_ARN}' does not exist`, $metadata: {} });
+
+  test('a key whose DescribeKey answers NotFoundException twice and then succeeds passes, after two backoffs', async () => {
+    healthyKey();
+    mocks.kms.on(DescribeKeyCommand, { KeyId: KEY_ARN }, true).rejectsOnce(keyNotFound()).rejectsOnce(keyNotFound()).resolves({ KeyMetadata: HEALTHY_KEY });
+
+    const response = await invoke(cfnEvent('Create', endpoint.url));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(mocks.kms.commandCalls(DescribeKeyCommand, { KeyId: KEY_ARN })).toHaveLength(3);
+    expect(sleeps).toEqual([150, 300]); // exponential backoff with (fixed) jitter
+  });
+
+  test('a key that never appears fails before the deadline with the key check\'s reason and fix, saying how long it was retried', async () => {
+    healthyKey();
+    mocks.kms.on(DescribeKeyCommand, { KeyId: KEY_ARN }, true).rejects(keyNotFound());
+    const started = clock;
+
+    const response = await invoke(cfnEvent('Create', endpoint.url), clockContext(120_000));
+
+    expect(response).toEqual(body('FAILED', NO_RESOURCES_ID, {
+      Reason: `${HEAD} 1 of 4 checks failed. (1) [key] kms:DescribeKey on ${KEY_ARN} still failed with NotFoundException after retrying for 109.7 s: `
+        + `key ${KEY_ARN} does not exist in this account and region: check the key ARN, or whether the key was deleted${LOG_STREAM}`,
+    }));
+    // 120 s left, 5 s kept to answer CloudFormation, and the window closes 5 s before that deadline.
+    expect(clock - started).toBeLessThanOrEqual(120_000 - SAFETY_MARGIN_MS - SETTLE_RESERVE_MS);
+    // Bounded by time, not by the 10 attempts of a throttled call.
+    const attempts = mocks.kms.commandCalls(DescribeKeyCommand, { KeyId: KEY_ARN }).length;
+    expect(attempts).toBe(sleeps.length + 1);
+    expect(attempts).toBeGreaterThan(10);
+  });
+
+  test('with little time left, a settling error gives up early enough to answer with the check\'s own reason, inside the safety margin', async () => {
+    healthyKey();
+    mocks.kms.on(DescribeKeyCommand, { KeyId: KEY_ARN }, true).rejects(keyNotFound());
+    const started = clock;
+
+    // 10 s left: 5 s kept to answer, 5 s to verify, and the window closes a quarter of that (1.25 s) before the deadline.
+    const response = await invoke(cfnEvent('Create', endpoint.url), clockContext(10_000));
+
+    expect(response.Reason).toBe(`${HEAD} 1 of 4 checks failed. (1) [key] kms:DescribeKey on ${KEY_ARN} still failed with NotFoundException after retrying for 2.3 s: `
+      + `key ${KEY_ARN} does not exist in this account and region: check the key ARN, or whether the key was deleted${LOG_STREAM}`);
+    expect(sleeps).toEqual([150, 300, 600, 1200]);
+    expect(clock - started).toBeLessThanOrEqual(10_000 - SAFETY_MARGIN_MS - 1_250);
+  });
+
+  test.each<[string, () => void, () => number]>([
+    ['AccessDeniedException on kms:GenerateDataKey (the verifier\'s policy not yet visible)', () => {
+      mocks.kms.on(GenerateDataKeyCommand, { KeyId: KEY_ARN, KeySpec: 'AES_256', EncryptionContext: CONTEXT }, true).rejectsOnce(awsError('AccessDeniedException', 'not authorized'))
+        .callsFake(() => ({ KeyId: KEY_ARN, Plaintext: Buffer.from(PLAINTEXT_TEXT), CiphertextBlob: CIPHERTEXT }));
+    }, () => mocks.kms.commandCalls(GenerateDataKeyCommand).length],
+    ['AccessDeniedException on kms:Decrypt under the wrong context', () => {
+      mocks.kms.on(DecryptCommand, { KeyId: KEY_ARN, CiphertextBlob: CIPHERTEXT, EncryptionContext: TAMPERED_CONTEXT }, true)
+        .rejectsOnce(awsError('AccessDeniedException', 'not authorized')).rejects(awsError('InvalidCiphertextException'));
+    }, () => mocks.kms.commandCalls(DecryptCommand, { EncryptionContext: TAMPERED_CONTEXT }).length],
+    ['KMSInvalidStateException on kms:GenerateDataKey of a key DescribeKey reports Enabled', () => {
+      mocks.kms.on(GenerateDataKeyCommand, { KeyId: KEY_ARN, KeySpec: 'AES_256', EncryptionContext: CONTEXT }, true).rejectsOnce(new KMSInvalidStateException({ message: 'invalid state', $metadata: {} }))
+        .callsFake(() => ({ KeyId: KEY_ARN, Plaintext: Buffer.from(PLAINTEXT_TEXT), CiphertextBlob: CIPHERTEXT }));
+    }, () => mocks.kms.commandCalls(GenerateDataKeyCommand).length],
+    ['NotFoundException on kms:DescribeKey of the bus\'s new alias', () => {
+      mocks.kms.on(DescribeKeyCommand, { KeyId: 'alias/orders' }, true).rejectsOnce(new NotFoundException({ message: 'Alias alias/orders is not found.', $metadata: {} }))
+        .resolves({ KeyMetadata: HEALTHY_KEY });
+    }, () => mocks.kms.commandCalls(DescribeKeyCommand, { KeyId: 'alias/orders' }).length],
+    ['AccessDeniedException on scheduler:GetSchedule', () => {
+      mocks.scheduler.on(GetScheduleCommand, { Name: 'nightly', GroupName: 'jobs' }, true).rejectsOnce(awsError('AccessDeniedException', 'not authorized')).resolves({ KmsKeyArn: KEY_ARN });
+    }, () => mocks.scheduler.commandCalls(GetScheduleCommand).length],
+    ['ResourceNotFoundException from scheduler:GetSchedule', () => {
+      mocks.scheduler.on(GetScheduleCommand, { Name: 'nightly', GroupName: 'jobs' }, true)
+        .rejectsOnce(new SchedulerNotFound({ message: 'Schedule nightly does not exist.', Message: 'Schedule nightly does not exist.', $metadata: {} })).resolves({ KmsKeyArn: KEY_ARN });
+    }, () => mocks.scheduler.commandCalls(GetScheduleCommand).length],
+    ['ResourceNotFoundException from events:DescribeArchive', () => {
+      mocks.events.on(DescribeArchiveCommand, { ArchiveName: 'orders-archive' }, true)
+        .rejectsOnce(new EventsNotFound({ message: 'Archive orders-archive does not exist.', $metadata: {} })).resolves({ KmsKeyIdentifier: KEY_ARN });
+    }, () => mocks.events.commandCalls(DescribeArchiveCommand).length],
+    ['ResourceNotFoundException from secretsmanager:DescribeSecret', () => {
+      mocks.secretsManager.on(DescribeSecretCommand, { SecretId: SECRET_ARN }, true)
+        .rejectsOnce(new SecretNotFound({ message: 'Secrets Manager can\'t find the specified secret.', $metadata: {} })).resolves({ KmsKeyId: KEY_ARN });
+    }, () => mocks.secretsManager.commandCalls(DescribeSecretCommand).length],
+    ['DBInstanceNotFoundFault from rds:DescribeDBInstances', () => {
+      mocks.rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'orders-db' }, true)
+        .rejectsOnce(new DBInstanceNotFoundFault({ message: 'DBInstance orders-db not found.', $metadata: {} })).resolves({ DBInstances: [HEALTHY_DB] });
+    }, () => mocks.rds.commandCalls(DescribeDBInstancesCommand).length],
+    ['AccessDenied (query protocol) from rds:DescribeDBInstances', () => {
+      mocks.rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'orders-db' }, true)
+        .rejectsOnce(awsError('AccessDenied', 'not authorized')).resolves({ DBInstances: [HEALTHY_DB] });
+    }, () => mocks.rds.commandCalls(DescribeDBInstancesCommand).length],
+  ])('%s that settles is retried and the verification passes', async (_, setup, calls) => {
+    healthyAccount();
+    setup();
+
+    const response = await invoke(cfnEvent('Create', endpoint.url, allResources()));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(calls()).toBe(2);
+    expect(sleeps).toEqual([150]);
+  });
+
+  test('an error that does not settle (a ValidationException) is final at once: one call, no backoff', async () => {
+    healthyKey();
+    mocks.kms.on(DescribeKeyCommand, { KeyId: KEY_ARN }, true).rejects(awsError('ValidationException', '1 validation error detected'));
+
+    const response = await invoke(cfnEvent('Create', endpoint.url));
+
+    expect(response.Reason).toBe(`${HEAD} 1 of 4 checks failed. (1) [key] kms:DescribeKey on ${KEY_ARN} failed with ValidationException (1 validation error detected)${LOG_STREAM}`);
+    expect(mocks.kms.commandCalls(DescribeKeyCommand, { KeyId: KEY_ARN })).toHaveLength(1);
+    expect(sleeps).toEqual([]);
+  });
+
+  test('a check that genuinely fails (rotation off) is answered at its first call, not retried', async () => {
+    healthyKey();
+    mocks.kms.on(GetKeyRotationStatusCommand, { KeyId: KEY_ARN }, true).resolves({ KeyRotationEnabled: false });
+
+    const response = await invoke(cfnEvent('Create', endpoint.url));
+
+    expect(response.Status).toBe('FAILED');
+    expect(mocks.kms).toHaveReceivedCommandTimes(GetKeyRotationStatusCommand, 1);
+    expect(sleeps).toEqual([]);
+  });
+
+  test('the rejection the context binding expects (InvalidCiphertextException under the wrong context) is taken at its first answer', async () => {
+    healthyKey();
+
+    const response = await invoke(cfnEvent('Create', endpoint.url));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(mocks.kms.commandCalls(DecryptCommand, { EncryptionContext: TAMPERED_CONTEXT })).toHaveLength(1);
+    expect(sleeps).toEqual([]);
+  });
+
+  test('KMSInvalidStateException on a key DescribeKey reports pending deletion is final at once', async () => {
+    healthyKey({ KeyState: 'PendingDeletion', Enabled: false });
+    mocks.kms.on(GenerateDataKeyCommand).rejects(new KMSInvalidStateException({ message: `${KEY_ARN} is pending deletion.`, $metadata: {} }));
+
+    const response = await invoke(cfnEvent('Create', endpoint.url));
+
+    expect(response.Reason).toContain(`(1) [key] key ${KEY_ARN} is PendingDeletion: cancel key deletion (aws kms cancel-key-deletion), then enable the key`);
+    expect(response.Reason).toContain(`[round trip] kms:GenerateDataKey on ${KEY_ARN} failed with KMSInvalidStateException (${KEY_ARN} is pending deletion.)`);
+    expect(mocks.kms).toHaveReceivedCommandTimes(GenerateDataKeyCommand, 1);
+    expect(sleeps).toEqual([]);
   });
 });
 
@@ -826,14 +988,9 @@ describe('AWS clients', () => {
     // A real client on a fake transport, which also sees retries inside the SDK. The next resetStrictMocks() mocks KMS again.
     mocks.kms.restore();
     const kms = new UnavailableService();
-    let clock = 1_000_000;
 
-    const response = await invoke(cfnEvent('Create', endpoint.url, properties({ CheckRotation: 'false' })), lambdaContext(), {
+    const response = await invoke(cfnEvent('Create', endpoint.url, properties({ CheckRotation: 'false' })), clockContext(), {
       clients: () => createClients({ region: 'eu-west-1', credentials: FAKE_CREDENTIALS, requestHandler: kms }),
-      now: () => clock,
-      sleep: async ms => {
-        clock += ms;
-      },
     });
 
     const reported = Object.fromEntries([...(response.Reason as string).matchAll(/kms:(\w+) on \S+ failed with \w+ after (\d+) attempt\(s\)/g)]
