@@ -16,6 +16,7 @@ import { KeyPolicyStatements } from '../key/statements';
 import { acknowledgeEach, nagResourceText } from '../private/acknowledgements';
 import { formatArn, logGroupArn, stackEnvironment } from '../private/arns';
 import { deterministicName } from '../private/names';
+import { namedResourceRemovalPolicy } from '../private/removal-policies';
 import { checkArn, PropValidationError } from '../private/validation';
 
 /**
@@ -98,9 +99,12 @@ export interface KeyAuditTrailProps {
   readonly alertTopic?: sns.ITopic;
 
   /**
-   * What happens to the trail's bucket, log group and key when they leave the stack.
+   * What happens to the trail's bucket, log group and key when they leave the stack. On the log group, which has a fixed
+   * name, `RETAIN` becomes `RETAIN_ON_UPDATE_OR_DELETE`: kept on update and delete, but deleted when the deploy that
+   * created it rolls back, so that the retry does not fail with "already exists".
    *
    * @default RemovalPolicy.RETAIN
+   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html
    */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -228,7 +232,8 @@ export class KeyAuditTrail extends Construct implements IAlertHub {
       logGroupName,
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
       encryptionKey: this.encryptionKey,
-      removalPolicy,
+      // Named: RETAIN is RetainExceptOnCreate, or a rolled-back first deploy would leave it behind and block the retry.
+      removalPolicy: namedResourceRemovalPolicy(removalPolicy),
     });
     addKeyStatements(this, this.encryptionKey, [KeyPolicyStatements.logGroup({ ...stackEnvironment(this), logGroupArn: logGroupArn(this, logGroupName) })], 'the audit trail log group');
 

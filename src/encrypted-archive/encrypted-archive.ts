@@ -17,6 +17,7 @@ import { newDeadLetterQueue } from '../private/dead-letter-queue';
 import { checkEncryptionKey } from '../private/key-checks';
 import { deterministicName } from '../private/names';
 import { claimPhysicalName } from '../private/physical-names';
+import { namedResourceRemovalPolicy } from '../private/removal-policies';
 import { setUpEncryption, verifyEncryption } from '../private/setup';
 import { allowFromSources } from '../private/shared-statements';
 import { PropValidationError, PropValidator } from '../private/validation';
@@ -111,9 +112,12 @@ export interface EncryptedArchiveProps extends EncryptedResourceProps {
 
   /**
    * What happens to the bus, the archive and the dead-letter queue when they leave the stack. Deleting the archive
-   * deletes every archived event. The key follows `keyOptions.removalPolicy`.
+   * deletes every archived event. The key follows `keyOptions.removalPolicy`. On the bus and the archive, which have
+   * fixed names, `RETAIN` becomes `RETAIN_ON_UPDATE_OR_DELETE`: kept on update and delete, but deleted when the deploy
+   * that created them rolls back, so that the retry does not fail with "already exists".
    *
    * @default RemovalPolicy.RETAIN
+   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html
    */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -207,7 +211,9 @@ export class EncryptedArchive extends Construct implements IEncryptedResource {
     });
     const cfnArchive = this.archive.node.defaultChild as events.CfnArchive;
     cfnArchive.kmsKeyIdentifier = this.encryptionKey.keyArn;
-    this.archive.applyRemovalPolicy(removalPolicy);
+    // The bus and the archive are named: RETAIN is RetainExceptOnCreate for them, so that a rolled-back first deploy
+    // does not leave them behind to fail the retry with "already exists" (the queue is unnamed and keeps RETAIN).
+    this.archive.applyRemovalPolicy(namedResourceRemovalPolicy(removalPolicy));
 
     // Every alarm gets an action (Control Tower's CT.CLOUDWATCH.PR.1 reads AlarmActions at deploy time): the user's
     // topic, else one topic per stack shared by the library's alarms, never a topic (and its policy) per archive.
@@ -370,7 +376,7 @@ export class EncryptedArchive extends Construct implements IEncryptedResource {
     });
     // Set on the L1: EventBus's `kmsKey` would add its own key statement next to ours.
     (bus.node.defaultChild as events.CfnEventBus).kmsKeyIdentifier = this.encryptionKey.keyArn;
-    bus.applyRemovalPolicy(removalPolicy);
+    bus.applyRemovalPolicy(namedResourceRemovalPolicy(removalPolicy));
     return { bus, deadLetterQueue };
   }
 }

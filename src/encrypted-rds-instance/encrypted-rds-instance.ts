@@ -24,6 +24,7 @@ import { formatArn, logGroupArn, stackEnvironment } from '../private/arns';
 import { checkEncryptionKey } from '../private/key-checks';
 import { deterministicName } from '../private/names';
 import { claimPhysicalName } from '../private/physical-names';
+import { namedResourceRemovalPolicy } from '../private/removal-policies';
 import { setUpEncryption, verifyEncryption } from '../private/setup';
 import { PropValidator, requiredObject } from '../private/validation';
 import { EncryptionVerification, VerifiedResource } from '../verifier/encryption-verification';
@@ -200,7 +201,9 @@ export class EncryptedRdsInstance extends Construct implements IEncryptedResourc
         logGroupName,
         encryptionKey: key,
         retention: props.cloudwatchLogsRetention ?? logs.RetentionDays.ONE_YEAR,
-        removalPolicy: RemovalPolicy.RETAIN,
+        // Named after the instance: RetainExceptOnCreate, or a rolled-back first deploy leaves them to block the retry.
+        // The instance keeps its own policy (Snapshot unless given): a rolled-back create already deletes it.
+        removalPolicy: namedResourceRemovalPolicy(RemovalPolicy.RETAIN),
       });
       encryption.addKeyStatements([KeyPolicyStatements.logGroup({ ...env, logGroupArn: logGroupArn(this, logGroupName) })], `the ${logType} log group`);
     }

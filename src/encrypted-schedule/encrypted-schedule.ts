@@ -1,4 +1,4 @@
-import { Annotations, Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -334,6 +334,15 @@ export class EncryptedSchedule extends Construct implements IEncryptedResource {
       if (Token.isUnresolved(value)) cfnSchedule.addPropertyOverride(`Target.RetryPolicy.${property}`, value);
     }
     this.schedule.node.addDependency(this.executionRolePolicy);
+    // The L2 writes the group as a plain name (GroupName, no Ref), so nothing orders the two: without this, CloudFormation
+    // may create the schedule before a group defined in the same stack, and a schedule joins its group only when it is
+    // created. An imported group (no resource of its own) needs nothing.
+    // https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-schedule-group-create.html
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-dependson.html
+    if (props.scheduleGroup && CfnResource.isCfnResource(props.scheduleGroup.node.defaultChild)
+      && Stack.of(props.scheduleGroup) === Stack.of(this)) {
+      this.schedule.node.addDependency(props.scheduleGroup);
+    }
     this.executionRole = ownRole ?? boundRole!;
     if (!ownRole) {
       this.executionRolePolicy.attachToRole(this.executionRole);

@@ -15,6 +15,7 @@ import { formatArn, logGroupArn, shortHash, stackEnvironment } from '../private/
 import { newDeadLetterQueue } from '../private/dead-letter-queue';
 import { deterministicName } from '../private/names';
 import { guardManagedPoliciesPerRole, guardManagedPolicySize, guardStackQuotas, policyCharacters } from '../private/quota-guards';
+import { namedResourceRemovalPolicy } from '../private/removal-policies';
 import { checkArn, PropValidator, requiredObject } from '../private/validation';
 
 /**
@@ -341,7 +342,7 @@ class VerifierProvider extends Construct {
       logGroupName,
       retention: logs.RetentionDays.ONE_YEAR,
       encryptionKey: key,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: namedResourceRemovalPolicy(RemovalPolicy.RETAIN), // named: see namedResourceRemovalPolicy
     });
     addKeyStatements(this, key, [KeyPolicyStatements.logGroup({
       ...stackEnvironment(this),

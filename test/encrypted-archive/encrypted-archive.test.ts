@@ -244,14 +244,20 @@ describe('EncryptedArchive: a new bus and its archive', () => {
     expect(archive.auditTrailArn).toMatch(/^arn:aws:cloudtrail:eu-west-1:111122223333:trail\//);
   });
 
-  test('nothing loses data by default: bus, archive, dead-letter queue and key are retained', () => {
+  test('nothing loses data by default: bus, archive, dead-letter queue and key are retained; the named bus and archive are deleted only when the deploy that created them rolls back', () => {
     const stack = testStack();
     orders(stack);
     const template = Template.fromStack(stack);
-    for (const type of ['AWS::Events::EventBus', 'AWS::Events::Archive', 'AWS::SQS::Queue', 'AWS::KMS::Key']) {
+    const expected: Record<string, string> = {
+      'AWS::Events::EventBus': 'RetainExceptOnCreate',
+      'AWS::Events::Archive': 'RetainExceptOnCreate',
+      'AWS::SQS::Queue': 'Retain',
+      'AWS::KMS::Key': 'Retain',
+    };
+    for (const [type, deletionPolicy] of Object.entries(expected)) {
       const own = Object.entries(template.findResources(type)).filter(([id]) => id.startsWith('Orders'));
       expect(own).toHaveLength(1);
-      for (const [id, resource] of own) expect([id, resource.DeletionPolicy]).toEqual([id, 'Retain']);
+      for (const [id, resource] of own) expect([id, resource.DeletionPolicy, resource.UpdateReplacePolicy]).toEqual([id, deletionPolicy, 'Retain']);
     }
   });
 

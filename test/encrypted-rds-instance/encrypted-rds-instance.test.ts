@@ -237,14 +237,15 @@ describe('EncryptedRdsInstance: secure defaults', () => {
     });
   });
 
-  test('every PostgreSQL log type goes to a log group the construct creates first, encrypted with the key, kept one year and retained', () => {
+  test('every PostgreSQL log type goes to a log group the construct creates first, encrypted with the key, kept one year and retained (except when the deploy that created it rolls back)', () => {
     const { stack, db } = newDb();
     const template = Template.fromStack(stack);
     expect(instanceProps(stack).EnableCloudwatchLogsExports).toEqual(['postgresql', 'upgrade']);
     for (const logType of ['postgresql', 'upgrade']) {
       template.hasResource('AWS::Logs::LogGroup', {
         Properties: { LogGroupName: `/aws/rds/instance/${IDENTIFIER}/${logType}`, KmsKeyId: { 'Fn::GetAtt': [logicalId(stack, db.encryptionKey), 'Arn'] }, RetentionInDays: 365 },
-        DeletionPolicy: 'Retain',
+        DeletionPolicy: 'RetainExceptOnCreate',
+        UpdateReplacePolicy: 'Retain',
       });
     }
     const dependsOn = Template.fromStack(stack).toJSON().Resources[logicalId(stack, db.instance)].DependsOn;

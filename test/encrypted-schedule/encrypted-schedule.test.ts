@@ -122,6 +122,30 @@ describe('EncryptedSchedule: the schedule', () => {
     expect(findCycle(Template.fromStack(stack).toJSON())).toBeUndefined();
   });
 
+  test('a schedule in a group of the same stack is created after the group (DependsOn), which the plain GroupName does not order', () => {
+    const stack = testStack();
+    const group = new scheduler.ScheduleGroup(stack, 'Group', { scheduleGroupName: 'reports' });
+    const schedule = nightly(stack, new Fixtures(stack), { scheduleGroup: group });
+    const resources = Template.fromStack(stack).toJSON().Resources;
+    const scheduleResource = resources[stack.getLogicalId(schedule.schedule.node.defaultChild as scheduler.CfnSchedule)];
+    expect(scheduleResource.Properties.GroupName).toBe('reports');
+    expect(scheduleResource.DependsOn).toContain(stack.getLogicalId(group.node.defaultChild as scheduler.CfnScheduleGroup));
+  });
+
+  test('a schedule in an imported group (or the default one) depends on no group', () => {
+    const stack = testStack();
+    const fixtures = new Fixtures(stack);
+    nightly(stack, fixtures, { scheduleGroup: scheduler.ScheduleGroup.fromScheduleGroupName(stack, 'Group', 'reports') });
+    nightly(stack, fixtures, {}, 'InDefault');
+    const resources = Template.fromStack(stack).toJSON().Resources;
+    const schedules = Object.values(resources).filter((r: any) => r.Type === 'AWS::Scheduler::Schedule');
+    expect(schedules).toHaveLength(2);
+    for (const s of schedules as any[]) {
+      expect((s.DependsOn ?? []).filter((id: string) => resources[id].Type === 'AWS::Scheduler::ScheduleGroup')).toEqual([]);
+    }
+    expect(Object.values(resources).filter((r: any) => r.Type === 'AWS::Scheduler::ScheduleGroup')).toEqual([]);
+  });
+
   test('the retry policy comes from the props, else from the target', () => {
     const stack = testStack();
     const fixtures = new Fixtures(stack);

@@ -20,7 +20,7 @@ function packedFiles(): string[] {
  * compiled in strict mode): tools that generate other languages' docs from the package (Construct Hub, jsii-pacmak)
  * read it instead of translating the blocks again without their fixtures.
  */
-const ALLOWED = [/^lib\//, /^assets\//, /^\.jsii$/, /^\.jsii\.tabl\.json$/, /^README\.md$/, /^SECURITY\.md$/, /^LICENSE$/, /^API\.md$/, /^package\.json$/];
+const ALLOWED = [/^lib\//, /^assets\//, /^\.jsii$/, /^\.jsii\.tabl\.json$/, /^README\.md$/, /^SECURITY\.md$/, /^LICENSE$/, /^API\.md$/, /^docs\/[^/]+\.md$/, /^package\.json$/];
 
 describe('the published tarball', () => {
   let files: string[];
@@ -41,7 +41,7 @@ describe('the published tarball', () => {
     expect(files.filter(f => /\.tsx?$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
   });
 
-  test('holds nothing outside lib/, assets/, .jsii (and its tablet), README, SECURITY.md, LICENSE, API.md and package.json', () => {
+  test('holds nothing outside lib/, assets/, .jsii (and its tablet), README, SECURITY.md, LICENSE, API.md, docs/*.md and package.json', () => {
     expect(files.filter(f => !ALLOWED.some(allowed => allowed.test(f)))).toEqual([]);
   });
 
