@@ -2,6 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
+import { SECRETS_MANAGER_KEY_CHECK } from './conditions';
 import { stackEnvironment } from '../private/arns';
 import { PropValidationError } from '../private/validation';
 
@@ -37,15 +38,6 @@ export function onAccountRoot(statement: iam.PolicyStatement, partition: string,
     conditions,
   });
 }
-
-/**
- * The value of `kms:EncryptionContext:SecretVersionId` in the requests with which Secrets Manager checks that its
- * caller may use a key ("the SecretVersionId value is RequestToValidateKeyAccess"): such a request decrypts nothing a
- * secret holds.
- *
- * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html#security-encryption-encryption-context
- */
-export const SECRETS_MANAGER_KEY_CHECK = 'RequestToValidateKeyAccess';
 
 /** The key a statement is rewritten for: where its policy lives and whether its root may use it. */
 export interface GrantTarget extends IConstruct {
