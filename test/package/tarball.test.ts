@@ -18,9 +18,10 @@ function packedFiles(): string[] {
  * Top-level entries a consumer needs: the compiled library, the bundled handler, the jsii assembly, the docs. With the
  * assembly, its rosetta tablet (`.jsii.tabl.json`, the translations of the README and `@example` blocks the build
  * compiled in strict mode): tools that generate other languages' docs from the package (Construct Hub, jsii-pacmak)
- * read it instead of translating the blocks again without their fixtures.
+ * read it instead of translating the blocks again without their fixtures. The topic pages in docs/ ship too: the
+ * library's synth-time errors point to them.
  */
-const ALLOWED = [/^lib\//, /^assets\//, /^\.jsii$/, /^\.jsii\.tabl\.json$/, /^README\.md$/, /^SECURITY\.md$/, /^LICENSE$/, /^API\.md$/, /^package\.json$/];
+const ALLOWED = [/^lib\//, /^assets\//, /^\.jsii$/, /^\.jsii\.tabl\.json$/, /^README\.md$/, /^SECURITY\.md$/, /^LICENSE$/, /^API\.md$/, /^package\.json$/, /^docs\/[^/]+\.md$/];
 
 describe('the published tarball', () => {
   let files: string[];
@@ -41,7 +42,7 @@ describe('the published tarball', () => {
     expect(files.filter(f => /\.tsx?$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
   });
 
-  test('holds nothing outside lib/, assets/, .jsii (and its tablet), README, SECURITY.md, LICENSE, API.md and package.json', () => {
+  test('holds nothing outside lib/, assets/, .jsii (and its tablet), README, SECURITY.md, LICENSE, API.md, docs/*.md and package.json', () => {
     expect(files.filter(f => !ALLOWED.some(allowed => allowed.test(f)))).toEqual([]);
   });
 
