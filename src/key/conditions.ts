@@ -6,6 +6,15 @@
  */
 export const VERIFICATION_CONTEXT_KEY = 'cdk-encrypted-constructs:verification';
 
+/**
+ * The value of `kms:EncryptionContext:SecretVersionId` in the requests with which Secrets Manager checks that its
+ * caller may use a key ("the SecretVersionId value is RequestToValidateKeyAccess"): such a request decrypts nothing a
+ * secret holds.
+ *
+ * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html#security-encryption-encryption-context
+ */
+export const SECRETS_MANAGER_KEY_CHECK = 'RequestToValidateKeyAccess';
+
 /** The tag EventBridge requires on a key that protects a connection's secret. */
 export const API_DESTINATIONS_TAG_KEY = 'EventBridgeApiDestinations';
 

@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Tags, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
+import { inLibraryForm } from './grant-statements';
 import { KeyPolicyStatements } from './statements';
 import { stackEnvironment } from '../private/arns';
 import { guardStackQuotas } from '../private/quota-guards';
@@ -119,6 +120,37 @@ export class EncryptionKey extends kms.Key {
     for (const [key, value] of Object.entries(props.tags ?? {})) {
       Tags.of(this).add(key, value);
     }
+  }
+
+  /**
+   * Adds a statement to the key policy in the library's form. An IAM role named as principal (as aws-cdk-lib's grant
+   * methods name it: `key.grantDecrypt(role)`, `secret.grantRead(role)`, `queue.grantConsumeMessages(role)`, ...) is
+   * named by `aws:PrincipalArn` under its account instead, since KMS rejects a key policy whose principals it cannot
+   * see yet; a role named through a service (`kms.ViaServicePrincipal`) also gets the matching IAM statement. A statement
+   * that lets an AWS service use the key with no condition (what aws-cdk-lib writes for a rule target or subscription
+   * whose queue or topic is on this key) is refused with an error that says how to get a conditioned one. In strict
+   * mode, one that lets the whole account use the key with no condition is refused too, and the account's use through
+   * Secrets Manager (written by `secretsmanager.Secret`) keeps encryption but decrypts only Secrets Manager's key checks.
+   *
+   * @see https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html
+   */
+  public addToResourcePolicy(statement: iam.PolicyStatement, allowNoOp?: boolean): iam.AddToResourcePolicyResult {
+    let result: iam.AddToResourcePolicyResult = { statementAdded: false };
+    for (const inForm of inLibraryForm(this, statement)) result = super.addToResourcePolicy(inForm, allowNoOp);
+    return result;
+  }
+
+  /**
+   * The key's grant methods (`grant`, `grantDecrypt`, ... all go through them). In strict mode the key policy does not
+   * delegate to IAM, so a grant writes the key-policy statement (the grantee named by `aws:PrincipalArn`) besides the
+   * IAM statement; in default mode a grant to a principal of this account writes the IAM statement only, as aws-cdk-lib
+   * does for any key whose policy delegates to IAM.
+   *
+   * @see https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-root-enable-iam
+   */
+  public get grants(): kms.KeyGrants {
+    // Read during super() too (kms.Key grants `admins` there), before strictMode is set: only default mode passes admins.
+    return kms.KeyGrants.fromKey(this, !this.strictMode);
   }
 }
 

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
 import { EncryptionKey, EncryptionKeyOptions } from './encryption-key';
+import { asLibraryStatement, onAccountRoot } from './grant-statements';
 import { shortHash, stackEnvironment } from '../private/arns';
 
 /**
@@ -52,7 +53,7 @@ export function addKeyStatements(scope: IConstruct, key: kms.IKey, statements: i
       const content = JSON.stringify(Stack.of(key).resolve(statement.copy({ sid: undefined } as iam.PolicyStatementProps).toStatementJson()));
       if (seen.has(content)) continue;
       seen.add(content);
-      key.addToResourcePolicy(statement.copy({ sid: `${statement.sid ?? 'Statement'}${shortHash(content)}` } as iam.PolicyStatementProps));
+      key.addToResourcePolicy(asLibraryStatement(statement.copy({ sid: `${statement.sid ?? 'Statement'}${shortHash(content)}` } as iam.PolicyStatementProps)));
     }
     return;
   }
@@ -146,20 +147,6 @@ export function withoutRolePrincipals(key: kms.IKey, statement: iam.PolicyStatem
   const account = accounts.size === 1 ? [...accounts][0] : Stack.of(key).account;
   const partition = stackEnvironment(key).partition;
   return onAccountRoot(statement, partition, account, 'ArnEquals', roles.map(r => r.roleArn));
-}
-
-/** `statement` with the account as principal and `aws:PrincipalArn` (under `operator`) naming the roles instead. */
-function onAccountRoot(statement: iam.PolicyStatement, partition: string, account: string, operator: 'ArnEquals' | 'ArnLike', arns: string[]): iam.PolicyStatement {
-  const conditions: Record<string, Record<string, unknown>> = { ...statement.conditions };
-  conditions[operator] = { ...conditions[operator], 'aws:PrincipalArn': arns.length === 1 ? arns[0] : arns };
-  return new iam.PolicyStatement({
-    sid: statement.sid,
-    effect: statement.effect,
-    principals: [new iam.ArnPrincipal(`arn:${partition}:iam::${account}:root`)],
-    actions: statement.actions,
-    resources: statement.resources,
-    conditions,
-  });
 }
 
 /**

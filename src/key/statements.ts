@@ -1,6 +1,6 @@
 import { Aws, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { API_DESTINATIONS_TAG_KEY, KEY_ADMINISTRATION_ACTIONS, VERIFICATION_CONTEXT_KEY, verifierContextConditions } from './conditions';
+import { API_DESTINATIONS_TAG_KEY, KEY_ADMINISTRATION_ACTIONS, SECRETS_MANAGER_KEY_CHECK, VERIFICATION_CONTEXT_KEY, verifierContextConditions } from './conditions';
 
 /**
  * Where the key's users live. Constructs pass their stack's values (literals when the stack has an explicit
@@ -350,17 +350,29 @@ export class KeyPolicyStatements {
    * RDS: principals of this account, only through RDS in this region, may use the key for DB storage and create
    * grants only for AWS resources.
    *
-   * Secrets Manager may use the key for the RDS-managed master secret, and Performance Insights for its data.
+   * Through Secrets Manager, principals of this account may encrypt the RDS-managed master secret (`rds!…`) and pass
+   * Secrets Manager's key checks, each with its own IAM permission; decrypting the secret's value takes a statement
+   * that names the reader (`masterUserSecret.grantRead(role)`), unless the key delegates to IAM (default mode), where
+   * the reader's IAM `kms:Decrypt` suffices. No statement names every principal (`*`). Performance Insights may use the
+   * key through RDS for its data.
+   *
+   * Who calls KMS during managed rotation is not documented. The RDS service-linked role's policy holds no KMS action,
+   * yet managed rotation works on keys whose policy only delegates to IAM (the KMS default): so it does not rest on a
+   * key-policy statement, but on the grant the creating principal makes (`kms:CreateGrant`, which the RDS guide requires
+   * of it, allowed here only through RDS or Secrets Manager and only for AWS resources).
    *
    * RDS's own context (`aws:rds:db-id`) holds the DbiResourceId, which is unknown before deploy, so it cannot be a
    * condition; `kms:ViaService` and `kms:CallerAccount` bind the use to RDS in this account instead.
    *
    * @returns the statements for storage, the master secret and Performance Insights, one per purpose
    * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.Encryption.Keys.html
+   * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html#rds-secrets-manager-permissions
+   * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_managed.html
    */
   public static rdsInstance(props: RdsKeyStatementProps = {}): iam.PolicyStatement[] {
     const account = accountRoot(props);
     const via = (service: string) => ({ 'kms:ViaService': `${service}.${env(props).region}.amazonaws.com`, 'kms:CallerAccount': env(props).account });
+    const rdsSecrets = `arn:${env(props).partition}:secretsmanager:${env(props).region}:${env(props).account}:secret:rds!*`;
     return [
       new iam.PolicyStatement({
         sid: 'RdsStorage',
@@ -387,17 +399,32 @@ export class KeyPolicyStatements {
         resources: ['*'],
         conditions: { StringEquals: via('secretsmanager') },
       }),
-      // Managed rotation: who calls KMS is not documented, and the RDS service-linked role has no KMS permissions of its
-      // own, so, like the AWS managed key aws/secretsmanager, any principal of this account may use the key through
-      // Secrets Manager, here only for RDS-managed secrets (`rds!...`). Secrets Manager permissions govern the rest.
+      // The principal that creates the instance has Secrets Manager store the master password under the key: "the user
+      // who specifies the customer managed key to encrypt the secret ... must have permissions to perform ...
+      // kms:Decrypt, kms:GenerateDataKey, kms:CreateGrant" (RDS guide); Secrets Manager "acts on behalf of the user who
+      // is creating or changing the secret value", calls GenerateDataKey for a new value and Decrypt only for
+      // GetSecretValue, for a change of an existing version's value, and for its key checks (SecretVersionId
+      // RequestToValidateKeyAccess). So the account's principals (each with its own IAM permission) may encrypt RDS-managed
+      // secrets and pass the key checks, but decrypting a secret's value needs the account's delegation to IAM (default
+      // mode) or a statement naming the reader (`masterUserSecret.grantRead(role)`). Managed rotation is not covered by
+      // any statement here: see rdsInstance's comment.
+      // https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html#rds-secrets-manager-permissions
+      // https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html#security-encryption-authz
       new iam.PolicyStatement({
         sid: 'RdsMasterSecret',
-        principals: [new iam.AnyPrincipal()],
-        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        principals: [account],
+        actions: ['kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: { StringEquals: via('secretsmanager'), StringLike: { 'kms:EncryptionContext:SecretARN': rdsSecrets } },
+      }),
+      new iam.PolicyStatement({
+        sid: 'RdsMasterSecretKeyCheck',
+        principals: [account],
+        actions: ['kms:Decrypt'],
         resources: ['*'],
         conditions: {
-          StringEquals: via('secretsmanager'),
-          StringLike: { 'kms:EncryptionContext:SecretARN': `arn:${env(props).partition}:secretsmanager:${env(props).region}:${env(props).account}:secret:rds!*` },
+          StringEquals: { ...via('secretsmanager'), 'kms:EncryptionContext:SecretVersionId': SECRETS_MANAGER_KEY_CHECK },
+          StringLike: { 'kms:EncryptionContext:SecretARN': rdsSecrets },
         },
       }),
       new iam.PolicyStatement({

@@ -167,7 +167,13 @@ export const CONFIGURATIONS: Configuration[] = [
 
   // --- EncryptedRdsInstance ------------------------------------------------------------------------------------------
   { subject: 'EncryptedRdsInstance', variant: 'default', app: build(stack => new EncryptedRdsInstance(stack, 'Db', { engine: POSTGRES, vpc: compliantVpc(stack) })) },
-  { subject: 'EncryptedRdsInstance', variant: 'strict', app: build(stack => new EncryptedRdsInstance(stack, 'Db', { engine: POSTGRES, vpc: compliantVpc(stack), keyOptions: STRICT })) },
+  {
+    // with a reader of the master secret named by its grant (in strict mode the only way to read it)
+    subject: 'EncryptedRdsInstance',
+    variant: 'strict',
+    app: build(stack => new EncryptedRdsInstance(stack, 'Db', { engine: POSTGRES, vpc: compliantVpc(stack), keyOptions: STRICT })
+      .masterUserSecret.grantRead(new iam.Role(stack, 'SecretReader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') }))),
+  },
   {
     subject: 'EncryptedRdsInstance',
     variant: 'fullest',

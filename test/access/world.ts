@@ -151,6 +151,12 @@ const TYPES: Record<string, TypeModel> = {
     },
   },
   'AWS::SQS::QueuePolicy': { doc: `${CFN_DOCS}/aws-resource-sqs-queuepolicy.html`, ref: physicalId },
+  'AWS::SecretsManager::Secret': {
+    // Ref: "the secret ARN"; Secrets Manager appends a hyphen and six random characters to the name.
+    doc: `${CFN_DOCS}/aws-resource-secretsmanager-secret.html#aws-resource-secretsmanager-secret-return-values`,
+    name: named('Name', 512),
+    ref: (r, w) => arn(r, 'secretsmanager', `secret:${w.nameOf(r)}-${fake(r, 'secret', 6, 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789')}`),
+  },
   'AWS::Scheduler::Schedule': {
     doc: `${CFN_DOCS}/aws-resource-scheduler-schedule.html#aws-resource-scheduler-schedule-return-values`,
     name: named('Name', 64),

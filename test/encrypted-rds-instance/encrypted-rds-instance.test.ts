@@ -74,13 +74,23 @@ const RDS_STATEMENTS = [
     Condition: { StringEquals: VIA_SECRETS_MANAGER },
   },
   {
-    // managed rotation: the RDS service-linked role has no KMS permissions of its own, so (like aws/secretsmanager) any
-    // principal of the account, only through Secrets Manager, only for RDS-managed secrets
+    // the master secret: the account's principals (each with its own IAM permission) may encrypt RDS-managed secrets
+    // and pass Secrets Manager's key checks; decrypting the value takes IAM delegation or a grant naming the reader
     Effect: 'Allow',
-    Principal: { AWS: '*' },
+    Principal: ROOT,
     Resource: '*',
-    Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+    Action: 'kms:GenerateDataKey',
     Condition: { StringEquals: VIA_SECRETS_MANAGER, StringLike: { 'kms:EncryptionContext:SecretARN': 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:rds!*' } },
+  },
+  {
+    Effect: 'Allow',
+    Principal: ROOT,
+    Resource: '*',
+    Action: 'kms:Decrypt',
+    Condition: {
+      StringEquals: { ...VIA_SECRETS_MANAGER, 'kms:EncryptionContext:SecretVersionId': 'RequestToValidateKeyAccess' },
+      StringLike: { 'kms:EncryptionContext:SecretARN': 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:rds!*' },
+    },
   },
   {
     Effect: 'Allow',

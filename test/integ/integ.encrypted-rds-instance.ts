@@ -1,11 +1,13 @@
 /**
  * Acceptance test: EncryptedRdsInstance. The RDS-managed master secret is readable through Secrets Manager under the
- * key, one rotation completes, and a client in the VPC connects with TLS (enforced) and with IAM authentication.
+ * key by a reader it names (and refused to one with Secrets Manager permissions only), one rotation completes, and a
+ * client in the VPC connects with TLS (enforced) and with IAM authentication.
  */
 import * as path from 'path';
 import { ExpectedResult, IApiCall, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -23,9 +25,10 @@ export function build(app: App, options: IntegAppOptions): IntegTest {
   const alarmProbe = subscribeProbe(stack, 'AlarmProbe', db.alarmTopic);
   const probe = databaseProbe(stack, 'DbProbe', db);
   const reader = masterSecretReader(stack, 'MasterSecretReader', db);
+  const readerWithoutKms = masterSecretReaderWithoutKms(stack, 'MasterSecretReaderWithoutKms', db);
 
   const integ = integTest(app, 'EncryptedRdsInstanceTest', stack);
-  const rotated = expectMasterSecretReadableAndRotated(integ, db, reader);
+  const rotated = expectMasterSecretReadableAndRotated(integ, db, reader, readerWithoutKms);
 
   // Known limits (EncryptedRdsInstance) and Default settings "TLS" and "IAM database authentication": from inside the
   // VPC, after the rotation (so with the rotated password), the probe function
@@ -109,21 +112,28 @@ export function databaseProbe(scope: Construct, id: string, db: EncryptedRdsInst
 
 /**
  * Reads the master secret and answers only its user name and whether it holds a password: the assertion functions
- * log every response they get, so they must not read the secret themselves.
+ * log every response they get, so they must not read the secret themselves. When Secrets Manager refuses, it answers
+ * the error's name and whether its message is about KMS ("AccessDeniedException: Access to KMS is not allowed" when the
+ * caller may not decrypt under the secret's key), never the value.
  */
 const READ_MASTER_SECRET_CODE = `
 const { SecretsManagerClient, GetSecretValueCommand } = require('@aws-sdk/client-secrets-manager');
 const client = new SecretsManagerClient({});
 exports.handler = async () => {
-  const secret = await client.send(new GetSecretValueCommand({ SecretId: process.env.SECRET_ARN }));
-  const value = JSON.parse(secret.SecretString);
-  return { username: value.username, hasPassword: typeof value.password === 'string' && value.password.length > 0 };
+  try {
+    const secret = await client.send(new GetSecretValueCommand({ SecretId: process.env.SECRET_ARN }));
+    const value = JSON.parse(secret.SecretString);
+    return { read: true, username: value.username, hasPassword: typeof value.password === 'string' && value.password.length > 0 };
+  } catch (error) {
+    return { read: false, error: error.name, aboutKms: /KMS/.test(String(error.message)) };
+  }
 };
 `;
 
 /**
- * A function of the test stack whose role may only read the master secret (`secretsmanager:GetSecretValue` and
- * `DescribeSecret` on it, no KMS permission).
+ * A function of the test stack named as a reader of the master secret by `masterUserSecret.grantRead`: Secrets
+ * Manager permissions on the secret and `kms:Decrypt` on the key through Secrets Manager, in its IAM policy and in the
+ * key policy (its role by `aws:PrincipalArn`, which a strict-mode key needs).
  */
 export function masterSecretReader(scope: Construct, id: string, db: EncryptedRdsInstance): lambda.IFunction {
   const reader = inlineFunction(scope, id, READ_MASTER_SECRET_CODE, { SECRET_ARN: db.masterUserSecret.secretArn });
@@ -132,23 +142,38 @@ export function masterSecretReader(scope: Construct, id: string, db: EncryptedRd
 }
 
 /**
- * Known limits (EncryptedRdsInstance) "Who uses the key when RDS rotates the master secret": the secret decrypts for
- * a principal whose IAM policy grants only `secretsmanager:GetSecretValue` (the `reader`'s role: no KMS permission,
- * as `RdsMasterSecret` documents), and a rotation started by hand completes, which leaves the previous version
- * labelled AWSPREVIOUS. No password reaches CloudFormation or a log: the reader answers the user name only.
- * Returns the last step (the rotation seen complete).
+ * A function of the test stack whose role may read the master secret through Secrets Manager
+ * (`secretsmanager:GetSecretValue` and `DescribeSecret` on it) but holds no KMS permission, and which no key-policy
+ * statement names.
  */
-export function expectMasterSecretReadableAndRotated(integ: IntegTest, db: EncryptedRdsInstance, reader: lambda.IFunction): IApiCall {
+export function masterSecretReaderWithoutKms(scope: Construct, id: string, db: EncryptedRdsInstance): lambda.IFunction {
+  const reader = inlineFunction(scope, id, READ_MASTER_SECRET_CODE, { SECRET_ARN: db.masterUserSecret.secretArn });
+  iam.Grant.addToPrincipal({ grantee: reader, actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resourceArns: [db.masterUserSecret.secretArn] });
+  return reader;
+}
+
+/**
+ * docs/key-grants.md "The RDS master secret": a principal whose IAM policy grants only `secretsmanager:GetSecretValue`
+ * on the master secret is refused, because Secrets Manager decrypts with the caller's permissions and the key grants
+ * no one the decryption of RDS-managed secrets by itself (no `Principal: *`); the reader named by
+ * `masterUserSecret.grantRead` reads it. Then a rotation started by hand completes, which leaves the previous version
+ * labelled AWSPREVIOUS: managed rotation runs on the grant RDS created with the instance, not on a key-policy statement.
+ * No password reaches CloudFormation or a log: the readers answer the user name only. Returns the last step (the
+ * rotation seen complete).
+ */
+export function expectMasterSecretReadableAndRotated(integ: IntegTest, db: EncryptedRdsInstance, reader: lambda.IFunction, readerWithoutKms: lambda.IFunction): IApiCall {
   const secretId = db.masterUserSecret.secretArn;
+  const refused = integ.assertions.invokeFunction({ functionName: readerWithoutKms.functionName });
+  refused.expect(ExpectedResult.objectLike({ Payload: Match.serializedJson(Match.objectLike({ read: false, error: 'AccessDeniedException', aboutKms: true })) }));
   const read = integ.assertions.invokeFunction({ functionName: reader.functionName });
-  read.expect(ExpectedResult.objectLike({ Payload: Match.serializedJson(Match.objectLike({ username: 'dbadmin', hasPassword: true })) }));
+  read.expect(ExpectedResult.objectLike({ Payload: Match.serializedJson(Match.objectLike({ read: true, username: 'dbadmin', hasPassword: true })) }));
 
   const rotate = integ.assertions.awsApiCall('SecretsManager', 'rotateSecret', { SecretId: secretId }, ['ARN']);
   const versions = integ.assertions.awsApiCall('SecretsManager', 'listSecretVersionIds', { SecretId: secretId });
   versions.expect(ExpectedResult.objectLike({
     Versions: Match.arrayWith([Match.objectLike({ VersionStages: Match.arrayWith(['AWSPREVIOUS']) })]),
   })).waitForAssertions(POLL);
-  read.next(rotate).next(versions);
+  refused.next(read).next(rotate).next(versions);
   return versions;
 }
 

@@ -12,7 +12,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import { DISPOSABLE_KEY, expectMessage, IntegAppOptions, integTest, POLL, probeQueue, runWhenMain, subscribeProbe, throwawayApiKey } from './integ-support';
 import { SOURCE } from './integ.encrypted-archive';
-import { expectMasterSecretReadableAndRotated, disposableDatabase, masterSecretReader } from './integ.encrypted-rds-instance';
+import { expectMasterSecretReadableAndRotated, disposableDatabase, masterSecretReader, masterSecretReaderWithoutKms } from './integ.encrypted-rds-instance';
 import { oneTimeExpression } from './integ.encrypted-schedule';
 import { AuditTrail, EncryptedArchive, EncryptedConnection, EncryptedSchedule, EncryptionKeyOptions, KeyAuditTrail, KeyTamperingAlert } from '../../src';
 
@@ -48,6 +48,7 @@ export function build(app: App, options: IntegAppOptions): IntegTest {
 
   const db = disposableDatabase(stack, 'Db', STRICT, auditTrail);
   const reader = masterSecretReader(stack, 'MasterSecretReader', db);
+  const readerWithoutKms = masterSecretReaderWithoutKms(stack, 'MasterSecretReaderWithoutKms', db);
   // What the constructs retain by default (dead-letter queues, log groups) goes with the stack; the account-shared
   // trail and its alert stay, as the library means them to (see the file comment).
   for (const construct of [archive, schedule, conn, db]) RemovalPolicies.of(construct).destroy();
@@ -79,9 +80,9 @@ export function build(app: App, options: IntegAppOptions): IntegTest {
   integ.assertions.awsApiCall('EventBridge', 'describeConnection', { Name: conn.connectionName })
     .expect(ExpectedResult.objectLike({ ConnectionState: 'AUTHORIZED' })).waitForAssertions(POLL);
 
-  // EncryptedRdsInstance "Who uses the key when RDS rotates the master secret" and "Grants for the master secret",
-  // on a strict-mode key.
-  expectMasterSecretReadableAndRotated(integ, db, reader);
+  // docs/key-grants.md "The RDS master secret" and EncryptedRdsInstance "Grants for the master secret", on a
+  // strict-mode key: only the reader the key policy names reads the secret; the rotation completes on RDS's grant.
+  expectMasterSecretReadableAndRotated(integ, db, reader, readerWithoutKms);
 
   // Top-level "The CloudTrail logs role": the trail logs, and delivers to S3 and CloudWatch Logs under the trail key.
   integ.assertions.awsApiCall('CloudTrail', 'getTrailStatus', { Name: trail.trailArn })

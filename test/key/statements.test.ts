@@ -115,7 +115,7 @@ describe('KeyPolicyStatements', () => {
     expect(busOnly[2]).toEqual(callers);
   });
 
-  test('rds: every use through RDS (or Secrets Manager) in this account; grants only for AWS resources', () => {
+  test('rds: every use through RDS (or Secrets Manager) in this account, the master secret decrypted only for key checks, no `*` principal; grants only for AWS resources', () => {
     const statements = render(KeyPolicyStatements.rdsInstance(env));
     const via = { 'kms:ViaService': 'rds.eu-west-1.amazonaws.com', 'kms:CallerAccount': '111122223333' };
     const viaSecretsManager = { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com', 'kms:CallerAccount': '111122223333' };
@@ -131,14 +131,23 @@ describe('KeyPolicyStatements', () => {
         },
       }),
       expect.objectContaining({ Sid: 'RdsMasterSecretDescribe', Action: 'kms:DescribeKey', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Condition: { StringEquals: viaSecretsManager } }),
-      // managed rotation: any principal of this account (the RDS service-linked role has no KMS permissions of its own),
-      // only through Secrets Manager, only for RDS-managed secrets
+      // the master secret: principals of the account (with their own IAM permission) may encrypt RDS-managed secrets and
+      // pass Secrets Manager's key checks; no statement names every principal, and none decrypts a secret's value
       expect.objectContaining({
         Sid: 'RdsMasterSecret',
-        Principal: { AWS: '*' },
-        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        Principal: { AWS: 'arn:aws:iam::111122223333:root' },
+        Action: 'kms:GenerateDataKey',
         Condition: {
           StringEquals: viaSecretsManager,
+          StringLike: { 'kms:EncryptionContext:SecretARN': 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:rds!*' },
+        },
+      }),
+      expect.objectContaining({
+        Sid: 'RdsMasterSecretKeyCheck',
+        Principal: { AWS: 'arn:aws:iam::111122223333:root' },
+        Action: 'kms:Decrypt',
+        Condition: {
+          StringEquals: { ...viaSecretsManager, 'kms:EncryptionContext:SecretVersionId': 'RequestToValidateKeyAccess' },
           StringLike: { 'kms:EncryptionContext:SecretARN': 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:rds!*' },
         },
       }),

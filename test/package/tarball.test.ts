@@ -18,7 +18,8 @@ function packedFiles(): string[] {
  * Top-level entries a consumer needs: the compiled library, the bundled handler, the jsii assembly, the docs. With the
  * assembly, its rosetta tablet (`.jsii.tabl.json`, the translations of the README and `@example` blocks the build
  * compiled in strict mode): tools that generate other languages' docs from the package (Construct Hub, jsii-pacmak)
- * read it instead of translating the blocks again without their fixtures.
+ * read it instead of translating the blocks again without their fixtures. The topic pages in docs/ ship too: the
+ * library's synth-time errors point to them.
  */
 const ALLOWED = [/^lib\//, /^assets\//, /^\.jsii$/, /^\.jsii\.tabl\.json$/, /^README\.md$/, /^SECURITY\.md$/, /^LICENSE$/, /^API\.md$/, /^docs\/[^/]+\.md$/, /^package\.json$/];
 

@@ -2,10 +2,11 @@
  * RDS DB instances: storage, the RDS-managed master user secret (and its rotation), Performance Insights, Enhanced
  * Monitoring.
  */
-import { awsManagedPolicy, externalRole } from '../evaluator';
+import { awsManagedPolicy, externalRole, roleCaller } from '../evaluator';
 import { delegatesToIam, keyByArn, pathsFor, roleByArn, via } from './common';
 import { DOCS } from './docs';
 import { AccessPath, Catalog, subjectOf } from './types';
+import { DeployedResource, DeployedWorld } from '../world';
 
 export const rdsCatalog: Catalog = (world, principals) => {
   const out: AccessPath[] = [];
@@ -53,16 +54,34 @@ export const rdsCatalog: Catalog = (world, principals) => {
             { 'kms:ViaService': viaService, 'kms:GrantIsForAWSResource': 'true' }),
         );
       }
+      // The reader of the master secret: Secrets Manager decrypts it with the reader's permissions, which must include
+      // kms:Decrypt, from the reader's IAM policy where the key delegates to IAM, from a statement naming it otherwise.
+      const readSecret = { name: 'read the master secret', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: secretArn }] } };
+      const decryptThroughSecretsManager = { name: 'decrypt through Secrets Manager', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kms:Decrypt', Resource: keyArn, Condition: { StringEquals: { 'kms:ViaService': viaSecretsManager } } }] } };
+      const secretOnly = externalRole('a reader allowed only secretsmanager:GetSecretValue on the master secret', `arn:${partition}:iam::${account}:role/MasterSecretReader`, [readSecret]);
+      const withIamDecrypt = externalRole('a reader allowed GetSecretValue and, in its IAM policy, kms:Decrypt through Secrets Manager', `arn:${partition}:iam::${account}:role/MasterSecretIamReader`, [readSecret, decryptThroughSecretsManager]);
+      const keyCheck = { ...secretContext, 'kms:EncryptionContext:SecretVersionId': 'RequestToValidateKeyAccess' };
       out.push(
         path('deploy', 'the deploying role has Secrets Manager encrypt the master secret', principals.deployer, 'kms:GenerateDataKey', keyArn, 'Allowed', DOCS.rdsMasterSecret, secretContext),
-        path('deploy', 'the deploying role has Secrets Manager decrypt the master secret', principals.deployer, 'kms:Decrypt', keyArn, 'Allowed', DOCS.secretsManagerEncryption, secretContext),
-        path('runtime', 'managed rotation: the RDS service-linked role has Secrets Manager encrypt the new password', rdsServiceLinkedRole, 'kms:GenerateDataKey', keyArn, 'Allowed', DOCS.rdsManagedRotation, secretContext),
-        path('runtime', 'managed rotation: the RDS service-linked role has Secrets Manager decrypt the current password', rdsServiceLinkedRole, 'kms:Decrypt', keyArn, 'Allowed', DOCS.rdsManagedRotation, secretContext),
+        path('deploy', 'the deploying role passes Secrets Manager\'s check that it may decrypt with the key', principals.deployer, 'kms:Decrypt', keyArn, 'Allowed', DOCS.secretsManagerKeyCheck, keyCheck),
+        path('negative', 'managed rotation rests on the grant the deploying role has RDS create, not on the key policy: the RDS service-linked role cannot use the key by itself',
+          rdsServiceLinkedRole, 'kms:GenerateDataKey', keyArn, 'Denied', DOCS.rdsManagedRotation, secretContext),
+        path('negative', 'a reader allowed only secretsmanager:GetSecretValue cannot have Secrets Manager decrypt the master secret', secretOnly, 'kms:Decrypt', keyArn, 'Denied', DOCS.secretsManagerReader, secretContext),
         path('negative', 'a role of another account cannot decrypt the master secret', principals.outsider, 'kms:Decrypt', keyArn, 'Denied', DOCS.secretsManagerEncryption, secretContext),
       );
-      if (!delegatesToIam(world, secretKey)) {
-        out.push(path('negative', 'strict mode: an administrator of the account cannot decrypt the master secret other than through Secrets Manager', principals.otherAdmin, 'kms:Decrypt', keyArn, 'Denied', DOCS.kmsStrictMode,
-          { 'kms:EncryptionContext:SecretARN': secretArn }));
+      for (const reader of grantedReaders(world, secretArn)) {
+        out.push(path('runtime', `a reader named by masterUserSecret.grantRead (${reader.logicalId}) has Secrets Manager decrypt the master secret`,
+          roleCaller(world, reader, `the reader ${reader.logicalId}`), 'kms:Decrypt', keyArn, 'Allowed', DOCS.secretsManagerReader, secretContext));
+      }
+      if (delegatesToIam(world, secretKey)) {
+        out.push(path('runtime', 'a reader whose IAM policy also allows kms:Decrypt has Secrets Manager decrypt the master secret', withIamDecrypt, 'kms:Decrypt', keyArn, 'Allowed', DOCS.secretsManagerReader, secretContext));
+      } else {
+        out.push(
+          path('negative', 'strict mode: a reader whose IAM policy allows kms:Decrypt, but which no grant names, cannot have Secrets Manager decrypt the master secret', withIamDecrypt, 'kms:Decrypt', keyArn, 'Denied', DOCS.kmsStrictMode, secretContext),
+          path('negative', 'strict mode: an administrator of the account cannot have Secrets Manager decrypt the master secret', principals.otherAdmin, 'kms:Decrypt', keyArn, 'Denied', DOCS.kmsStrictMode, secretContext),
+          path('negative', 'strict mode: an administrator of the account cannot decrypt the master secret other than through Secrets Manager', principals.otherAdmin, 'kms:Decrypt', keyArn, 'Denied', DOCS.kmsStrictMode,
+            { 'kms:EncryptionContext:SecretARN': secretArn }),
+        );
       }
     }
 
@@ -89,3 +108,17 @@ export const rdsCatalog: Catalog = (world, principals) => {
   }
   return out;
 };
+
+/**
+ * The roles of the world whose IAM policy (an `AWS::IAM::Policy`, as `secret.grantRead` writes) allows
+ * `secretsmanager:GetSecretValue` on the secret. Only policies that mention the action are resolved.
+ */
+function grantedReaders(world: DeployedWorld, secretArn: string): DeployedResource[] {
+  const roleNames = world.ofType('AWS::IAM::Policy')
+    .filter(policy => JSON.stringify(policy.rawProperties).includes('secretsmanager:GetSecretValue'))
+    .map(policy => world.properties(policy))
+    .filter(p => [p.PolicyDocument.Statement].flat().some((s: any) => s.Effect === 'Allow'
+      && [s.Action].flat().includes('secretsmanager:GetSecretValue') && [s.Resource].flat().includes(secretArn)))
+    .flatMap(p => p.Roles ?? []);
+  return world.ofType('AWS::IAM::Role').filter(role => roleNames.includes(world.ref(role)));
+}
