@@ -137,7 +137,7 @@ export interface EncryptedScheduleProps extends EncryptedResourceProps {
    * queue. A queue you bring is used as it is: when its key is defined in this stack the construct adds the execution
    * role's statements to that key's policy; otherwise a warning lists them.
    *
-   * @default - a new SQS queue encrypted with the schedule's key, TLS enforced, messages kept 14 days, retained on
+   * @default - a new SQS queue encrypted with the stack's dead-letter key (never the schedule's key, whose failure would lose the dead letters), TLS enforced, messages kept 14 days, retained on
    * delete (or the target's `deadLetterQueue`, when it has one). With `keyPolicyScope: SCHEDULE_GROUP` and an
    * `encryptionKey` you give, one such queue (and its alarm) per schedule group and key in the stack, shared by those
    * schedules (child `SchedulerDeadLetters<hash>` of the stack)
@@ -266,7 +266,10 @@ export class EncryptedSchedule extends Construct implements IEncryptedResource {
     if (ownRole) registerRolePath(ownRole);
 
     // The dead-letter queue: the user's, else the target's, else (group scope on a key the user gives) the one queue of
-    // the group's schedules on that key, else a new one on the schedule's key.
+    // the group's schedules on that key, else a new one. Library queues are on the stack's dead-letter key, never on the
+    // schedule's key: the Scheduler guide does not say whether a schedule whose key is disabled dead-letters its
+    // invocations, and if it does, SQS could not encrypt them with that key (KMSDisabledException) and they would be lost.
+    // https://docs.aws.amazon.com/scheduler/latest/UserGuide/configuring-schedule-dlq.html
     const givenQueue = props.deadLetterQueue ?? targetProps?.deadLetterQueue;
     const groupDeadLetters = !givenQueue && groupScope && ownRole !== undefined && props.encryptionKey !== undefined
       ? ScheduleGroupDeadLetters.of(this, this.scheduleGroupName, this.encryptionKey) : undefined;
@@ -275,14 +278,14 @@ export class EncryptedSchedule extends Construct implements IEncryptedResource {
       this.deadLetterQueueKey = givenQueue.encryptionMasterKey;
     } else if (groupDeadLetters) {
       this.deadLetterQueue = groupDeadLetters.queue;
-      this.deadLetterQueueKey = this.encryptionKey;
+      this.deadLetterQueueKey = SharedAlarmTopic.keyOf(this);
     } else {
       this.deadLetterQueue = newDeadLetterQueue(this, 'DeadLetterQueue', {
-        key: this.encryptionKey,
+        key: SharedAlarmTopic.keyOf(this),
         removalPolicy: RemovalPolicy.RETAIN,
         usedBy: `the EventBridge Scheduler schedule ${this.node.path}`,
       });
-      this.deadLetterQueueKey = this.encryptionKey;
+      this.deadLetterQueueKey = SharedAlarmTopic.keyOf(this);
     }
 
     let boundRole: iam.IRole | undefined;
@@ -385,7 +388,9 @@ export class EncryptedSchedule extends Construct implements IEncryptedResource {
         resources: [this.deadLetterQueueKey.keyArn],
         conditions: { StringEquals: { 'kms:ViaService': `sqs.${environment.region}.amazonaws.com` } },
       }));
-      addKeyStatements(this, this.deadLetterQueueKey, [byGroup
+      // The stack's dead-letter key delegates to IAM (never strict): the role's own policy above is enough, and a
+      // statement per schedule would fill its key policy (32 KB).
+      if (this.deadLetterQueueKey !== SharedAlarmTopic.keyOf(this)) addKeyStatements(this, this.deadLetterQueueKey, [byGroup
         ? KeyPolicyStatements.queue({ ...environment, principals: [new iam.ArnPrincipal(`arn:${environment.partition}:iam::${environment.account}:root`)], principalArnPatterns: [groupRoles] })
         : KeyPolicyStatements.queue({ ...environment, principals: [this.executionRole] })],
       `the dead-letter queue of the EventBridge Scheduler schedule ${this.node.path}`);

@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
-import { allowAlarmsToPublish } from '../private/alarm-topic';
+import { allowAlarmsToPublish, SharedAlarmTopic } from '../private/alarm-topic';
 import { shortHash } from '../private/arns';
 import { newDeadLetterQueue } from '../private/dead-letter-queue';
 
@@ -72,7 +72,7 @@ export class ScheduleGroupDeadLetters extends Construct {
     return existing instanceof ScheduleGroupDeadLetters ? existing : new ScheduleGroupDeadLetters(stack, id, groupName, key);
   }
 
-  /** The queue, on the group's key, TLS only, 14 days, retained on delete. */
+  /** The queue, on the stack's dead-letter key, TLS only, 14 days, retained on delete. */
   public readonly queue: sqs.Queue;
   /** In alarm when the queue holds any message (maximum of visible messages over 5 minutes > 0). */
   public readonly alarm: cloudwatch.Alarm;
@@ -80,8 +80,9 @@ export class ScheduleGroupDeadLetters extends Construct {
 
   private constructor(scope: Construct, id: string, groupName: string, key: kms.IKey) {
     super(scope, id);
+    // on the stack's dead-letter key, never the group's (see EncryptedSchedule's dead-letter queue)
     this.queue = newDeadLetterQueue(this, 'Queue', {
-      key,
+      key: SharedAlarmTopic.keyOf(this),
       removalPolicy: RemovalPolicy.RETAIN,
       usedBy: `the EventBridge Scheduler schedules of group ${groupName} on the key ${key.node.path}`,
     });

@@ -180,7 +180,8 @@ describe('EncryptedSchedule: the execution role', () => {
       { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: ref(stack, fixtures.fn.functionArn) },
       { Sid: 'DecryptThisSchedulePayload', Effect: 'Allow', Action: 'kms:Decrypt', Resource: key, Condition: { StringEquals: CONTEXT } },
       { Sid: 'SendToDeadLetterQueue', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: ref(stack, schedule.deadLetterQueue.queueArn) },
-      { Sid: 'DeadLetterQueueKeyThroughSqs', Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: key, Condition: { StringEquals: VIA_SQS } },
+      // the dead letters are on the stack's dead-letter key, never the schedule's
+      { Sid: 'DeadLetterQueueKeyThroughSqs', Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: ref(stack, SharedAlarmTopic.keyOf(stack).keyArn), Condition: { StringEquals: VIA_SQS } },
     ]);
   });
 
@@ -305,10 +306,10 @@ describe('EncryptedSchedule: the key policy', () => {
         Condition: { StringEquals: { ...viaScheduler, ...CONTEXT } },
       },
       { Effect: 'Allow', ...byRole(role, { StringEquals: CONTEXT }), Action: 'kms:Decrypt', Resource: '*' },
-      { Effect: 'Allow', ...byRole(role, { StringEquals: VIA_SQS }), Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: '*' },
     ]));
-    // the role appears in the key policy in exactly those two statements (by aws:PrincipalArn, never as principal)
-    expect(statements.filter(s => JSON.stringify(s.Condition?.ArnEquals) === JSON.stringify({ 'aws:PrincipalArn': role }))).toHaveLength(2);
+    // the role appears in the key policy in exactly that statement (by aws:PrincipalArn, never as principal): its dead
+    // letters are on the stack's dead-letter key
+    expect(statements.filter(s => JSON.stringify(s.Condition?.ArnEquals) === JSON.stringify({ 'aws:PrincipalArn': role }))).toHaveLength(1);
     expect(statements.filter(s => JSON.stringify(s.Principal) === JSON.stringify({ AWS: role }))).toHaveLength(0);
   });
 
@@ -318,7 +319,7 @@ describe('EncryptedSchedule: the key policy', () => {
     const statements = keyPolicy(Template.fromStack(stack), stack, schedule.encryptionKey);
     expect(statements.find(s => s.Action === 'kms:*')).toBeUndefined();
     expect(statements.map(s => s.Sid.replace(/[0-9A-F]{8}$/, ''))).toEqual(expect.arrayContaining([
-      'KeyAdministrationOnly', 'SchedulerDescribe', 'SchedulerEncrypt', 'SchedulerExecutionRoleDecrypt', 'SqsQueue', 'EncryptionVerifierRoundTrip',
+      'KeyAdministrationOnly', 'SchedulerDescribe', 'SchedulerEncrypt', 'SchedulerExecutionRoleDecrypt', 'EncryptionVerifierRoundTrip',
     ]));
   });
 
@@ -334,8 +335,7 @@ describe('EncryptedSchedule: the key policy', () => {
     expect(warnings).toHaveLength(1); // one per key, not one per purpose
     const text = String(warnings[0].entry.data);
     expect(text).toContain('The key arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab is not defined in this stack');
-    expect(text).toContain('For the EventBridge Scheduler schedule TestStack/Nightly; the dead-letter queue of the EventBridge Scheduler schedule TestStack/Nightly; '
-      + 'the deploy-time encryption verifier, its owner must add these statements');
+    expect(text).toContain('For the EventBridge Scheduler schedule TestStack/Nightly; the deploy-time encryption verifier, its owner must add these statements');
     expect(text).toContain(`"kms:EncryptionContext:aws:scheduler:schedule:arn": "${ARN}"`);
     // the execution role by the IAM path it then gets: writable by the key owner before the stack is deployed
     expect(text).toContain('"aws:PrincipalArn": "arn:aws:iam::111122223333:role/cdk-encrypted-constructs/TestStack/Nightly/*"');
@@ -345,11 +345,12 @@ describe('EncryptedSchedule: the key policy', () => {
 });
 
 describe('EncryptedSchedule: the dead-letter queue', () => {
-  test('is created on the schedule\'s key, keeps messages 14 days, enforces TLS and is retained', () => {
+  test('is created on the stack\'s dead-letter key (never the schedule\'s, whose failure would lose them), keeps messages 14 days, enforces TLS and is retained', () => {
     const { stack, schedule, template } = defaultSchedule();
     expect(schedule.deadLetterQueue.node.path).toBe('TestStack/Nightly/DeadLetterQueue');
+    expect(schedule.deadLetterQueueKey).not.toBe(schedule.encryptionKey);
     template.hasResource('AWS::SQS::Queue', {
-      Properties: { KmsMasterKeyId: ref(stack, schedule.encryptionKey.keyArn), MessageRetentionPeriod: 1209600 },
+      Properties: { KmsMasterKeyId: ref(stack, SharedAlarmTopic.keyOf(stack).keyArn), MessageRetentionPeriod: 1209600 },
       DeletionPolicy: 'Retain',
     });
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
@@ -406,11 +407,11 @@ describe('EncryptedSchedule: the dead-letter queue', () => {
       PolicyDocument: {
         Statement: [
           Match.objectLike({ Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'] }),
-          { Effect: 'Allow', Action: 'kms:Decrypt', Resource: ref(stack, schedule.encryptionKey.keyArn), Condition: { StringEquals: VIA_SQS } },
+          { Effect: 'Allow', Action: 'kms:Decrypt', Resource: ref(stack, SharedAlarmTopic.keyOf(stack).keyArn), Condition: { StringEquals: VIA_SQS } },
         ],
       },
     });
-    expect(keyPolicy(template, stack, schedule.encryptionKey)).toContainEqual(expect.objectContaining({
+    expect(keyPolicy(template, stack, SharedAlarmTopic.keyOf(stack))).toContainEqual(expect.objectContaining({
       ...byRole(ref(stack, reader.roleArn), { StringEquals: VIA_SQS }), Action: 'kms:Decrypt',
     }));
   });
