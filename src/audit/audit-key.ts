@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
 import { AUDIT_TRAIL_CONTEXT_KEY } from './constants';
@@ -26,6 +26,17 @@ export function auditKey(scope: IConstruct, key: kms.IKey, choice: AuditTrail | 
       return trail.trailArn;
     }
   }
+}
+
+/**
+ * Watches a key that the library's alerts, alarms or dead letters travel through (a topic or queue the user gave), when
+ * the stack audits its keys: when such a key is disabled or re-permissioned, the alarms and dead letters it carries are
+ * silenced, so the tampering alert must report it. A stack that audits nothing has no alert hub, and this does nothing.
+ */
+export function watchChannelKey(scope: IConstruct, key: kms.IKey | undefined): void {
+  if (!key) return;
+  const hub = Stack.of(scope).node.tryFindChild(KeyTamperingAlert.ID);
+  if (hub instanceof KeyTamperingAlert) hub.watchKey(key);
 }
 
 function fromContext(scope: IConstruct): AuditTrail {

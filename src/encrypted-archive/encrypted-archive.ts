@@ -8,6 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { eventPatternProblem } from './event-pattern';
+import { watchChannelKey } from '../audit/audit-key';
 import { EncryptedResourceProps, IEncryptedResource } from '../encrypted-resource';
 import { addKeyStatements } from '../key/key-policy';
 import { KeyPolicyStatements } from '../key/statements';
@@ -218,6 +219,9 @@ export class EncryptedArchive extends Construct implements IEncryptedResource {
     // Every alarm gets an action (Control Tower's CT.CLOUDWATCH.PR.1 reads AlarmActions at deploy time): the user's
     // topic, else one topic per stack shared by the library's alarms, never a topic (and its policy) per archive.
     this.alarmTopic = props.alarmTopic ?? SharedAlarmTopic.of(this);
+    // the keys the alarms and dead letters travel through are watched like the bus key (when the stack audits)
+    watchChannelKey(this, props.alarmTopic?.masterKey);
+    watchChannelKey(this, props.deadLetterQueue?.encryptionMasterKey);
     const notify = new cloudwatchActions.SnsAction(this.alarmTopic);
     if (this.deadLetterQueue) {
       this.deadLetterQueueAlarm = new cloudwatch.Alarm(this, 'DeadLetterQueueAlarm', {
@@ -240,8 +244,7 @@ export class EncryptedArchive extends Construct implements IEncryptedResource {
     });
     this.failedInvocationsAlarm.addAlarmAction(notify);
     const alarms = [this.deadLetterQueueAlarm, this.failedInvocationsAlarm].filter((x): x is cloudwatch.Alarm => x !== undefined);
-    allowAlarmsToPublish(this, this.alarmTopic, alarms, `the alarms of ${this.node.path}`,
-      this.alarmTopic.masterKey === this.encryptionKey ? statements => keyStatements.push(...statements) : undefined);
+    allowAlarmsToPublish(this, this.alarmTopic, alarms, `the alarms of ${this.node.path}`);
 
     encryption.addKeyStatements(keyStatements, `the EventBridge event bus ${this.eventBusName}, its archive ${this.archiveName} and dead-letter queue`);
 
@@ -445,6 +448,10 @@ function validate(scope: Construct, props: EncryptedArchiveProps): void {
     'must not be given together with eventBus: it names a bus the construct creates');
   v.check(!(props.eventBus && props.deadLetterQueue), 'deadLetterQueue', 'a queue',
     'must not be given together with eventBus: the construct can set the dead-letter queue only of a bus it creates (set it on your bus)', false);
+  // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html (a disabled key: KMSDisabledException)
+  v.check(props.encryptionKey === undefined || props.alarmTopic?.masterKey === undefined || props.alarmTopic.masterKey !== props.encryptionKey, 'alarmTopic',
+    props.alarmTopic?.node.path, 'must not be encrypted with the bus key (encryptionKey): the dead-letter alarm fires when that key fails, and SNS cannot publish with a failed key; '
+    + 'use a topic on another key, or omit alarmTopic', false);
   if (props.deadLetterQueue) {
     v.check(!props.deadLetterQueue.fifo, 'deadLetterQueue', props.deadLetterQueue.node.path,
       'must be a standard queue: EventBridge cannot use a FIFO queue as a dead-letter queue');

@@ -4,8 +4,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { IConstruct } from 'constructs';
 import { ApiDestinationTargetOptions } from './api-destination-target-options';
+import { watchChannelKey } from '../audit/audit-key';
 import { addKeyStatements } from '../key/key-policy';
 import { KeyPolicyStatements } from '../key/statements';
+import { alarmOnRuleDeliveryFailures } from '../private/alarm-topic';
 import { formatArn, stackEnvironment } from '../private/arns';
 import { PropValidator } from '../private/validation';
 
@@ -35,7 +37,12 @@ export function apiDestinationTarget(where: string, connection: events.IConnecti
   return {
     bind: (rule: events.IRuleRef) => {
       const role = invokeRole(destination);
-      if (options.deadLetterQueue) allowDeadLetters(rule, destination, options.deadLetterQueue);
+      if (options.deadLetterQueue) {
+        allowDeadLetters(rule, destination, options.deadLetterQueue);
+        watchChannelKey(rule, options.deadLetterQueue.encryptionMasterKey);
+      }
+      // failed deliveries are heard through the stack's alarm topic, not only kept in the dead-letter queue
+      if (rule instanceof events.Rule) alarmOnRuleDeliveryFailures(rule, rule.ruleName, `An event for the API destination ${destination.node.path}`);
       const http = options.headerParameters ?? options.pathParameterValues ?? options.queryStringParameters;
       const retry = options.retryAttempts !== undefined || options.maxEventAge !== undefined;
       return {

@@ -9,6 +9,7 @@ import { apiDestinationTarget } from './api-destination-target';
 import { ApiDestinationTargetOptions } from './api-destination-target-options';
 import { checkCredentials, isHttpsUrl } from './credentials';
 import { API_DESTINATIONS_TAG_WARNING, ensureApiDestinationsTag } from './key-tag';
+import { watchChannelKey } from '../audit/audit-key';
 import { KeyTamperingAlert } from '../audit/tampering-alert';
 import { EncryptedResourceProps, IEncryptedResource } from '../encrypted-resource';
 import { EncryptionKey } from '../key/encryption-key';
@@ -334,6 +335,7 @@ export class EncryptedConnection extends Construct implements IEncryptedResource
       addKeyStatements(this, topicKey, KeyPolicyStatements.topic({ ...environment, servicePrincipals: ['events.amazonaws.com'] }),
         `the deauthorization alert topic of EventBridge connection ${this.connectionName}`);
     }
+    watchChannelKey(this, topicKey); // the key the alerts travel through is watched (when the stack audits)
     let topic = alertTopic ?? hub?.alertTopic;
     if (!topic) {
       const alertKey = new EncryptionKey(this, 'AlertKey', { protects: `the deauthorization alerts of EventBridge connection ${this.connectionName}` });

@@ -12,6 +12,7 @@ import { Construct, IConstruct } from 'constructs';
 import {
   DEFAULT_INSTANCE_CLASS, EngineFacts, engineFacts, engineVersion, estimatedMaxConnections, SUPPORTED_ENGINES,
 } from './engine-facts';
+import { watchChannelKey } from '../audit/audit-key';
 import { EncryptedResourceProps, IEncryptedResource } from '../encrypted-resource';
 import {
   ALLOCATED_STORAGE_GIB, CDK_DEFAULT_ALLOCATED_STORAGE_GIB, CDK_DEFAULT_IOPS, DATABASE_NAME, IO1_IOPS_PER_GIB, IOPS_STORAGE_TYPES,
@@ -293,6 +294,7 @@ export class EncryptedRdsInstance extends Construct implements IEncryptedResourc
     // Every alarm gets an action (Control Tower's CT.CLOUDWATCH.PR.1 reads AlarmActions at deploy time): the user's
     // topic, else one topic per stack shared by the library's alarms, never a topic (and its policy) per instance.
     this.alarmTopic = props.alarmTopic ?? SharedAlarmTopic.of(this);
+    watchChannelKey(this, props.alarmTopic?.masterKey); // the key the alarms travel through is watched (when the stack audits)
     const fiveMinutes = Duration.minutes(5);
     this.cpuAlarm = new cloudwatch.Alarm(this, 'CpuAlarm', {
       alarmDescription: `CPU utilization of ${this.node.path} stays at or above its threshold`,

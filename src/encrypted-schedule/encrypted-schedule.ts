@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { confineTargetStatements, redirectableProps, ScheduleExecutionRole, targetWithRole } from './execution-role';
 import { ScheduleGroupAlarms, ScheduleGroupDeadLetters } from './group-alarms';
 import { validatePayload, validateScheduleProps, warnIfInThePast } from './validation';
+import { watchChannelKey } from '../audit/audit-key';
 import { EncryptedResourceProps, IEncryptedResource } from '../encrypted-resource';
 import { addKeyStatements, registerRolePath } from '../key/key-policy';
 import { KeyPolicyStatements } from '../key/statements';
@@ -390,10 +391,12 @@ export class EncryptedSchedule extends Construct implements IEncryptedResource {
       }));
       // The stack's dead-letter key delegates to IAM (never strict): the role's own policy above is enough, and a
       // statement per schedule would fill its key policy (32 KB).
-      if (this.deadLetterQueueKey !== SharedAlarmTopic.keyOf(this)) addKeyStatements(this, this.deadLetterQueueKey, [byGroup
-        ? KeyPolicyStatements.queue({ ...environment, principals: [new iam.ArnPrincipal(`arn:${environment.partition}:iam::${environment.account}:root`)], principalArnPatterns: [groupRoles] })
-        : KeyPolicyStatements.queue({ ...environment, principals: [this.executionRole] })],
-      `the dead-letter queue of the EventBridge Scheduler schedule ${this.node.path}`);
+      if (this.deadLetterQueueKey !== SharedAlarmTopic.keyOf(this)) {
+        addKeyStatements(this, this.deadLetterQueueKey, [byGroup
+          ? KeyPolicyStatements.queue({ ...environment, principals: [new iam.ArnPrincipal(`arn:${environment.partition}:iam::${environment.account}:root`)], principalArnPatterns: [groupRoles] })
+          : KeyPolicyStatements.queue({ ...environment, principals: [this.executionRole] })],
+        `the dead-letter queue of the EventBridge Scheduler schedule ${this.node.path}`);
+      }
     } else {
       Annotations.of(this).addWarningV2('cdk-encrypted-constructs:schedule-dead-letter-queue-key', [
         `The dead-letter queue ${this.deadLetterQueue.node.path} shows no customer managed key to this construct (imported, or not KMS-encrypted).`,
@@ -405,6 +408,9 @@ export class EncryptedSchedule extends Construct implements IEncryptedResource {
     // Every alarm gets an action (Control Tower's CT.CLOUDWATCH.PR.1 reads AlarmActions at deploy time): the user's
     // topic, else one topic per stack shared by the library's alarms, never a topic (and a key) per schedule.
     this.alarmTopic = props.alarmTopic ?? SharedAlarmTopic.of(this);
+    // the keys the alarms and dead letters travel through are watched like the schedule's key (when the stack audits)
+    watchChannelKey(this, props.alarmTopic?.masterKey);
+    if (givenQueue) watchChannelKey(this, this.deadLetterQueueKey);
     const alarms = this.createAlarms(this.alarmTopic, groupDeadLetters);
     this.deadLetterQueueAlarm = alarms.deadLetterQueue;
     this.targetErrorsAlarm = alarms.targetErrors;

@@ -140,13 +140,15 @@ export function allowEventBridgeDeadLetters(scope: IConstruct, sourceArns: strin
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
  */
 export function alarmOnRuleDeliveryFailures(rule: events.Rule, ruleName: string, what: string): cloudwatch.Alarm {
+  const existing = rule.node.scope?.node.tryFindChild(`${rule.node.id}DeliveryFailures`);
+  if (existing instanceof cloudwatch.Alarm) return existing;
   const metric = (metricName: string) => new cloudwatch.Metric({
     namespace: 'AWS/Events', metricName, dimensionsMap: { RuleName: ruleName }, statistic: 'Sum', period: Duration.minutes(5),
   });
   const scope = rule.node.scope as Construct;
   const alarm = new cloudwatch.Alarm(scope, `${rule.node.id}DeliveryFailures`, {
     alarmDescription: `${what} could not be delivered (AWS/Events FailedInvocations or InvocationsFailedToBeSentToDlq of rule ${ruleName}): `
-      + 'check that the alert topic\'s key is enabled and its policy unchanged, then read the alert dead-letter queue.',
+      + 'check that the target and its key are enabled and their policies unchanged, then read the rule\'s dead-letter queue.',
     metric: new cloudwatch.MathExpression({
       expression: 'FILL(failed, 0) + FILL(lost, 0)',
       usingMetrics: { failed: metric('FailedInvocations'), lost: metric('InvocationsFailedToBeSentToDlq') },

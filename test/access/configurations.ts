@@ -18,6 +18,7 @@ import {
   KeyPolicyStatements, ScheduleKeyPolicyScope,
 } from '../../src';
 import { addKeyStatements } from '../../src/key/key-policy';
+import { alarmOnRuleDeliveryFailures } from '../../src/private/alarm-topic';
 import { topicTarget } from '../../src/private/rule-targets';
 import { compliantVpc } from '../encrypted-rds-instance/fixtures';
 import { TEST_ENV } from '../support/fixtures';
@@ -260,7 +261,9 @@ export const CONFIGURATIONS: Configuration[] = [
       const ruleArn = `arn:aws:events:${TEST_ENV.region}:${TEST_ENV.account}:rule/alerts`;
       const deadLetters = new sqs.Queue(stack, 'DeadLetters', { encryptionMasterKey: queueKey, enforceSSL: true });
       addKeyStatements(stack, queueKey, [KeyPolicyStatements.queue({ ...TEST_ENV, partition: 'aws', principals: [new iam.ServicePrincipal('events.amazonaws.com')], sourceArns: [ruleArn] })], 'dead letters');
-      new events.Rule(stack, 'Rule', { ruleName: 'alerts', eventPattern: { source: ['aws.kms'] }, targets: [topicTarget(topic, ruleArn, deadLetters)] });
+      const rule = new events.Rule(stack, 'Rule', { ruleName: 'alerts', eventPattern: { source: ['aws.kms'] }, targets: [topicTarget(topic, ruleArn, deadLetters)] });
+      // as the library wires every alert rule: an alarm on its failed deliveries, through another key
+      alarmOnRuleDeliveryFailures(rule, 'alerts', 'An alert');
     }),
   },
 
