@@ -206,3 +206,37 @@ describe('shared resource policies stay inside SNS and SQS quotas', () => {
     expect(() => Template.fromStack(withSources(Math.floor(limit / perSource) + 1))).toThrow(message);
   });
 });
+
+describe('the library\'s own keys', () => {
+  const apiKey = () => events.Authorization.apiKey('x-api-key', SecretValue.secretsManager('crm/api-key'));
+
+  test.each([
+    ['the account trail\'s stack', false],
+    ['a second stack of the account', true],
+  ])('%s holds two keys of the library\'s own besides the constructs\' (the alert topic\'s, the alarm and dead-letter key), and the trail\'s key protects the trail only', (_name, secondStack) => {
+    const app = new App();
+    const first = new Stack(app, 'First', { env: TEST_ENV });
+    const trail = KeyAuditTrail.of(first);
+    const stack = secondStack ? new Stack(app, 'Second', { env: TEST_ENV }) : first;
+    const fn = new lambda.Function(stack, 'Target', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => {};') });
+    const constructs = [
+      new EncryptedSchedule(stack, 'Nightly', { schedule: scheduler.ScheduleExpression.cron({ hour: '2', minute: '0', timeZone: TimeZone.EUROPE_LONDON }), target: new targets.LambdaInvoke(fn) }),
+      new EncryptedConnection(stack, 'Crm', { authorization: apiKey() }),
+      new EncryptedArchive(stack, 'Orders'),
+    ];
+    const template = Template.fromStack(stack).toJSON();
+    const keyIds = Object.keys(template.Resources).filter(id => template.Resources[id].Type === 'AWS::KMS::Key');
+    const constructKeys = constructs.map(c => stack.getLogicalId(c.encryptionKey.node.defaultChild as any));
+    const hub = KeyTamperingAlert.of(stack);
+    const own = [hub.alertKey, hub.deadLetterKey].map(k => stack.getLogicalId(k.node.defaultChild as any));
+    const trailKey = secondStack ? [] : [stack.getLogicalId(trail.encryptionKey.node.defaultChild as any)];
+    expect(keyIds.sort()).toEqual([...constructKeys, ...own, ...trailKey].sort());
+    if (!secondStack) {
+      // what the trail's key encrypts: its bucket and its log group, nothing else (the tampering rule watches it)
+      const trailKeyArn = JSON.stringify({ 'Fn::GetAtt': [trailKey[0], 'Arn'] });
+      const users = Object.entries<any>(template.Resources).filter(([, r]) => !['AWS::KMS::Key', 'AWS::KMS::Alias', 'AWS::Events::Rule'].includes(r.Type)
+        && !r.Type.startsWith('AWS::IAM::') && JSON.stringify(r.Properties ?? {}).includes(trailKeyArn)).map(([, r]) => r.Type).sort();
+      expect(users).toEqual(['AWS::CloudTrail::Trail', 'AWS::Logs::LogGroup', 'AWS::S3::Bucket']);
+    }
+  });
+});
