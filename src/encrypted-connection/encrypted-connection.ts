@@ -23,7 +23,7 @@ import { deterministicName } from '../private/names';
 import { claimPhysicalName } from '../private/physical-names';
 import { topicTarget } from '../private/rule-targets';
 import { setUpEncryption, verifyEncryption } from '../private/setup';
-import { PropValidationError, PropValidator, requiredObject } from '../private/validation';
+import { PropValidator, requiredObject } from '../private/validation';
 import { EncryptionVerification, VerifiedResource } from '../verifier/encryption-verification';
 
 /**
@@ -327,10 +327,6 @@ export class EncryptedConnection extends Construct implements IEncryptedResource
     const hub = auditTrailArn !== undefined ? KeyTamperingAlert.hubOf(this) : undefined;
     // A topic the user brings, encrypted: EventBridge must be able to use its key (the topic policy alone is not enough).
     const topicKey = alertTopic?.masterKey;
-    if (topicKey !== undefined && topicKey === this.encryptionKey) {
-      throw new PropValidationError(`${this.node.path}: alertTopic: the topic is encrypted with the connection's own key; `
-        + 'its deauthorization alerts would need the key whose loss they report. Give a topic on another key, or omit alertTopic.');
-    }
     if (topicKey) {
       addKeyStatements(this, topicKey, KeyPolicyStatements.topic({ ...environment, servicePrincipals: ['events.amazonaws.com'] }),
         `the deauthorization alert topic of EventBridge connection ${this.connectionName}`);
@@ -379,6 +375,10 @@ const ENDPOINT_CHARACTERS = 'made of letters, digits, -()_.!~*\';/?:@&=+$, and %
 /** The checklist of the connection's props; every failing prop is reported in one error (tokens are skipped). */
 function validateConnectionProps(scope: IConstruct, props: EncryptedConnectionProps): void {
   const v = new PropValidator(scope);
+  if (props && typeof props === 'object' && props.alertTopic?.masterKey !== undefined && props.alertTopic.masterKey === props.encryptionKey) {
+    v.check(false, 'alertTopic', props.alertTopic.node.path, 'must not be encrypted with the connection\'s own key (encryptionKey): its deauthorization alerts '
+      + 'would need the key whose loss they report; give a topic on another key, or omit alertTopic', false);
+  }
   // JavaScript callers: the props object, the required authorization and no null
   if (!v.props(props, { authorization: requiredObject('an events.Authorization (Authorization.apiKey(), .basic() or .oauth())', '_bind') })) v.throwIfInvalid();
   v.name('connectionName', props.connectionName, NAME, 64, NAME_ALLOWED);
