@@ -87,6 +87,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       maxWorkers: 2,
       testTimeout: 120_000,
       snapshotSerializers: ['<rootDir>/test/support/asset-hash-serializer.ts'],
+      // No creation stack traces on CloudFormation elements in tests (metadata only; see the file).
+      setupFiles: ['<rootDir>/test/support/jest-setup.ts'],
       testMatch: ['<rootDir>/test/**/*.test.ts'],
     },
   },
