@@ -27,6 +27,11 @@ export interface FuzzOutcome {
  * has no dependency cycle, and passes the five cdk-nag packs and the Control Tower guard rules with no
  * unacknowledged finding. A TypeError, an undefined access or any other error fails the run.
  *
+ * Each case is first built alone (`Fuzz/Subject`, never synthesized): that decides whether it is rejected, and with
+ * which message. Each accepted case is then built again into a batch stack of `BATCH` cases and synthesized there,
+ * once: the batch's template is checked for cycles (a cycle among one case's resources is a cycle of the batch too)
+ * and goes through the nag/guard harness. Synthesis, not construction, is what a case costs.
+ *
  * @param build creates the construct under test in `stack` with id `id` from the generated props
  */
 export function fuzzProps<P>(arbitrary: fc.Arbitrary<P>, build: (stack: Stack, id: string, props: P) => void, runs = FUZZ_RUNS): FuzzOutcome {
@@ -48,20 +53,28 @@ export function fuzzProps<P>(arbitrary: fc.Arbitrary<P>, build: (stack: Stack, i
         rejected++;
         return;
       }
-      const template = (stack.node.root as App).synth().getStackByName('Fuzz').template;
-      const cycle = findCycle(template);
-      if (cycle) throw new Error(`dependency cycle: ${cycle.join(' -> ')}`);
       accepted.push(props);
     }),
     { numRuns: runs, seed: Number(process.env.FUZZ_SEED ?? 20261122), endOnFailure: true },
   );
 
-  // The accepted cases, in batches, through the nag/guard harness.
+  // The accepted cases, in batches: one synthesis each, checked for cycles and by the nag/guard harness.
   for (let start = 0; start < accepted.length; start += BATCH) {
     const stack = new Stack(new App(), `FuzzBatch${start / BATCH}`, { env: TEST_ENV });
-    accepted.slice(start, start + BATCH).forEach((props, i) => build(stack, `Case${start + i}`, props));
+    const cases = accepted.slice(start, start + BATCH);
+    cases.forEach((props, i) => build(stack, `Case${start + i}`, props));
     const findings = formatFindings(unacknowledgedFindings(stack));
-    if (findings.length > 0) throw new Error(`accepted props produced findings:\n${findings.slice(0, 20).join('\n')}`);
+    // unacknowledgedFindings synthesized the app: this is the same assembly, not a second synthesis
+    const template = (stack.node.root as App).synth().getStackByName(stack.stackName).template;
+    const cycle = findCycle(template);
+    if (cycle) throw new Error(`dependency cycle: ${cycle.join(' -> ')}${casesNamed(cycle.join(' '), start, cases)}`);
+    if (findings.length > 0) throw new Error(`accepted props produced findings:\n${findings.slice(0, 20).join('\n')}${casesNamed(findings.slice(0, 20).join(' '), start, cases)}`);
   }
   return { rejected, accepted: accepted.length, propsNamed: [...propsNamed].sort() };
+}
+
+/** The props of the batch's cases that `text` names (by id `Case<n>` in a path or a logical id), to reproduce a failure. */
+function casesNamed<P>(text: string, start: number, cases: P[]): string {
+  const named = cases.map((props, i) => ({ id: `Case${start + i}`, props })).filter(c => new RegExp(`\\b${c.id}(?![0-9])`).test(text));
+  return named.map(c => `\n${c.id}: ${JSON.stringify(c.props)}`).join('');
 }
