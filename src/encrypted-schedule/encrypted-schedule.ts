@@ -138,8 +138,9 @@ export interface EncryptedScheduleProps extends EncryptedResourceProps {
    * queue. A queue you bring is used as it is: when its key is defined in this stack the construct adds the execution
    * role's statements to that key's policy; otherwise a warning lists them.
    *
-   * @default - a new SQS queue encrypted with the stack's dead-letter key (never the schedule's key, whose failure would lose the dead letters), TLS enforced, messages kept 14 days, retained on
-   * delete (or the target's `deadLetterQueue`, when it has one). With `keyPolicyScope: SCHEDULE_GROUP` and an
+   * @default - a new SQS queue encrypted with the stack's dead-letter key (never the schedule's key, whose failure
+   * would lose the dead letters), TLS enforced, messages kept 14 days, retained on delete (or the target's
+   * `deadLetterQueue`, when it has one). With `keyPolicyScope: SCHEDULE_GROUP` and an
    * `encryptionKey` you give, one such queue (and its alarm) per schedule group and key in the stack, shared by those
    * schedules (child `SchedulerDeadLetters<hash>` of the stack)
    * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/configuring-schedule-dlq.html

@@ -436,8 +436,10 @@ describe('EncryptedRdsInstance: alarms', () => {
             Condition: {
               StringEquals: { 'aws:SourceAccount': '111122223333' },
               // (first, the stack's alarm on its tampering rule's failed deliveries)
-              ArnEquals: { 'aws:SourceArn': [KeyTamperingAlert.of(stack).node.findChild('KeyTamperingRuleDeliveryFailures'), db.cpuAlarm, db.freeStorageAlarm, db.connectionsAlarm]
-                .map(a => ({ 'Fn::GetAtt': [logicalId(stack, a), 'Arn'] })) },
+              ArnEquals: {
+                'aws:SourceArn': [KeyTamperingAlert.of(stack).node.findChild('KeyTamperingRuleDeliveryFailures'), db.cpuAlarm, db.freeStorageAlarm, db.connectionsAlarm]
+                  .map(a => ({ 'Fn::GetAtt': [logicalId(stack, a), 'Arn'] })),
+              },
             },
           }),
         ],
