@@ -146,7 +146,12 @@ export const CONFIGURATIONS: Configuration[] = [
 
   // --- EncryptedArchive ----------------------------------------------------------------------------------------------
   { subject: 'EncryptedArchive', variant: 'default', app: build(stack => new EncryptedArchive(stack, 'Orders')) },
-  { subject: 'EncryptedArchive', variant: 'strict', app: build(stack => new EncryptedArchive(stack, 'Orders', { keyOptions: STRICT })) },
+  {
+    subject: 'EncryptedArchive',
+    variant: 'strict',
+    app: build(stack => new EncryptedArchive(stack, 'Orders', { keyOptions: STRICT })
+      .grantConsumeDeadLetters(new iam.Role(stack, 'DeadLetterReader', { assumedBy: new iam.AccountRootPrincipal() }))),
+  },
   {
     subject: 'EncryptedArchive',
     variant: 'fullest',

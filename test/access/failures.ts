@@ -228,25 +228,31 @@ async function connectionFailure(world: DeployedWorld, connection: DeployedResou
   return { subject, failure: 'deauthorized (its key disabled, deleted or unreachable)', failedKey: key ? label(key) : keyArn, heard, deadLetters, problems };
 }
 
+/**
+ * A failure whose deliveries go to a dead-letter queue: the dead letter must be kept with `failedKeyArn` out of
+ * service, and an alarm on the queue's depth must be heard through another key.
+ */
+async function deadLetteredFailure(world: DeployedWorld, subject: string, failure: string, failedKey: { arn: string; label: string },
+  producer: Caller, queue: DeployedResource, context: Record<string, string>): Promise<FailurePath> {
+  const deadLetters = [await deliveryRoute(world, `dead-letter queue ${label(queue)}`, producer, queue, context, failedKey.arn)];
+  const heard: Route[] = [];
+  for (const alarm of alarmsOnQueue(world, queue)) heard.push(...await alarmRoutes(world, alarm, failedKey.arn));
+  return { subject, failure, failedKey: failedKey.label, heard, deadLetters, problems: judge(heard, deadLetters, false, `${failure} (${subject})`) };
+}
+
+/** The key a resource names, as the model fails it: its ARN and the report's label. */
+function namedKey(world: DeployedWorld, keyArnOrId: string): { arn: string; label: string } {
+  const key = keyByArn(world, keyArnOrId);
+  return key ? { arn: world.attribute(key, 'Arn'), label: label(key) } : { arn: keyArnOrId, label: keyArnOrId };
+}
+
 /** An event bus whose key fails: EventBridge dead-letters its events; the alarm on that queue is heard. */
 async function busFailure(world: DeployedWorld, bus: DeployedResource): Promise<FailurePath | undefined> {
   const props = world.properties(bus);
   const queue = queueByArn(world, props.DeadLetterConfig?.Arn);
   if (!props.KmsKeyIdentifier || !queue) return undefined;
-  const key = keyByArn(world, props.KmsKeyIdentifier);
-  const failedKeyArn = key ? world.attribute(key, 'Arn') : props.KmsKeyIdentifier;
-  const events = serviceCaller('events.amazonaws.com', bus.account);
-  const deadLetters = [await deliveryRoute(world, `dead-letter queue ${label(queue)}`, events, queue, { 'aws:SourceArn': world.attribute(bus, 'Arn'), 'aws:SourceAccount': bus.account }, failedKeyArn)];
-  const heard: Route[] = [];
-  for (const alarm of alarmsOnQueue(world, queue)) heard.push(...await alarmRoutes(world, alarm, failedKeyArn));
-  return {
-    subject: label(bus),
-    failure: 'its key disabled or missing: EventBridge sends its events to the bus dead-letter queue',
-    failedKey: key ? label(key) : failedKeyArn,
-    heard,
-    deadLetters,
-    problems: judge(heard, deadLetters, false, `the failing key of ${label(bus)}`),
-  };
+  return deadLetteredFailure(world, label(bus), 'its key disabled or missing: EventBridge sends its events to the bus dead-letter queue', namedKey(world, props.KmsKeyIdentifier),
+    serviceCaller('events.amazonaws.com', bus.account), queue, { 'aws:SourceArn': world.attribute(bus, 'Arn'), 'aws:SourceAccount': bus.account });
 }
 
 /** A schedule whose target (or key) fails: Scheduler sends a dead-letter event with the execution role. */
@@ -255,19 +261,8 @@ async function scheduleFailure(world: DeployedWorld, schedule: DeployedResource)
   const queue = queueByArn(world, props.Target?.DeadLetterConfig?.Arn);
   const role = roleByArn(world, props.Target?.RoleArn);
   if (!queue || !role) return undefined;
-  const key = keyByArn(world, props.KmsKeyArn);
-  const failedKeyArn = key ? world.attribute(key, 'Arn') : props.KmsKeyArn;
-  const deadLetters = [await deliveryRoute(world, `dead-letter queue ${label(queue)}`, roleCaller(world, role, `execution role of ${label(schedule)}`), queue, {}, failedKeyArn)];
-  const heard: Route[] = [];
-  for (const alarm of alarmsOnQueue(world, queue)) heard.push(...await alarmRoutes(world, alarm, failedKeyArn));
-  return {
-    subject: label(schedule),
-    failure: 'its target fails after every retry, or its key is disabled',
-    failedKey: key ? label(key) : failedKeyArn,
-    heard,
-    deadLetters,
-    problems: judge(heard, deadLetters, false, `a failed invocation of ${label(schedule)}`),
-  };
+  return deadLetteredFailure(world, label(schedule), 'its target fails after every retry, or its key is disabled', namedKey(world, props.KmsKeyArn),
+    roleCaller(world, role, `execution role of ${label(schedule)}`), queue, {});
 }
 
 /** A rule the library made with a dead-letter queue whose target fails: the dead letter and the alarm on the rule. */

@@ -52,6 +52,8 @@ export const DOCS = {
     'For event archives, EventBridge uses the same encryption context in all AWS KMS cryptographic operations. The context includes a single key–value pair, which contains the event bus ARN. (no aws:SourceArn in the documented policy)'),
   eventsResourceTypes: doc('https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoneventbridge.html',
     'event-bus: arn:${Partition}:events:${Region}:${Account}:event-bus/${EventBusName}; archive: ...:archive/${ArchiveName}; replay: ...:replay/${ReplayName}'),
+  eventBusDeadLetterDecrypt: doc('https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-encryption-event-bus-dlq-decrypt.html',
+    'For encrypted events, you must first decrypt the event in order to process it. (the payload is AWS Encryption SDK ciphertext under the bus key; its context names the bus ARN, aws:events:event-bus:arn)'),
   eventBridgeDeadLetterQueue: doc('https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html',
     '"Principal": {"Service": "events.amazonaws.com"}, "Action": "sqs:SendMessage", "Condition": {"ArnEquals": {"aws:SourceArn": "arn:aws:events:us-west-2:123456789012:rule/MyTestRule"}}'),
   eventBridgeDeadLetterQueueKey: doc('https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-troubleshooting.html#eb-sqs-encrypted',

@@ -3,6 +3,7 @@
  */
 import { delegatesToIam, keyByArn, pathsFor, queueByArn, queueProducerPaths, via } from './common';
 import { DOCS } from './docs';
+import { roleCaller } from '../evaluator';
 import { AccessPath, Catalog, subjectOf } from './types';
 
 export const eventBusCatalog: Catalog = (world, principals) => {
@@ -40,6 +41,29 @@ export const eventBusCatalog: Catalog = (world, principals) => {
     if (queue) {
       out.push(...queueProducerPaths(world, subject, 'runtime', events, queue, { send: DOCS.eventBridgeDeadLetterQueue, key: DOCS.eventBridgeDeadLetterQueueKey },
         { 'aws:SourceArn': busArn, 'aws:SourceAccount': bus.account }, ['aws:SourceAccount']));
+      // The readers of the dead letters (roles whose policy lets them receive from the queue, e.g. by
+      // grantConsumeDeadLetters): through SQS on the queue's key, then the encrypted event under the bus's context.
+      const queueArn = world.attribute(queue, 'Arn');
+      const queueKey = keyByArn(world, world.properties(queue).KmsMasterKeyId);
+      for (const role of world.ofType('AWS::IAM::Role')) {
+        const reader = roleCaller(world, role, `the dead-letter reader ${role.logicalId}`);
+        const reads = reader.identityPolicies.some(p => (p.document.Statement ?? []).some((st: any) => [st.Action].flat().includes('sqs:ReceiveMessage') && [st.Resource].flat().includes(queueArn)));
+        if (!reads) continue;
+        out.push(path('runtime', `${reader.label} receives the bus's dead letters`, reader, 'sqs:ReceiveMessage', queueArn, 'Allowed', DOCS.eventBusDeadLetterDecrypt));
+        if (queueKey) {
+          out.push(path('runtime', `${reader.label} decrypts the messages through SQS`, reader, 'kms:Decrypt', world.attribute(queueKey, 'Arn'), 'Allowed', DOCS.eventBusDeadLetterDecrypt,
+            { 'kms:ViaService': via(world, queue, 'sqs') }));
+        }
+        out.push(
+          path('runtime', `${reader.label} decrypts an encrypted event under the bus's context`, reader, 'kms:Decrypt', keyArn, 'Allowed', DOCS.eventBusDeadLetterDecrypt, context),
+          path('negative', `${reader.label} cannot decrypt under another bus's context`, reader, 'kms:Decrypt', keyArn, 'Denied', DOCS.eventBusDeadLetterDecrypt,
+            { 'kms:EncryptionContext:aws:events:event-bus:arn': otherBusArn }),
+        );
+        if (!delegatesToIam(world, key)) {
+          out.push(path('negative', 'in strict mode, an administrator of the account who is not a reader cannot decrypt the encrypted events', principals.otherAdmin, 'kms:Decrypt', keyArn, 'Denied',
+            DOCS.eventBusDeadLetterDecrypt, context));
+        }
+      }
     }
 
     for (const archive of world.ofType('AWS::Events::Archive')) {
