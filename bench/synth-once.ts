@@ -17,7 +17,7 @@ import { App, Stack, STACK_RESOURCE_LIMIT_CONTEXT } from 'aws-cdk-lib';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { PLATFORM_VARIANTS, PlatformVariant, platformApp, StackSample } from './platform';
 import { SCENARIOS } from './scenarios';
-import { STACK_QUOTA_GUARDS_CONTEXT } from '../src/private/quota-guards';
+import { STACK_QUOTA_GUARDS_CONTEXT } from '../src/quotas/quota-guards';
 
 const ENV = { account: '111122223333', region: 'eu-west-1' };
 

@@ -2,7 +2,7 @@ export * from './key/encryption-key';
 export * from './key/statements';
 export * from './audit/key-audit-trail';
 export * from './audit/tampering-alert';
-export * from './encrypted-resource';
+export * from './encrypted-resource/props';
 export * from './verifier/encryption-verification';
 export * from './snapshot';
 export * from './encrypted-archive/encrypted-archive';

@@ -4,7 +4,7 @@ import { IConstruct } from 'constructs';
 import { AUDIT_TRAIL_CONTEXT_KEY } from './constants';
 import { AuditTrail, checkTrailArn, KeyAuditTrail } from './key-audit-trail';
 import { KeyTamperingAlert } from './tampering-alert';
-import { PropValidationError } from '../private/validation';
+import { PropValidationError } from '../internal/validation';
 
 /**
  * Applies the audit-trail choice for a construct's key and returns the ARN of the trail that audits it, if any.

@@ -10,14 +10,14 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { AUDIT_TRAIL_CONTEXT_KEY } from './constants';
 import { IAlertHub, KeyTamperingAlert } from './tampering-alert';
+import { acknowledgeEach, nagResourceText } from '../internal/acknowledgements';
+import { formatArn, logGroupArn, stackEnvironment } from '../internal/arns';
+import { deterministicName } from '../internal/names';
+import { namedResourceRemovalPolicy } from '../internal/removal-policies';
+import { checkArn, PropValidationError } from '../internal/validation';
 import { EncryptionKey } from '../key/encryption-key';
 import { addKeyStatements } from '../key/key-policy';
 import { KeyPolicyStatements } from '../key/statements';
-import { acknowledgeEach, nagResourceText } from '../private/acknowledgements';
-import { formatArn, logGroupArn, stackEnvironment } from '../private/arns';
-import { deterministicName } from '../private/names';
-import { namedResourceRemovalPolicy } from '../private/removal-policies';
-import { checkArn, PropValidationError } from '../private/validation';
 
 /**
  * How a construct's KMS key use is audited: the account's library trail (default), an existing trail, or none.

@@ -6,15 +6,15 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { GRANT_EVENT_NAMES, KEY_TAMPERING_EVENT_NAMES } from './constants';
 import { TamperingRules } from './tampering-rules';
+import { formatArn, stackEnvironment } from '../internal/arns';
+import { deterministicName } from '../internal/names';
+import { PropValidationError } from '../internal/validation';
 import { EncryptionKey } from '../key/encryption-key';
 import { addKeyStatements } from '../key/key-policy';
 import { KeyPolicyStatements } from '../key/statements';
-import { allowEventBridgeDeadLetters, alarmOnRuleDeliveryFailures, SharedAlarmTopic } from '../private/alarm-topic';
-import { formatArn, stackEnvironment } from '../private/arns';
-import { newDeadLetterQueue } from '../private/dead-letter-queue';
-import { deterministicName } from '../private/names';
-import { topicTarget } from '../private/rule-targets';
-import { PropValidationError } from '../private/validation';
+import { allowEventBridgeDeadLetters, alarmOnRuleDeliveryFailures, SharedAlarmTopic } from '../stack/alarm-topic';
+import { newDeadLetterQueue } from '../stack/dead-letter-queue';
+import { topicTarget } from '../stack/rule-targets';
 
 /**
  * Where a stack's alerts go: the topic, the dead-letter queue for alerts that could not be delivered, and their keys.

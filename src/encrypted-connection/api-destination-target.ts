@@ -5,11 +5,11 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { IConstruct } from 'constructs';
 import { ApiDestinationTargetOptions } from './api-destination-target-options';
 import { watchChannelKey } from '../audit/audit-key';
+import { formatArn, stackEnvironment } from '../internal/arns';
+import { PropValidator } from '../internal/validation';
 import { addKeyStatements } from '../key/key-policy';
 import { KeyPolicyStatements } from '../key/statements';
-import { alarmOnRuleDeliveryFailures } from '../private/alarm-topic';
-import { formatArn, stackEnvironment } from '../private/arns';
-import { PropValidator } from '../private/validation';
+import { alarmOnRuleDeliveryFailures } from '../stack/alarm-topic';
 
 /** The id of the role (child of the API destination) that EventBridge assumes to invoke it. */
 export const INVOKE_ROLE_ID = 'InvokeRole';

@@ -1,8 +1,8 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import { IConstruct } from 'constructs';
-import { CONNECTION_FACTS } from './facts';
-import { PropValidator } from '../private/validation';
+import { PropValidator } from '../internal/validation';
+import { CONNECTION_FACTS } from '../services/events/connection-facts';
 
 /**
  * How a connection's credentials are checked before they reach the template.

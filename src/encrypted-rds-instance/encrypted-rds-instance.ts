@@ -9,25 +9,25 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
+import { watchChannelKey } from '../audit/audit-key';
+import { checkEncryptionKey } from '../encrypted-resource/key-checks';
+import { EncryptedResourceProps, IEncryptedResource } from '../encrypted-resource/props';
+import { setUpEncryption, verifyEncryption } from '../encrypted-resource/setup';
+import { acknowledgeEach } from '../internal/acknowledgements';
+import { formatArn, logGroupArn, stackEnvironment } from '../internal/arns';
+import { deterministicName } from '../internal/names';
+import { claimPhysicalName } from '../internal/physical-names';
+import { namedResourceRemovalPolicy } from '../internal/removal-policies';
+import { PropValidator, requiredObject } from '../internal/validation';
+import { KeyPolicyStatements } from '../key/statements';
 import {
   DEFAULT_INSTANCE_CLASS, EngineFacts, engineFacts, engineVersion, estimatedMaxConnections, SUPPORTED_ENGINES,
-} from './engine-facts';
-import { watchChannelKey } from '../audit/audit-key';
-import { EncryptedResourceProps, IEncryptedResource } from '../encrypted-resource';
+} from '../services/rds/engine-facts';
 import {
   ALLOCATED_STORAGE_GIB, CDK_DEFAULT_ALLOCATED_STORAGE_GIB, CDK_DEFAULT_IOPS, DATABASE_NAME, IO1_IOPS_PER_GIB, IOPS_STORAGE_TYPES,
   isMaxAllocatedStorageAbove, isPerformanceInsightsRetention, LOG_RETENTION_DAYS, reservedWords, THROUGHPUT_STORAGE_TYPES,
-} from './naming-facts';
-import { KeyPolicyStatements } from '../key/statements';
-import { acknowledgeEach } from '../private/acknowledgements';
-import { allowAlarmsToPublish, SharedAlarmTopic } from '../private/alarm-topic';
-import { formatArn, logGroupArn, stackEnvironment } from '../private/arns';
-import { checkEncryptionKey } from '../private/key-checks';
-import { deterministicName } from '../private/names';
-import { claimPhysicalName } from '../private/physical-names';
-import { namedResourceRemovalPolicy } from '../private/removal-policies';
-import { setUpEncryption, verifyEncryption } from '../private/setup';
-import { PropValidator, requiredObject } from '../private/validation';
+} from '../services/rds/naming-facts';
+import { allowAlarmsToPublish, SharedAlarmTopic } from '../stack/alarm-topic';
 import { EncryptionVerification, VerifiedResource } from '../verifier/encryption-verification';
 
 /**

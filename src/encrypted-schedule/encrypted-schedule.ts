@@ -11,15 +11,15 @@ import { confineTargetStatements, redirectableProps, ScheduleExecutionRole, targ
 import { ScheduleGroupAlarms, ScheduleGroupDeadLetters } from './group-alarms';
 import { validatePayload, validateScheduleProps, warnIfInThePast } from './validation';
 import { watchChannelKey } from '../audit/audit-key';
-import { EncryptedResourceProps, IEncryptedResource } from '../encrypted-resource';
+import { EncryptedResourceProps, IEncryptedResource } from '../encrypted-resource/props';
+import { setUpEncryption, verifyEncryption } from '../encrypted-resource/setup';
+import { formatArn, stackEnvironment } from '../internal/arns';
+import { deterministicName } from '../internal/names';
 import { addKeyStatements, registerRolePath } from '../key/key-policy';
 import { KeyPolicyStatements } from '../key/statements';
-import { allowAlarmsToPublish, SharedAlarmTopic } from '../private/alarm-topic';
-import { formatArn, stackEnvironment } from '../private/arns';
-import { newDeadLetterQueue } from '../private/dead-letter-queue';
-import { deterministicName } from '../private/names';
-import { guardManagedPolicySize } from '../private/quota-guards';
-import { setUpEncryption, verifyEncryption } from '../private/setup';
+import { guardManagedPolicySize } from '../quotas/quota-guards';
+import { allowAlarmsToPublish, SharedAlarmTopic } from '../stack/alarm-topic';
+import { newDeadLetterQueue } from '../stack/dead-letter-queue';
 import { EncryptionVerification, VerifiedResource } from '../verifier/encryption-verification';
 
 /**

@@ -5,9 +5,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
-import { allowAlarmsToPublish, SharedAlarmTopic } from '../private/alarm-topic';
-import { shortHash } from '../private/arns';
-import { newDeadLetterQueue } from '../private/dead-letter-queue';
+import { shortHash } from '../internal/arns';
+import { allowAlarmsToPublish, SharedAlarmTopic } from '../stack/alarm-topic';
+import { newDeadLetterQueue } from '../stack/dead-letter-queue';
 
 /**
  * The alarms on EventBridge Scheduler's metrics, which exist per schedule GROUP only: one set per group per stack,

@@ -4,10 +4,10 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { IConstruct } from 'constructs';
 import { expressionProblem, isKnownTimeZone } from './expression';
-import { EncryptedResourceProps } from '../encrypted-resource';
-import { checkEncryptionKey } from '../private/key-checks';
-import { claimPhysicalName } from '../private/physical-names';
-import { PropValidator, requiredObject } from '../private/validation';
+import { checkEncryptionKey } from '../encrypted-resource/key-checks';
+import { EncryptedResourceProps } from '../encrypted-resource/props';
+import { claimPhysicalName } from '../internal/physical-names';
+import { PropValidator, requiredObject } from '../internal/validation';
 
 /** Scheduler's limits, as documented in the API reference (CreateSchedule) and the encryption-at-rest guide. */
 export const LIMITS = {

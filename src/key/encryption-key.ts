@@ -4,9 +4,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
 import { inLibraryForm } from './grant-statements';
 import { KeyPolicyStatements } from './statements';
-import { stackEnvironment } from '../private/arns';
-import { guardStackQuotas } from '../private/quota-guards';
-import { PropValidator } from '../private/validation';
+import { stackEnvironment } from '../internal/arns';
+import { PropValidator } from '../internal/validation';
+import { guardStackQuotas } from '../quotas/quota-guards';
 
 /**
  * Options for the customer managed key a construct creates when the user brings none.

@@ -3,8 +3,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
 import { SECRETS_MANAGER_KEY_CHECK } from './conditions';
-import { stackEnvironment } from '../private/arns';
-import { PropValidationError } from '../private/validation';
+import { stackEnvironment } from '../internal/arns';
+import { PropValidationError } from '../internal/validation';
 
 /**
  * What the policy of an `EncryptionKey` does with a statement that does not come from the library: one added by

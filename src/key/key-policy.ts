@@ -4,7 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
 import { EncryptionKey, EncryptionKeyOptions } from './encryption-key';
 import { asLibraryStatement, onAccountRoot } from './grant-statements';
-import { shortHash, stackEnvironment } from '../private/arns';
+import { shortHash, stackEnvironment } from '../internal/arns';
 
 /**
  * Where a construct's key comes from: the user's key, or a new {@link EncryptionKey}.

@@ -6,17 +6,17 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { HandlerFunction } from './handler-function';
+import { acknowledgeEach, nagResourceText } from '../internal/acknowledgements';
+import { formatArn, logGroupArn, shortHash, stackEnvironment } from '../internal/arns';
+import { deterministicName } from '../internal/names';
+import { namedResourceRemovalPolicy } from '../internal/removal-policies';
+import { checkArn, PropValidator, requiredObject } from '../internal/validation';
 import { VERIFICATION_CONTEXT_KEY, verifierContextConditions } from '../key/conditions';
 import { addKeyStatements, registerRolePath } from '../key/key-policy';
 import { KeyPolicyStatements } from '../key/statements';
-import { acknowledgeEach, nagResourceText } from '../private/acknowledgements';
-import { SharedAlarmTopic } from '../private/alarm-topic';
-import { formatArn, logGroupArn, shortHash, stackEnvironment } from '../private/arns';
-import { newDeadLetterQueue } from '../private/dead-letter-queue';
-import { deterministicName } from '../private/names';
-import { guardManagedPoliciesPerRole, guardManagedPolicySize, guardStackQuotas, policyCharacters } from '../private/quota-guards';
-import { namedResourceRemovalPolicy } from '../private/removal-policies';
-import { checkArn, PropValidator, requiredObject } from '../private/validation';
+import { guardManagedPoliciesPerRole, guardManagedPolicySize, guardStackQuotas, policyCharacters } from '../quotas/quota-guards';
+import { SharedAlarmTopic } from '../stack/alarm-topic';
+import { newDeadLetterQueue } from '../stack/dead-letter-queue';
 
 /**
  * A resource whose key binding the verifier checks, and what the verifier may call to check it.

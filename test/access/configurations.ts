@@ -18,8 +18,8 @@ import {
   KeyPolicyStatements, ScheduleKeyPolicyScope,
 } from '../../src';
 import { addKeyStatements } from '../../src/key/key-policy';
-import { alarmOnRuleDeliveryFailures } from '../../src/private/alarm-topic';
-import { topicTarget } from '../../src/private/rule-targets';
+import { alarmOnRuleDeliveryFailures } from '../../src/stack/alarm-topic';
+import { topicTarget } from '../../src/stack/rule-targets';
 import { compliantVpc } from '../encrypted-rds-instance/fixtures';
 import { TEST_ENV } from '../support/fixtures';
 

@@ -6,8 +6,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { Construct, IConstruct } from 'constructs';
 import { createExampleApp } from '../../examples/app';
 import { EncryptedResourceProps, KeyAuditTrail, KeyPolicyStatements, VerifiedResource } from '../../src';
-import { formatArn, stackEnvironment } from '../../src/private/arns';
-import { setUpEncryption, verifyEncryption } from '../../src/private/setup';
+import { setUpEncryption, verifyEncryption } from '../../src/encrypted-resource/setup';
+import { formatArn, stackEnvironment } from '../../src/internal/arns';
 import { TEST_ENV } from '../support/fixtures';
 
 /** A minimal encrypted construct built from the shared pieces, standing in for any of the four. */

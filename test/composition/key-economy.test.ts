@@ -9,7 +9,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import { EncryptedSchedule, EncryptionKey, ScheduleKeyPolicyScope } from '../../src';
 import { MAX_KEY_POLICY_CHARACTERS } from '../../src/key/key-policy';
-import { STACK_QUOTA_GUARDS_CONTEXT } from '../../src/private/quota-guards';
+import { STACK_QUOTA_GUARDS_CONTEXT } from '../../src/quotas/quota-guards';
 import { describeFailures, prove, worldOf } from '../access/proof';
 import { TEST_ENV } from '../support/fixtures';
 

@@ -8,7 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { AuditTrail, EncryptionKey, KeyAuditTrail, KeyPolicyStatements } from '../../src';
 import { ConnectionApiDestinationOptions, EncryptedConnection, EncryptedConnectionProps } from '../../src/encrypted-connection';
 import { KEY_POLICY_NOT_MANAGED_WARNING } from '../../src/key/key-policy';
-import { SharedAlarmTopic } from '../../src/private/alarm-topic';
+import { SharedAlarmTopic } from '../../src/stack/alarm-topic';
 import { formatFindings, unacknowledgedFindings } from '../support/compliance';
 import { byRole, TEST_ENV, testStack } from '../support/fixtures';
 import { findCycle } from '../support/template-graph';

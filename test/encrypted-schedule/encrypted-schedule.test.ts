@@ -9,7 +9,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { executionStatements, Fixtures, keyPolicy, nightly } from './fixtures';
 import { AuditTrail, EncryptedSchedule, EncryptionKey, KeyTamperingAlert } from '../../src';
-import { SharedAlarmTopic } from '../../src/private/alarm-topic';
+import { SharedAlarmTopic } from '../../src/stack/alarm-topic';
 import { byRole, testStack } from '../support/fixtures';
 import { findCycle } from '../support/template-graph';
 

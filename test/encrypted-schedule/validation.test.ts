@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { Fixtures, nightly } from './fixtures';
 import { EncryptedSchedule, EncryptedScheduleProps } from '../../src/encrypted-schedule';
 import { AT_IN_THE_PAST_WARNING, validateScheduleProps } from '../../src/encrypted-schedule/validation';
-import { PropValidationError } from '../../src/private/validation';
+import { PropValidationError } from '../../src/internal/validation';
 import { testStack } from '../support/fixtures';
 
 type BadProps = (stack: Stack, fixtures: Fixtures) => Partial<EncryptedScheduleProps>;

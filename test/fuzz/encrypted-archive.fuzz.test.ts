@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import { AuditTrail, EncryptionKey } from '../../src';
 import { EncryptedArchive } from '../../src/encrypted-archive/encrypted-archive';
-import { acknowledgeDeadLetterQueue } from '../../src/private/acknowledgements';
+import { acknowledgeDeadLetterQueue } from '../../src/internal/acknowledgements';
 import { fuzzProps } from '../support/fuzz';
 import { badKeyArbitrary, badKeyOf, keyOptionsArbitrary, keyOptionsOf, nullPropArbitrary, uniqueName, withNull } from '../support/fuzz-arbitraries';
 

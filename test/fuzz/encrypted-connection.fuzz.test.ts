@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import { EncryptionKey } from '../../src';
 import { EncryptedConnection } from '../../src/encrypted-connection';
-import { acknowledgeEach } from '../../src/private/acknowledgements';
+import { acknowledgeEach } from '../../src/internal/acknowledgements';
 import { TEST_ENV } from '../support/fixtures';
 import { fuzzProps } from '../support/fuzz';
 import { auditTrailOf, badKeyArbitrary, badKeyOf, keyOptionsArbitrary, keyOptionsOf, nullPropArbitrary, uniqueName, withNull } from '../support/fuzz-arbitraries';

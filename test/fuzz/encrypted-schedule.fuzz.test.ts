@@ -8,7 +8,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as fc from 'fast-check';
 import { EncryptionKey } from '../../src';
 import { EncryptedSchedule } from '../../src/encrypted-schedule';
-import { acknowledgeDeadLetterQueue, acknowledgeEach } from '../../src/private/acknowledgements';
+import { acknowledgeDeadLetterQueue, acknowledgeEach } from '../../src/internal/acknowledgements';
 import { Fixtures } from '../encrypted-schedule/fixtures';
 import { fuzzProps } from '../support/fuzz';
 import { auditTrailOf, badKeyArbitrary, badKeyOf, keyOptionsOf, nullPropArbitrary, uniqueName, withNull } from '../support/fuzz-arbitraries';

@@ -18,7 +18,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EncryptionKeyOptions } from '../../src';
-import { SharedAlarmTopic } from '../../src/private/alarm-topic';
+import { SharedAlarmTopic } from '../../src/stack/alarm-topic';
 
 /** What an integ app is built with: where it deploys and the clock it reads (fixed in the snapshot test). */
 export interface IntegAppOptions {

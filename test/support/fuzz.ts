@@ -3,7 +3,7 @@ import * as fc from 'fast-check';
 import { formatFindings, unacknowledgedFindings } from './compliance';
 import { TEST_ENV } from './fixtures';
 import { findCycle } from './template-graph';
-import { PropValidationError } from '../../src/private/validation';
+import { PropValidationError } from '../../src/internal/validation';
 
 /** How many cases each construct's fuzz test runs in the test command (FUZZ_RUNS overrides, e.g. for `npx projen fuzz`). */
 export const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 200);

@@ -1,5 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { stackEnvironment } from '../../src/private/arns';
+import { stackEnvironment } from '../../src/internal/arns';
 
 test.each([
   ['eu-west-1', 'aws'],

@@ -1,8 +1,8 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
-import { PropValidator } from './validation';
-import { EncryptedResourceProps } from '../encrypted-resource';
+import { EncryptedResourceProps } from './props';
+import { PropValidator } from '../internal/validation';
 
 /**
  * Keys that cannot work, whichever construct they are given to. Every service this library encrypts for

@@ -7,7 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
-import { stackEnvironment } from './arns';
+import { stackEnvironment } from '../internal/arns';
 
 /**
  * IAM quotas the library's own output can exceed, checked at synth so that synthesis fails with the quota, the count

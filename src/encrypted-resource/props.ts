@@ -1,6 +1,6 @@
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { AuditTrail } from './audit/key-audit-trail';
-import { EncryptionKeyOptions } from './key/encryption-key';
+import { AuditTrail } from '../audit/key-audit-trail';
+import { EncryptionKeyOptions } from '../key/encryption-key';
 
 /**
  * What every encrypted construct accepts: the key (or how to create one), how its use is audited, and whether the

@@ -1,10 +1,10 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { EncryptedResourceProps } from './props';
 import { auditKey } from '../audit/audit-key';
-import { EncryptedResourceProps } from '../encrypted-resource';
-import { guardStackQuotas } from './quota-guards';
 import { addKeyStatements, obtainKey } from '../key/key-policy';
+import { guardStackQuotas } from '../quotas/quota-guards';
 import { EncryptionVerification, VerifiedResource } from '../verifier/encryption-verification';
 
 /** The key and audit trail of one encrypted construct. */

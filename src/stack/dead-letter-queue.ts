@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { acknowledgeEach } from './acknowledgements';
+import { acknowledgeEach } from '../internal/acknowledgements';
 
 /** What a library dead-letter queue is made of. */
 export interface DeadLetterQueueOptions {

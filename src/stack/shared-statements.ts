@@ -2,7 +2,7 @@ import { Lazy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { guardStackQuotas } from './quota-guards';
+import { guardStackQuotas } from '../quotas/quota-guards';
 
 /** What one shared statement allows: a service principal's one action on the topic or queue. */
 export interface SharedStatementOptions {
