@@ -89,6 +89,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       snapshotSerializers: ['<rootDir>/test/support/asset-hash-serializer.ts'],
       // No creation stack traces on CloudFormation elements in tests (metadata only; see the file).
       setupFiles: ['<rootDir>/test/support/jest-setup.ts'],
+      // Mends the test-only IAM evaluator before any test runs (scripts/mend-iam-simulate.js): not an install script.
+      globalSetup: '<rootDir>/test/support/mend-evaluator.js',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
     },
   },
@@ -190,10 +192,8 @@ const reportKeys = project.addTask('report:keys', {
 reportKeys.spawn(project.bundler.bundleTask);
 reportKeys.exec('jest --coverage=false test/access/access-paths.test.ts', { env: { UPDATE_ACCESS_REPORT: '1' } });
 
-// @cloud-copilot/iam-simulate 0.1.173 drops `kms:EncryptionContext:<key>` request keys: mend it on every install of
-// this repository. `prepare` (not `postinstall`) runs on `npm ci`/`npm install` here but never when a user installs
-// the published package, which ships no scripts/.
-project.package.setScript('prepare', 'node scripts/mend-iam-simulate.js');
+// @cloud-copilot/iam-simulate 0.1.173 drops `kms:EncryptionContext:<key>` request keys: jest mends it before every
+// run (globalSetup, test/support/mend-evaluator.js), so nothing runs at install, in this repository or in users' installs.
 
 // The long fuzz run (the test command runs 200 cases per construct; this runs 2,000 with a fresh seed).
 const fuzz = project.addTask('fuzz', { description: 'Long property-based fuzz run over every construct\'s props' });

@@ -10,9 +10,9 @@
  *   - `listHasVariableKeyMatch` (which request keys are kept) also matches `prefix${Variable}` spec keys;
  *   - `replaceVariableInContextKey` (the key's canonical spelling) keeps the request's variable part after the prefix.
  *
- * Runs on `npm install`/`npm ci` of this repository (package.json `prepare`, which a user installing the published
- * package never runs), is idempotent, and never fails the install: when the package is absent or its code changed, it
- * says so and the access-path test `the evaluator mend is in place` fails.
+ * Runs before every jest run (globalSetup, test/support/mend-evaluator.js), never at install: the package has no
+ * install-time script. Idempotent; when the package is absent or its code changed, it says so and the access-path test
+ * `the evaluator mend is in place` fails.
  */
 const fs = require('fs');
 const path = require('path');

@@ -60,10 +60,9 @@ describe('the IAM policy evaluator', () => {
     expect((await decrypt()).decision).toBe('ImplicitlyDenied');
   });
 
-  test('the mend survives a fresh install: package.json runs it on npm ci (prepare), and the installed files carry it', () => {
+  test('the mend survives a fresh install: jest applies it before every run (globalSetup), and the installed files carry it', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-    expect(pkg.scripts.prepare).toBe('node scripts/mend-iam-simulate.js');
-    expect(pkg.scripts.postinstall).toBeUndefined(); // a postinstall would run in users' installs, where scripts/ is absent
+    expect(pkg.jest.globalSetup).toBe('<rootDir>/test/support/mend-evaluator.js');
     const simulate = path.dirname(require.resolve('@cloud-copilot/iam-simulate'));
     expect(fs.readFileSync(path.join(simulate, 'simulation_engine', 'simulationEngine.js'), 'utf8')).toContain(MARKER);
     expect(fs.readFileSync(path.join(simulate, 'context_keys', 'contextKeys.js'), 'utf8')).toContain(MARKER);

@@ -52,6 +52,14 @@ describe('the published tarball', () => {
     expect(importing).toEqual([]);
   });
 
+  test('runs nothing at install: the published package.json has no install-time script', () => {
+    // npm runs these on `npm install` of the package (prepare also on installs from git).
+    // https://docs.npmjs.com/cli/v10/using-npm/scripts#life-cycle-scripts
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    const installTime = ['preinstall', 'install', 'postinstall', 'prepublish', 'preprepare', 'prepare', 'postprepare'];
+    expect(Object.keys(pkg.scripts ?? {}).filter(name => installTime.includes(name))).toEqual([]);
+  });
+
   test('ships no source maps', () => {
     expect(files.filter(f => f.endsWith('.map'))).toEqual([]);
     const inline = files.filter(f => f.startsWith('lib/') && f.endsWith('.js'))
