@@ -5,7 +5,7 @@ import { Construct, IConstruct } from 'constructs';
 import { inLibraryForm } from './grant-statements';
 import { KeyPolicyStatements } from './statements';
 import { stackEnvironment } from '../internal/arns';
-import { PropValidator } from '../internal/validation';
+import { PropValidationError, PropValidator } from '../internal/validation';
 import { guardStackQuotas } from '../quotas/quota-guards';
 
 /**
@@ -150,9 +150,81 @@ export class EncryptionKey extends kms.Key {
    */
   public get grants(): kms.KeyGrants {
     // Read during super() too (kms.Key grants `admins` there), before strictMode is set: only default mode passes admins.
-    return kms.KeyGrants.fromKey(this, !this.strictMode);
+    const grants = kms.KeyGrants.fromKey(this, !this.strictMode);
+    for (const method of Object.keys(UNSUPPORTED_GRANTS) as (keyof typeof UNSUPPORTED_GRANTS)[]) {
+      grants[method] = () => this.refuse(method, `grants.${method}`);
+    }
+    return grants;
+  }
+
+  /**
+   * Not supported: throws. An `EncryptionKey` is a symmetric encryption key (`SYMMETRIC_DEFAULT`, `ENCRYPT_DECRYPT`);
+   * KMS allows `kms:Sign` only on an asymmetric key whose usage is `SIGN_VERIFY`.
+   *
+   * @see https://docs.aws.amazon.com/kms/latest/developerguide/symm-asymm-choose-key-spec.html
+   */
+  public grantSign(_grantee: iam.IGrantable): iam.Grant {
+    return this.refuse('sign', 'grantSign');
+  }
+
+  /**
+   * Not supported: throws. `kms:Verify` needs an asymmetric `SIGN_VERIFY` key; an `EncryptionKey` is symmetric.
+   *
+   * @see https://docs.aws.amazon.com/kms/latest/developerguide/symm-asymm-choose-key-spec.html
+   */
+  public grantVerify(_grantee: iam.IGrantable): iam.Grant {
+    return this.refuse('verify', 'grantVerify');
+  }
+
+  /**
+   * Not supported: throws. `kms:Sign` and `kms:Verify` need an asymmetric `SIGN_VERIFY` key; an `EncryptionKey` is
+   * symmetric.
+   *
+   * @see https://docs.aws.amazon.com/kms/latest/developerguide/symm-asymm-choose-key-spec.html
+   */
+  public grantSignVerify(_grantee: iam.IGrantable): iam.Grant {
+    return this.refuse('signVerify', 'grantSignVerify');
+  }
+
+  /**
+   * Not supported: throws. `kms:GenerateMac` needs an HMAC key (`HMAC_*` spec, `GENERATE_VERIFY_MAC` usage); an
+   * `EncryptionKey` is a symmetric encryption key.
+   *
+   * @see https://docs.aws.amazon.com/kms/latest/developerguide/hmac.html
+   */
+  public grantGenerateMac(_grantee: iam.IGrantable): iam.Grant {
+    return this.refuse('generateMac', 'grantGenerateMac');
+  }
+
+  /**
+   * Not supported: throws. `kms:VerifyMac` needs an HMAC key (`HMAC_*` spec, `GENERATE_VERIFY_MAC` usage); an
+   * `EncryptionKey` is a symmetric encryption key.
+   *
+   * @see https://docs.aws.amazon.com/kms/latest/developerguide/hmac.html
+   */
+  public grantVerifyMac(_grantee: iam.IGrantable): iam.Grant {
+    return this.refuse('verifyMac', 'grantVerifyMac');
+  }
+
+  private refuse(method: keyof typeof UNSUPPORTED_GRANTS, called: string): never {
+    throw new PropValidationError(`${this.node.path}: ${called}: an EncryptionKey is a symmetric encryption key (SYMMETRIC_DEFAULT, `
+      + `ENCRYPT_DECRYPT), on which KMS refuses ${UNSUPPORTED_GRANTS[method]}; use a kms.Key with ${method.endsWith('Mac') ? 'an HMAC key spec and GENERATE_VERIFY_MAC' : 'an RSA or ECC key spec and SIGN_VERIFY'} usage for that`);
   }
 }
+
+/**
+ * The grants aws-cdk-lib offers on every key that a symmetric encryption key cannot honour, with the calls they name.
+ *
+ * @see https://docs.aws.amazon.com/kms/latest/developerguide/symm-asymm-choose-key-spec.html
+ * @see https://docs.aws.amazon.com/kms/latest/developerguide/hmac.html
+ */
+const UNSUPPORTED_GRANTS = {
+  sign: 'kms:Sign',
+  verify: 'kms:Verify',
+  signVerify: 'kms:Sign and kms:Verify',
+  generateMac: 'kms:GenerateMac',
+  verifyMac: 'kms:VerifyMac',
+};
 
 /**
  * KMS limits on a key's description and tags.

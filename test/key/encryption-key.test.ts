@@ -34,6 +34,34 @@ describe('EncryptionKey', () => {
     });
   });
 
+  test.each([
+    ['grantSign', 'kms:Sign', 'SIGN_VERIFY'],
+    ['grantVerify', 'kms:Verify', 'SIGN_VERIFY'],
+    ['grantSignVerify', 'kms:Sign and kms:Verify', 'SIGN_VERIFY'],
+    ['grantGenerateMac', 'kms:GenerateMac', 'GENERATE_VERIFY_MAC'],
+    ['grantVerifyMac', 'kms:VerifyMac', 'GENERATE_VERIFY_MAC'],
+  ] as const)('%s throws: KMS refuses %s on a symmetric encryption key, and the key grants nothing', (method, calls, usage) => {
+    const stack = testStack();
+    const key = new EncryptionKey(stack, 'Key', { protects: 'x' });
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.AccountRootPrincipal() });
+    const grantsName = (method.charAt(5).toLowerCase() + method.slice(6)) as 'sign' | 'verify' | 'signVerify' | 'generateMac' | 'verifyMac';
+    expect(() => key[method](role)).toThrow(`TestStack/Key: ${method}: an EncryptionKey is a symmetric encryption key (SYMMETRIC_DEFAULT, ENCRYPT_DECRYPT), on which KMS refuses ${calls}; use a kms.Key with`);
+    expect(() => key[method](role)).toThrow(usage);
+    expect(() => key.grants[grantsName](role)).toThrow(`TestStack/Key: grants.${grantsName}: an EncryptionKey is a symmetric encryption key (SYMMETRIC_DEFAULT, ENCRYPT_DECRYPT), on which KMS refuses ${calls};`);
+    expect(Template.fromStack(stack).findResources('AWS::IAM::Policy')).toEqual({});
+  });
+
+  test('the grants a symmetric key can honour still work', () => {
+    const stack = testStack();
+    const key = new EncryptionKey(stack, 'Key', { protects: 'x' });
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.AccountRootPrincipal() });
+    key.grantDecrypt(role);
+    key.grants.encrypt(role);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Action: 'kms:Decrypt' }), Match.objectLike({ Action: Match.arrayWith(['kms:Encrypt']) })] },
+    });
+  });
+
   test('takes alias, rotation period, pending window, removal policy and tags from props', () => {
     const stack = testStack();
     new EncryptionKey(stack, 'Key', {
