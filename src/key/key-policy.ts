@@ -32,8 +32,13 @@ export function isPolicyEditable(scope: IConstruct, key: kms.IKey): key is kms.K
 
 const added = new WeakMap<kms.IKey, Set<string>>();
 
-/** The warning id users acknowledge for a key whose policy this stack cannot edit. */
-export const KEY_POLICY_NOT_MANAGED_WARNING = 'cdk-encrypted-constructs:key-policy-not-managed';
+/**
+ * The warning id of a key whose policy this stack cannot edit and whose owner must add statements: it always means
+ * "act". A key from elsewhere that needs nothing (its policy delegates to IAM and covers every call, or its owner stack
+ * in this app already holds the statements) gets no warning at all. (Until 0.1.0's `key-policy-not-managed`, one id
+ * meant both, so acknowledging the "nothing to do" case hid a later "you must act".)
+ */
+export const KEY_POLICY_STATEMENTS_REQUIRED_WARNING = 'cdk-encrypted-constructs:key-policy-statements-required';
 
 /**
  * Adds least-privilege statements to the key policy, once each. When this stack cannot edit the key's policy, adds
@@ -66,7 +71,7 @@ const rolePaths = new WeakMap<iam.IRole, string>();
 
 /**
  * Records the IAM path under which a role the library creates is named in the statements of a
- * `key-policy-not-managed` warning. The role's ARN is known only after deploy (CloudFormation generates its name), but
+ * `key-policy-statements-required` warning. The role's ARN is known only after deploy (CloudFormation generates its name), but
  * its path is ours to choose: the warning names the role as `aws:PrincipalArn` like `arn:<partition>:iam::<account>:role<path>*`,
  * which the key owner can paste before the role exists, and the path is set on the role when (and only when) such a
  * warning names it. A role that already has a path keeps it.
@@ -91,43 +96,57 @@ function libraryRolePath(owner: IConstruct): string {
   return path.length <= 512 ? path : `/cdk-encrypted-constructs/${segments[0].slice(0, 128)}/${shortHash(path)}/`;
 }
 
-/** One pending warning per (stack, key): the construct that carries it, its metadata entry, what it lists so far. */
+/** One pending warning per (stack, key): the construct that carries it (if written yet), its metadata entry, what it lists so far. */
 interface PendingWarning {
-  readonly scope: IConstruct;
-  readonly entry: { data: unknown };
-  readonly statements: Map<string, iam.PolicyStatement>;
+  readonly scope?: IConstruct;
+  readonly entry?: { data: unknown };
+  readonly statements: iam.PolicyStatement[];
   readonly purposes: string[];
 }
 
 const pending = new WeakMap<Stack, Map<kms.IKey, PendingWarning>>();
 
 /**
- * One warning per key and stack, on the first construct that asked: each later request adds its statements and
- * purpose to the same message, so the key owner gets one policy to paste. Once that warning is acknowledged (removed
- * from its construct), a later request starts a new one on its own construct.
+ * One warning per key and stack, written when a request first leaves statements for the key owner to add (on the
+ * construct that asked), then grown by each later request, so the key owner gets one policy to paste. No statement
+ * missing, no warning. Once that warning is acknowledged (removed from its construct), a later request starts a new
+ * one on its own construct. The statements the owner stack of this app already holds are left out, so the owner
+ * pastes them where the key is defined, before the constructs that use it.
  */
 function warnKeyPolicyNotManaged(scope: IConstruct, key: kms.IKey, statements: iam.PolicyStatement[], purpose: string): void {
   const stack = Stack.of(scope);
   const byKey = pending.get(stack) ?? new Map<kms.IKey, PendingWarning>();
   pending.set(stack, byKey);
   let record = byKey.get(key);
-  if (record && !record.scope.node.metadata.includes(record.entry as never)) record = undefined;
-  const fresh = !record;
-  record = record ?? { scope, entry: { data: undefined }, statements: new Map(), purposes: [] };
-  for (const statement of statements) {
-    const content = JSON.stringify(stack.resolve(statement.copy({ sid: undefined } as iam.PolicyStatementProps).toStatementJson()));
-    if (!record.statements.has(content)) record.statements.set(content, statement);
-  }
-  if (!record.purposes.includes(purpose)) record.purposes.push(purpose);
-  const message = keyPolicyNotManagedMessage(record.scope, key, [...record.statements.values()], record.purposes);
-  if (!fresh) {
-    record.entry.data = `${message} [ack: ${KEY_POLICY_NOT_MANAGED_WARNING}]`;
+  if (record?.entry && !record.scope!.node.metadata.includes(record.entry as never)) record = undefined;
+  const all = uniqueStatements(stack, [...record?.statements ?? [], ...statements]);
+  const purposes = [...new Set([...record?.purposes ?? [], purpose])];
+  const carrier = record?.scope ?? scope;
+  // Every role a missing statement names gets its IAM path here, whether or not a warning is written.
+  const message = keyPolicyNotManagedMessage(carrier, key, all, purposes);
+  if (message === undefined) {
+    byKey.set(key, { statements: all, purposes });
     return;
   }
-  Annotations.of(scope).addWarningV2(KEY_POLICY_NOT_MANAGED_WARNING, message);
-  const entry = scope.node.metadata.find(m => m.type === 'aws:cdk:warning' && m.data === `${message} [ack: ${KEY_POLICY_NOT_MANAGED_WARNING}]`);
+  const tagged = `${message} [ack: ${KEY_POLICY_STATEMENTS_REQUIRED_WARNING}]`;
+  if (record?.entry) {
+    record.entry.data = tagged;
+    byKey.set(key, { ...record, statements: all, purposes });
+    return;
+  }
+  Annotations.of(carrier).addWarningV2(KEY_POLICY_STATEMENTS_REQUIRED_WARNING, message);
+  const entry = carrier.node.metadata.find(m => m.type === 'aws:cdk:warning' && m.data === tagged);
   // Acknowledged on an ancestor already: nothing was added, and nothing is kept.
-  if (entry) byKey.set(key, { ...record, entry: entry as { data: unknown } });
+  byKey.set(key, entry ? { scope: carrier, entry: entry as { data: unknown }, statements: all, purposes } : { statements: [], purposes: [] });
+}
+
+function uniqueStatements(stack: Stack, statements: iam.PolicyStatement[]): iam.PolicyStatement[] {
+  const unique = new Map<string, iam.PolicyStatement>();
+  for (const statement of statements) {
+    const content = JSON.stringify(stack.resolve(statement.copy({ sid: undefined } as iam.PolicyStatementProps).toStatementJson()));
+    if (!unique.has(content)) unique.set(content, statement);
+  }
+  return [...unique.values()];
 }
 
 /**
@@ -152,12 +171,13 @@ export function withoutRolePrincipals(key: kms.IKey, statement: iam.PolicyStatem
 /**
  * The text of the warning for a key whose policy this stack cannot edit: the key by construct path (or ARN when
  * imported), what it is used for, and the statements its owner must add, as they must be pasted. For a key of another
- * stack of the app whose policy delegates to IAM, statements that only name the key's account are left out: the
- * delegation already admits the callers, whose own IAM policies allow the calls.
+ * stack of the app, statements its policy already holds are left out (the owner pasted them), and so, when its policy
+ * delegates to IAM, are statements that only name the key's account: the delegation already admits the callers, whose
+ * own IAM policies allow the calls. Undefined when nothing is left for the owner to add.
  *
  * @param purposes what the statements are for, e.g. `the EventBridge connection crm`
  */
-export function keyPolicyNotManagedMessage(scope: IConstruct, key: kms.IKey, statements: iam.PolicyStatement[], purposes: string | string[]): string {
+export function keyPolicyNotManagedMessage(scope: IConstruct, key: kms.IKey, statements: iam.PolicyStatement[], purposes: string | string[]): string | undefined {
   const stack = Stack.of(scope);
   const purpose = [purposes].flat().join('; ');
   const pasteable = statements.map(s => toPasteable(key, s));
@@ -165,9 +185,11 @@ export function keyPolicyNotManagedMessage(scope: IConstruct, key: kms.IKey, sta
   const owner = ownerStack(key);
   const delegating = owner !== undefined && delegatesToIam(key as kms.Key) && !Token.isUnresolved(owner.account);
   const kept = resolved.map((s, i) => ({ s, i })).filter(({ s }) => !(delegating && onlyAccountRoot(s, owner!.account)));
-  // The roles named by path in the statements the owner must add get that path.
+  // The roles named by path in the statements the owner must add (or has added) get that path.
   for (const { i } of kept) pasteable[i].fixPaths();
-  const required = kept.map(({ s }) => s);
+  const present = owner !== undefined ? ownerStatements(key as kms.Key) : new Set<string>();
+  const required = kept.map(({ s }) => s).filter(s => !present.has(canonical(s)));
+  if (required.length === 0) return undefined;
   const keyRef = owner !== undefined
     ? `${key.node.path} (of stack ${owner.stackName})`
     : Token.isUnresolved(key.keyArn) ? JSON.stringify(stack.resolve(key.keyArn)) : key.keyArn;
@@ -176,18 +198,39 @@ export function keyPolicyNotManagedMessage(scope: IConstruct, key: kms.IKey, sta
     lines.push(`Its key policy delegates to IAM (account ${owner!.account} may use kms:*), so the statements that name only that account (with aws:PrincipalArn)`
       + ' are already covered: the roles this library creates have IAM policies that allow those calls.');
   }
-  if (required.length === 0) {
-    lines.push(`For ${purpose}, nothing needs to be added to its key policy.`);
-  } else {
-    lines.push(`For ${purpose}, its owner must add these statements to the key policy (or confirm equivalent ones exist):`);
-    lines.push(JSON.stringify(required, undefined, 2));
-    if (JSON.stringify(required).includes('<ARN of role ')) {
-      lines.push(`A <ARN of role ...> is a role of yours whose name CloudFormation generates: give it a roleName to have it printed here, or read its ARN once stack ${stack.stackName} is deployed.`);
-    }
+  lines.push(`For ${purpose}, its owner must add these statements to the key policy (or confirm equivalent ones exist):`);
+  lines.push(JSON.stringify(required, undefined, 2));
+  if (JSON.stringify(required).includes('<ARN of role ')) {
+    lines.push(`A <ARN of role ...> is a role of yours whose name CloudFormation generates: give it a roleName to have it printed here, or read its ARN once stack ${stack.stackName} is deployed.`);
   }
-  lines.push(`Acknowledge with Annotations.of(construct).acknowledgeWarning('${KEY_POLICY_NOT_MANAGED_WARNING}', '<reason>') `
-    + (required.length === 0 ? 'on this construct or its stack.' : 'once they are in place.'));
+  lines.push(owner !== undefined
+    ? `Added to the key in stack ${owner.stackName} (key.addToResourcePolicy(iam.PolicyStatement.fromJson(statement)) for each), they clear this warning.`
+    : `Acknowledge with Annotations.of(construct).acknowledgeWarning('${KEY_POLICY_STATEMENTS_REQUIRED_WARNING}', '<reason>') once they are in place.`);
   return lines.join('\n');
+}
+
+/** The statements of a key's policy in their canonical form (see {@link canonical}), as its own stack resolves them. */
+function ownerStatements(key: kms.Key): Set<string> {
+  const policy = Stack.of(key).resolve((key.node.defaultChild as kms.CfnKey).keyPolicy) as { Statement?: unknown[] } | undefined;
+  return new Set((policy?.Statement ?? []).map(canonical));
+}
+
+/**
+ * A statement's content without its `Sid`, keys sorted, one-element lists as their element and lists of strings
+ * sorted: two statements that IAM reads alike and that differ only in how they were written compare equal.
+ */
+function canonical(statement: unknown): string {
+  const normal = (value: unknown): unknown => {
+    if (Array.isArray(value)) {
+      const items = value.map(normal);
+      if (items.length === 1) return items[0];
+      return items.every(i => typeof i === 'string') ? [...items as string[]].sort() : items;
+    }
+    if (!value || typeof value !== 'object') return value;
+    return Object.fromEntries(Object.keys(value).sort().map(k => [k, normal((value as Record<string, unknown>)[k])]));
+  };
+  const { Sid: _sid, ...rest } = statement as Record<string, unknown>;
+  return JSON.stringify(normal(rest));
 }
 
 /**

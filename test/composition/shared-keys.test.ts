@@ -1,4 +1,4 @@
-import { App, Duration, SecretValue, Stack, TimeZone } from 'aws-cdk-lib';
+import { App, Annotations as CoreAnnotations, Duration, SecretValue, Stack, TimeZone } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,7 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import { EncryptedArchive, EncryptedConnection, EncryptedSchedule, EncryptionKey, KeyPolicyStatements } from '../../src';
-import { KEY_POLICY_NOT_MANAGED_WARNING, keyPolicyNotManagedMessage } from '../../src/key/key-policy';
+import { KEY_POLICY_STATEMENTS_REQUIRED_WARNING, keyPolicyNotManagedMessage } from '../../src/key/key-policy';
 import { formatFindings, unacknowledgedFindings } from '../support/compliance';
 import { TEST_ENV } from '../support/fixtures';
 import { findCycle } from '../support/template-graph';
@@ -97,7 +97,7 @@ describe('keys this stack does not own', () => {
     });
     new EncryptedArchive(b, 'Orders', { encryptionKey: key });
 
-    const warnings = Annotations.fromStack(b).findWarning('*', Match.stringLikeRegexp(KEY_POLICY_NOT_MANAGED_WARNING));
+    const warnings = Annotations.fromStack(b).findWarning('*', Match.stringLikeRegexp(KEY_POLICY_STATEMENTS_REQUIRED_WARNING));
     expect(warnings).toHaveLength(1);
     const text = String(warnings[0].entry.data);
     expect(text).toMatch(/^The key A\/SharedKey \(of stack A\)/);
@@ -142,7 +142,7 @@ describe('keys this stack does not own', () => {
     });
     new EncryptedArchive(b, 'Orders', { encryptionKey: given });
 
-    const warnings = Annotations.fromStack(b).findWarning('*', Match.stringLikeRegexp(KEY_POLICY_NOT_MANAGED_WARNING));
+    const warnings = Annotations.fromStack(b).findWarning('*', Match.stringLikeRegexp(KEY_POLICY_STATEMENTS_REQUIRED_WARNING));
     expect(warnings).toHaveLength(1);
     const text = String(warnings[0].entry.data);
     const printed: any[] = JSON.parse(text.slice(text.indexOf('\n[') + 1, text.lastIndexOf(']\n') + 1));
@@ -172,6 +172,51 @@ describe('keys this stack does not own', () => {
     for (const statement of printed) expect(keyStatements(a, key)).toContainEqual(statement);
   });
 
+  test('a key of another stack whose IAM delegation covers every call: no warning at all, so nothing is acknowledged that could later hide an action', () => {
+    const app = new App();
+    const a = new Stack(app, 'A', { env: TEST_ENV });
+    const b = new Stack(app, 'B', { env: TEST_ENV });
+    const key = new EncryptionKey(a, 'SharedKey', { protects: 'shared data' });
+    schedule(b, 'Nightly', key);
+    expect(Annotations.fromStack(b).findWarning('*', Match.stringLikeRegexp('cannot be edited here'))).toEqual([]);
+    expect(Annotations.fromStack(b).findWarning('*', Match.stringLikeRegexp('key-policy'))).toEqual([]);
+  });
+
+  test('the same key made strict: the action warning has its own id, which an acknowledgement of the former catch-all id does not hide', () => {
+    const app = new App();
+    const a = new Stack(app, 'A', { env: TEST_ENV });
+    const b = new Stack(app, 'B', { env: TEST_ENV });
+    const key = new EncryptionKey(a, 'SharedKey', { protects: 'shared data', strictMode: true, administrators: [new iam.AccountRootPrincipal()] });
+    const nightly = schedule(b, 'Nightly', key);
+    CoreAnnotations.of(nightly).acknowledgeWarning('cdk-encrypted-constructs:key-policy-not-managed', 'nothing needed to be added');
+    const warnings = Annotations.fromStack(b).findWarning('/B/Nightly', Match.stringLikeRegexp(`\\[ack: ${KEY_POLICY_STATEMENTS_REQUIRED_WARNING}\\]$`));
+    expect(warnings).toHaveLength(1);
+    expect(String(warnings[0].entry.data)).toContain('its owner must add these statements');
+  });
+
+  test('pasting the printed statements into the owner stack of the same app clears the warning', () => {
+    const printedFor = (paste: any[]) => {
+      const app = new App();
+      const a = new Stack(app, 'A', { env: TEST_ENV });
+      const b = new Stack(app, 'B', { env: TEST_ENV });
+      const key = new EncryptionKey(a, 'SharedKey', { protects: 'shared data', strictMode: true, administrators: [new iam.AccountRootPrincipal()] });
+      for (const statement of paste) key.addToResourcePolicy(iam.PolicyStatement.fromJson(statement));
+      schedule(b, 'Nightly', key);
+      new EncryptedArchive(b, 'Orders', { encryptionKey: key });
+      const warnings = Annotations.fromStack(b).findWarning('*', Match.stringLikeRegexp(KEY_POLICY_STATEMENTS_REQUIRED_WARNING));
+      if (warnings.length === 0) return [];
+      const text = String(warnings[0].entry.data);
+      return JSON.parse(text.slice(text.indexOf('\n[') + 1, text.lastIndexOf(']\n') + 1)) as any[];
+    };
+    const printed = printedFor([]);
+    expect(printed.length).toBeGreaterThan(2);
+    // half pasted: only the other half is still asked for
+    const half = printed.slice(0, Math.floor(printed.length / 2));
+    expect(printedFor(half)).toEqual(printed.slice(half.length));
+    // all pasted: no warning
+    expect(printedFor(printed)).toEqual([]);
+  });
+
   test('a key imported by ARN: never edited, and the warning text is exactly the foundation\'s', () => {
     const stack = new Stack(new App(), 'Imported', { env: TEST_ENV });
     const key = kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:eu-west-1:111122223333:key/11111111-2222-3333-4444-555555555555');
@@ -184,10 +229,10 @@ describe('keys this stack does not own', () => {
     expect(warnings.length).toBeGreaterThanOrEqual(1);
     const texts = warnings.map(w => String(w.entry.data));
     expect(texts).toHaveLength(1);
-    const expected = keyPolicyNotManagedMessage(conn, key, KeyPolicyStatements.connection({ account: TEST_ENV.account, region: TEST_ENV.region, partition: 'aws', connectionName: 'crm' }), 'x');
+    const expected = keyPolicyNotManagedMessage(conn, key, KeyPolicyStatements.connection({ account: TEST_ENV.account, region: TEST_ENV.region, partition: 'aws', connectionName: 'crm' }), 'x')!;
     const printed = (text: string) => JSON.parse(text.slice(text.indexOf('\n[') + 1, text.lastIndexOf(']\n') + 1));
     expect(printed(texts[0])).toEqual(expect.arrayContaining(printed(expected)));
-    expect(texts.every(t => t.includes(KEY_POLICY_NOT_MANAGED_WARNING))).toBe(true);
+    expect(texts.every(t => t.includes(KEY_POLICY_STATEMENTS_REQUIRED_WARNING))).toBe(true);
     expect(Template.fromStack(stack).findResources('AWS::KMS::Key', { Properties: { Description: Match.stringLikeRegexp('crm') } })).toEqual({});
   });
 });

@@ -8,7 +8,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AuditTrail, EncryptionKey } from '../../src';
 import { EncryptedArchive, EncryptedArchiveProps } from '../../src/encrypted-archive/encrypted-archive';
 import { acknowledgeDeadLetterQueue } from '../../src/internal/acknowledgements';
-import { KEY_POLICY_NOT_MANAGED_WARNING } from '../../src/key/key-policy';
+import { KEY_POLICY_STATEMENTS_REQUIRED_WARNING } from '../../src/key/key-policy';
 import { SharedAlarmTopic } from '../../src/stack/alarm-topic';
 import { formatFindings, unacknowledgedFindings } from '../support/compliance';
 import { TEST_ENV, testStack } from '../support/fixtures';
@@ -360,7 +360,7 @@ describe('EncryptedArchive: choices the user makes', () => {
     const text = String(warnings[0].entry.data);
     expect(text).toContain('the EventBridge event bus orders, its archive orders-archive');
     expect(text).toContain(`"kms:EncryptionContext:aws:events:event-bus:arn": "${BUS_ARN('orders')}"`);
-    expect(text).toContain(KEY_POLICY_NOT_MANAGED_WARNING);
+    expect(text).toContain(KEY_POLICY_STATEMENTS_REQUIRED_WARNING);
     Template.fromStack(stack).hasResourceProperties('AWS::Events::Archive', { KmsKeyIdentifier: 'arn:aws:kms:eu-west-1:111122223333:key/abcd' });
   });
 

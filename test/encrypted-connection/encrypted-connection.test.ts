@@ -7,7 +7,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AuditTrail, EncryptionKey, KeyAuditTrail, KeyPolicyStatements } from '../../src';
 import { ConnectionApiDestinationOptions, EncryptedConnection, EncryptedConnectionProps } from '../../src/encrypted-connection';
-import { KEY_POLICY_NOT_MANAGED_WARNING } from '../../src/key/key-policy';
+import { KEY_POLICY_STATEMENTS_REQUIRED_WARNING } from '../../src/key/key-policy';
 import { SharedAlarmTopic } from '../../src/stack/alarm-topic';
 import { formatFindings, unacknowledgedFindings } from '../support/compliance';
 import { byRole, TEST_ENV, testStack } from '../support/fixtures';
@@ -302,7 +302,7 @@ describe('EncryptedConnection', () => {
       const stack = testStack();
       const conn = crm(stack, { encryptionKey: kms.Key.fromKeyArn(stack, 'Imported', 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd') });
       CoreAnnotations.of(conn).acknowledgeWarning(EncryptedConnection.API_DESTINATIONS_TAG_WARNING, 'the key is tagged by the platform team');
-      CoreAnnotations.of(conn).acknowledgeWarning(KEY_POLICY_NOT_MANAGED_WARNING, 'the platform team added the statements');
+      CoreAnnotations.of(conn).acknowledgeWarning(KEY_POLICY_STATEMENTS_REQUIRED_WARNING, 'the platform team added the statements');
       Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
     });
 
@@ -434,7 +434,7 @@ describe('EncryptedConnection', () => {
         Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
         Resource: '*',
       });
-      Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp(KEY_POLICY_NOT_MANAGED_WARNING));
+      Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp(KEY_POLICY_STATEMENTS_REQUIRED_WARNING));
     });
 
     test('a topic the user brings, encrypted with an imported key: one warning lists the EventBridge statement for its owner', () => {

@@ -150,7 +150,7 @@ describe('EncryptedConnection.ruleTarget', () => {
     const queueWarning = annotations.findWarning('/TestStack/OrderPlaced', Match.stringLikeRegexp('dead-letter-queue-policy-not-managed'));
     expect(queueWarning).toHaveLength(1);
     expect(String(queueWarning[0].entry.data)).toContain('"aws:SourceArn": "<ARN of rule TestStack/OrderPlaced>"');
-    const keyWarning = annotations.findWarning('/TestStack/OrderPlaced', Match.stringLikeRegexp('key-policy-not-managed'));
+    const keyWarning = annotations.findWarning('/TestStack/OrderPlaced', Match.stringLikeRegexp('key-policy-statements-required'));
     expect(keyWarning).toHaveLength(1);
     expect(String(keyWarning[0].entry.data)).toContain('"aws:SourceArn": "arn:aws:events:eu-west-1:111122223333:rule/*"');
   });

@@ -189,7 +189,7 @@ describe('EncryptedRdsInstance: encryption', () => {
     expect(db.encryptionKey).toBe(key);
     // the trail's, the verifier's and the shared alarm topic's keys and the VPC fixture's key only
     Template.fromStack(stack).resourceCountIs('AWS::KMS::Key', 4);
-    const warnings = Annotations.fromStack(stack).findWarning('/TestStack/Db', Match.stringLikeRegexp('cdk-encrypted-constructs:key-policy-not-managed'));
+    const warnings = Annotations.fromStack(stack).findWarning('/TestStack/Db', Match.stringLikeRegexp('cdk-encrypted-constructs:key-policy-statements-required'));
     const text = warnings.map(w => String(w.entry.data)).join('\n');
     expect(text).toContain('rds.eu-west-1.amazonaws.com');
     expect(text).toContain('kms:GrantIsForAWSResource');

@@ -3,7 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { EncryptionKey, KeyPolicyStatements } from '../../src';
-import { addKeyStatements, isPolicyEditable, KEY_POLICY_NOT_MANAGED_WARNING, keyPolicyNotManagedMessage, registerRolePath } from '../../src/key/key-policy';
+import { addKeyStatements, isPolicyEditable, KEY_POLICY_STATEMENTS_REQUIRED_WARNING, keyPolicyNotManagedMessage, registerRolePath } from '../../src/key/key-policy';
 import { formatFindings, unacknowledgedFindings } from '../support/compliance';
 import { TEST_ENV, testStack } from '../support/fixtures';
 import { findCycle } from '../support/template-graph';
@@ -169,8 +169,8 @@ describe('key policy statements are added once, and never to a policy this stack
     expect(text).toContain('For the RDS instance Db, its owner must add these statements');
     expect(text).toContain('"kms:ViaService": "rds.eu-west-1.amazonaws.com"');
     expect(text).toContain('"kms:GrantIsForAWSResource": "true"');
-    expect(text).toContain(`acknowledgeWarning('${KEY_POLICY_NOT_MANAGED_WARNING}'`);
-    expect(text).toBe(`${keyPolicyNotManagedMessage(stack, key, statements, 'the RDS instance Db')} [ack: ${KEY_POLICY_NOT_MANAGED_WARNING}]`);
+    expect(text).toContain(`acknowledgeWarning('${KEY_POLICY_STATEMENTS_REQUIRED_WARNING}'`);
+    expect(text).toBe(`${keyPolicyNotManagedMessage(stack, key, statements, 'the RDS instance Db')} [ack: ${KEY_POLICY_STATEMENTS_REQUIRED_WARNING}]`);
   });
 
   test('an imported key\'s warning names each role as a key owner can write it before deploy: a library role by the IAM path it then gets, a named role by its ARN', () => {
