@@ -1,16 +1,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { attachCustomSynthesis, CfnResource, Names, Stack, Stage, Token } from 'aws-cdk-lib';
+import { attachCustomSynthesis, CfnResource, Names, Stack, Stage } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
-import { stackEnvironment } from '../internal/arns';
 import { CLOUDFORMATION_QUOTAS } from '../services/cloudformation/limits';
 import { EVENTBRIDGE_QUOTAS } from '../services/events/limits';
 import { IAM_QUOTAS } from '../services/iam/limits';
+import { kmsKeyArnCharacters } from '../services/kms/arns';
 import { SNS_QUOTAS } from '../services/sns/limits';
 import { SQS_QUOTAS } from '../services/sqs/limits';
 
@@ -25,18 +25,6 @@ const INTRINSIC = /\{"(Fn::GetAtt|Ref|Fn::Join|Fn::Select|Fn::Split|Fn::Sub|Fn::
  */
 function renderedCharacters(resolved: unknown, estimate: (intrinsic: string) => number | undefined = () => undefined): number {
   return JSON.stringify(resolved).replace(INTRINSIC, intrinsic => 'x'.repeat(estimate(intrinsic) ?? TOKEN_CHARACTERS)).length;
-}
-
-/**
- * Characters of a KMS key ARN, `arn:<partition>:kms:<region>:<account>:key/<36-character key id>`, for the stack's
- * environment (the longest partition and region names when the stack's are deploy-time values).
- *
- * @see https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN
- */
-export function kmsKeyArnCharacters(stack: Stack): number {
-  const { account, region, partition } = stackEnvironment(stack);
-  const literal = (value: string, longest: number) => (Token.isUnresolved(value) ? longest : value.length);
-  return 'arn::kms:::key/'.length + literal(partition, 'aws-iso-b'.length + 2) + literal(region, 'ap-southeast-5'.length + 2) + literal(account, 12) + 36;
 }
 
 /** Sizes `{"Fn::GetAtt":[<a key of this stack>,"Arn"]}` as the quoted key ARN it becomes; other intrinsics are left unsized. */
