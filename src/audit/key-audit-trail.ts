@@ -11,13 +11,14 @@ import { Construct, IConstruct } from 'constructs';
 import { AUDIT_TRAIL_CONTEXT_KEY } from './constants';
 import { IAlertHub, KeyTamperingAlert } from './tampering-alert';
 import { acknowledgeEach, nagResourceText } from '../internal/acknowledgements';
-import { formatArn, logGroupArn, stackEnvironment } from '../internal/arns';
+import { formatArn, stackEnvironment } from '../internal/arns';
 import { deterministicName } from '../internal/names';
 import { namedResourceRemovalPolicy } from '../internal/removal-policies';
 import { checkArn, PropValidationError } from '../internal/validation';
 import { EncryptionKey } from '../key/encryption-key';
 import { addKeyStatements } from '../key/key-policy';
 import { KeyPolicyStatements } from '../key/statements';
+import { logGroupArn } from '../services/logs/arns';
 
 /**
  * How a construct's KMS key use is audited: the account's library trail (default), an existing trail, or none.

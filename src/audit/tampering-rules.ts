@@ -2,7 +2,9 @@ import { Lazy, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
-import { EVENTBRIDGE_QUOTAS, guardEventPatternSize, kmsKeyArnCharacters, valueCharacters } from '../quotas/quota-guards';
+import { guardEventPatternSize, valueCharacters } from '../quotas/quota-guards';
+import { EVENTBRIDGE_QUOTAS } from '../services/events/limits';
+import { kmsKeyArnCharacters } from '../services/kms/arns';
 
 /**
  * Creates one rule of a stack's key-tampering alert: `id` and `ruleName` are its child id and name, `keyArns` the ARNs

@@ -14,12 +14,13 @@ import { checkEncryptionKey } from '../encrypted-resource/key-checks';
 import { EncryptedResourceProps, IEncryptedResource } from '../encrypted-resource/props';
 import { setUpEncryption, verifyEncryption } from '../encrypted-resource/setup';
 import { acknowledgeEach } from '../internal/acknowledgements';
-import { formatArn, logGroupArn, stackEnvironment } from '../internal/arns';
+import { formatArn, stackEnvironment } from '../internal/arns';
 import { deterministicName } from '../internal/names';
 import { claimPhysicalName } from '../internal/physical-names';
 import { namedResourceRemovalPolicy } from '../internal/removal-policies';
 import { PropValidator, requiredObject } from '../internal/validation';
 import { KeyPolicyStatements } from '../key/statements';
+import { logGroupArn } from '../services/logs/arns';
 import {
   DEFAULT_INSTANCE_CLASS, EngineFacts, engineFacts, engineVersion, estimatedMaxConnections, SUPPORTED_ENGINES,
 } from '../services/rds/engine-facts';

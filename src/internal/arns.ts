@@ -1,15 +1,10 @@
 import { createHash } from 'crypto';
-import { ArnComponents, ArnFormat, Stack, Token } from 'aws-cdk-lib';
+import { ArnComponents, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 /** `Stack.formatArn` with the partition made literal when the stack's region is known. */
 export function formatArn(scope: IConstruct, components: ArnComponents): string {
   return Stack.of(scope).formatArn({ partition: stackEnvironment(scope).partition, ...components });
-}
-
-/** ARN of a log group from its (deterministic) name, without the trailing `:*`: the `aws:logs:arn` context value. */
-export function logGroupArn(scope: IConstruct, logGroupName: string): string {
-  return formatArn(scope, { service: 'logs', resource: 'log-group', resourceName: logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
 }
 
 /** A short, stable hex hash of a string. */

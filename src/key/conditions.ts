@@ -6,45 +6,6 @@
  */
 export const VERIFICATION_CONTEXT_KEY = 'cdk-encrypted-constructs:verification';
 
-/**
- * The value of `kms:EncryptionContext:SecretVersionId` in the requests with which Secrets Manager checks that its
- * caller may use a key ("the SecretVersionId value is RequestToValidateKeyAccess"): such a request decrypts nothing a
- * secret holds.
- *
- * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html#security-encryption-encryption-context
- */
-export const SECRETS_MANAGER_KEY_CHECK = 'RequestToValidateKeyAccess';
-
-/** The tag EventBridge requires on a key that protects a connection's secret. */
-export const API_DESTINATIONS_TAG_KEY = 'EventBridgeApiDestinations';
-
-/** The actions that administer a key without using it for cryptography (strict mode's root statement). */
-export const KEY_ADMINISTRATION_ACTIONS = [
-  'kms:CancelKeyDeletion',
-  'kms:CreateAlias',
-  'kms:DeleteAlias',
-  'kms:DescribeKey',
-  'kms:DisableKey',
-  'kms:DisableKeyRotation',
-  'kms:EnableKey',
-  'kms:EnableKeyRotation',
-  'kms:GetKeyPolicy',
-  'kms:GetKeyRotationStatus',
-  'kms:ListAliases',
-  'kms:ListGrants',
-  'kms:ListKeyPolicies',
-  'kms:ListKeyRotations',
-  'kms:ListResourceTags',
-  'kms:PutKeyPolicy',
-  'kms:RevokeGrant',
-  'kms:RotateKeyOnDemand',
-  'kms:ScheduleKeyDeletion',
-  'kms:TagResource',
-  'kms:UntagResource',
-  'kms:UpdateAlias',
-  'kms:UpdateKeyDescription',
-];
-
 /** The conditions that confine a principal to the verifier's own encryption context. */
 export function verifierContextConditions(): Record<string, Record<string, unknown>> {
   return {

@@ -2,9 +2,9 @@ import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
-import { SECRETS_MANAGER_KEY_CHECK } from './conditions';
 import { stackEnvironment } from '../internal/arns';
 import { PropValidationError } from '../internal/validation';
+import { SECRETS_MANAGER_KEY_CHECK } from '../services/secretsmanager/encryption-context';
 
 /**
  * What the policy of an `EncryptionKey` does with a statement that does not come from the library: one added by

@@ -1,67 +1,18 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { attachCustomSynthesis, CfnResource, Names, Stack, Stage, Token } from 'aws-cdk-lib';
+import { attachCustomSynthesis, CfnResource, Names, Stack, Stage } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
-import { stackEnvironment } from '../internal/arns';
-
-/**
- * IAM quotas the library's own output can exceed, checked at synth so that synthesis fails with the quota, the count
- * and the fix instead of the deploy failing. (CloudFormation's 500 resources per stack is checked by aws-cdk-lib; a
- * key policy's 32 KB by `addKeyStatements`; the per-stack quotas below by {@link guardStackQuotas}.)
- *
- * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
- */
-export const IAM_QUOTAS = {
-  /** "Managed policy size: 6,144 characters" (white space does not count). */
-  managedPolicyCharacters: 6_144,
-  /** "Managed policies attached to an IAM role: 10" by default, adjustable up to 20. */
-  managedPoliciesPerRoleDefault: 10,
-  managedPoliciesPerRoleMaximum: 20,
-};
-
-/**
- * Per-stack CloudFormation quotas.
- *
- * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html
- */
-export const CLOUDFORMATION_QUOTAS = {
-  /**
-   * "Template body size in an Amazon S3 object: 1 MB" (the CDK CLI uploads every template to S3). Read as 1,000,000
-   * bytes, the smaller reading, as aws-cdk-lib (`TEMPLATE_BODY_MAXIMUM_SIZE`, a warning only) and cfn-lint do.
-   */
-  templateBytes: 1_000_000,
-  /** "Resources: 500" per template: checked by aws-cdk-lib (`@aws-cdk/core:stackResourceLimit`), not here. */
-  resources: 500,
-  /** "Dynamic references per template: 60" (`{{resolve:...}}`, e.g. a connection's credentials). */
-  dynamicReferences: 60,
-};
-
-/**
- * The default "Event pattern size" of an EventBridge rule, in characters (adjustable; the library never assumes a
- * raised quota).
- *
- * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html
- */
-export const EVENTBRIDGE_QUOTAS = { eventPatternCharacters: 2_048 };
-
-/**
- * SNS topic policy quotas: "Bytes 30 kb", "Statements 100". "30 kb" is read as 30,000 bytes, the smaller reading.
- *
- * @see https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-language-api-permissions-reference.html#sns-policy-quotas
- */
-export const SNS_QUOTAS = { topicPolicyBytes: 30_000, topicPolicyStatements: 100 };
-
-/**
- * SQS queue policy quotas: "Bytes 8,192", "Statements 20".
- *
- * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-policies.html
- */
-export const SQS_QUOTAS = { queuePolicyBytes: 8_192, queuePolicyStatements: 20 };
+import { CLOUDFORMATION_QUOTAS } from '../services/cloudformation/limits';
+import { EVENTBRIDGE_QUOTAS } from '../services/events/limits';
+import { IAM_QUOTAS } from '../services/iam/limits';
+import { kmsKeyArnCharacters } from '../services/kms/arns';
+import { SNS_QUOTAS } from '../services/sns/limits';
+import { SQS_QUOTAS } from '../services/sqs/limits';
 
 /** A deploy-time value (`Fn::GetAtt`, `Ref`, ...) in a rendered document, counted at this many characters. */
 export const TOKEN_CHARACTERS = 128;
@@ -74,18 +25,6 @@ const INTRINSIC = /\{"(Fn::GetAtt|Ref|Fn::Join|Fn::Select|Fn::Split|Fn::Sub|Fn::
  */
 function renderedCharacters(resolved: unknown, estimate: (intrinsic: string) => number | undefined = () => undefined): number {
   return JSON.stringify(resolved).replace(INTRINSIC, intrinsic => 'x'.repeat(estimate(intrinsic) ?? TOKEN_CHARACTERS)).length;
-}
-
-/**
- * Characters of a KMS key ARN, `arn:<partition>:kms:<region>:<account>:key/<36-character key id>`, for the stack's
- * environment (the longest partition and region names when the stack's are deploy-time values).
- *
- * @see https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN
- */
-export function kmsKeyArnCharacters(stack: Stack): number {
-  const { account, region, partition } = stackEnvironment(stack);
-  const literal = (value: string, longest: number) => (Token.isUnresolved(value) ? longest : value.length);
-  return 'arn::kms:::key/'.length + literal(partition, 'aws-iso-b'.length + 2) + literal(region, 'ap-southeast-5'.length + 2) + literal(account, 12) + 36;
 }
 
 /** Sizes `{"Fn::GetAtt":[<a key of this stack>,"Arn"]}` as the quoted key ARN it becomes; other intrinsics are left unsized. */

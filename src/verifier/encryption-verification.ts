@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { HandlerFunction } from './handler-function';
 import { acknowledgeEach, nagResourceText } from '../internal/acknowledgements';
-import { formatArn, logGroupArn, shortHash, stackEnvironment } from '../internal/arns';
+import { formatArn, shortHash, stackEnvironment } from '../internal/arns';
 import { deterministicName } from '../internal/names';
 import { namedResourceRemovalPolicy } from '../internal/removal-policies';
 import { checkArn, PropValidator, requiredObject } from '../internal/validation';
@@ -15,6 +15,7 @@ import { VERIFICATION_CONTEXT_KEY, verifierContextConditions } from '../key/cond
 import { addKeyStatements, registerRolePath } from '../key/key-policy';
 import { KeyPolicyStatements } from '../key/statements';
 import { guardManagedPoliciesPerRole, guardManagedPolicySize, guardStackQuotas, policyCharacters } from '../quotas/quota-guards';
+import { logGroupArn } from '../services/logs/arns';
 import { SharedAlarmTopic } from '../stack/alarm-topic';
 import { newDeadLetterQueue } from '../stack/dead-letter-queue';
 

@@ -3,7 +3,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { EncryptionKey, KeyAuditTrail } from '../../src';
 import { tamperingEventPattern } from '../../src/audit/tampering-alert';
-import { EVENTBRIDGE_QUOTAS } from '../../src/quotas/quota-guards';
+import { EVENTBRIDGE_QUOTAS } from '../../src/services/events/limits';
 import { matchesPattern } from '../support/event-pattern';
 import { TEST_ENV } from '../support/fixtures';
 

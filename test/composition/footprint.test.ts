@@ -18,7 +18,8 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
   EncryptedArchive, EncryptedConnection, EncryptedRdsInstance, EncryptedSchedule, EncryptionKey, IAlertHub, KeyAuditTrail, KeyTamperingAlert, ScheduleKeyPolicyScope,
 } from '../../src';
-import { SNS_QUOTAS, SQS_QUOTAS } from '../../src/quotas/quota-guards';
+import { SNS_QUOTAS } from '../../src/services/sns/limits';
+import { SQS_QUOTAS } from '../../src/services/sqs/limits';
 import { allowFromSources } from '../../src/stack/shared-statements';
 import { compliantVpc } from '../encrypted-rds-instance/fixtures';
 import { TEST_ENV, testStack } from '../support/fixtures';

@@ -6,7 +6,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { EncryptionKey, EncryptionVerification, VerifiedResource } from '../../src';
 import { EncryptedConnection } from '../../src/encrypted-connection';
-import { guardEventPatternSize, guardManagedPolicySize, IAM_QUOTAS, policyCharacters, STACK_QUOTA_GUARDS_CONTEXT, TOKEN_CHARACTERS, valueCharacters } from '../../src/quotas/quota-guards';
+import { guardEventPatternSize, guardManagedPolicySize, policyCharacters, STACK_QUOTA_GUARDS_CONTEXT, TOKEN_CHARACTERS, valueCharacters } from '../../src/quotas/quota-guards';
+import { IAM_QUOTAS } from '../../src/services/iam/limits';
 import { TEST_ENV } from '../support/fixtures';
 
 function stack(): Stack {

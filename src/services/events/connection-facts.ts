@@ -1,4 +1,16 @@
 /**
+ * What EventBridge requires of a connection and an API destination: the tag on the connection's key, and what the
+ * EventBridge API reference allows in each field. Imports nothing, so the verifier's Lambda bundle may use it too.
+ */
+
+/**
+ * The tag EventBridge requires on a key that protects a connection's secret (`EventBridgeApiDestinations=true`).
+ *
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/encryption-connections.html
+ */
+export const API_DESTINATIONS_TAG_KEY = 'EventBridgeApiDestinations';
+
+/**
  * What the EventBridge API reference allows for a connection's and an API destination's fields, in one place.
  * Each pattern is the one the API reference documents for the field, anchored.
  */

@@ -1,3 +1,7 @@
+/**
+ * What RDS does differently per engine family (PostgreSQL, MySQL, MariaDB): TLS parameter, log types, default port,
+ * connection defaults, user-name lengths, Performance Insights support. Shared by every RDS construct.
+ */
 import * as rds from 'aws-cdk-lib/aws-rds';
 
 /**
