@@ -12,23 +12,12 @@ import { RDSClient } from '@aws-sdk/client-rds';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 /* eslint-enable import/no-extraneous-dependencies */
-import { CheckOutcome, createSession, describeProblem, errorMessage, errorName, Problem, runChecks, truncate, VerifierClients } from './checks';
-import {
-  bodyBytes,
-  CloudFormationResponse,
-  cutToBytes,
-  defaultSleep,
-  describeResource,
-  envelopeProblems,
-  INVALID_REQUEST_PHYSICAL_ID,
-  parseProperties,
-  physicalResourceId,
-  readEnvelope,
-  reasonRoom,
-  RequestEnvelope,
-  sendResponse,
-  VerificationRequest,
-} from './protocol';
+import { runChecks } from './checks';
+import { CheckOutcome, describeProblem, Problem } from './outcomes';
+import { describeResource, envelopeProblems, INVALID_REQUEST_PHYSICAL_ID, parseProperties, physicalResourceId, readEnvelope, RequestEnvelope, VerificationRequest } from './protocol';
+import { bodyBytes, CloudFormationResponse, cutToBytes, defaultSleep, reasonRoom, sendResponse, truncate } from './response';
+import { errorMessage, errorName } from './retry';
+import { createSession, VerifierClients } from './session';
 
 /** Time kept back from the function's remaining time to answer CloudFormation. */
 export const SAFETY_MARGIN_MS = 5_000;

@@ -1,6 +1,9 @@
 import { RDSClient } from '@aws-sdk/client-rds';
 import { awsError, CONSTRUCT_PATH, CONTEXT, KEY_ARN, networkError, OTHER_KEY_ARN } from './support/aws';
-import { AwsCallError, callWithRetry, checkDbInstance, createSession, errorName, isSettling, isTransient, RetryPolicy, truncate, VerifierClients } from '../../src/verifier/checks';
+import { checkDbInstance } from '../../src/verifier/resource-checks';
+import { truncate } from '../../src/verifier/response';
+import { AwsCallError, callWithRetry, errorName, isSettling, isTransient, RetryPolicy } from '../../src/verifier/retry';
+import { createSession, VerifierClients } from '../../src/verifier/session';
 
 function policy(overrides: Partial<RetryPolicy> = {}): RetryPolicy & { slept: number[] } {
   let clock = 0;

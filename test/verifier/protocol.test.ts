@@ -4,17 +4,8 @@ import { PassThrough } from 'node:stream';
 import { ALL_RESOURCES, CONTEXT, DB_INSTANCE, KEY_ARN, OTHER_KEY_ARN, SCHEDULE } from './support/aws';
 import { properties } from './support/events';
 import { KeyPolicyStatements } from '../../src/key/statements';
-import {
-  bodyBytes,
-  cutToBytes,
-  MAX_RESPONSE_BYTES,
-  parseProperties,
-  physicalResourceId,
-  reasonRoom,
-  sendResponse,
-  VERIFICATION_CONTEXT_KEY,
-  VerificationRequest,
-} from '../../src/verifier/protocol';
+import { parseProperties, physicalResourceId, VERIFICATION_CONTEXT_KEY, VerificationRequest } from '../../src/verifier/protocol';
+import { bodyBytes, cutToBytes, MAX_RESPONSE_BYTES, reasonRoom, sendResponse } from '../../src/verifier/response';
 
 function parsed(overrides: Record<string, unknown> = {}): VerificationRequest {
   const result = parseProperties(properties(overrides));
