@@ -29,8 +29,8 @@
  * What our own answer buys, and where it lives:
  * - the deadline: the handler answers before Lambda's timeout and names the checks still running
  *   (SAFETY_MARGIN_MS, SETTLE_RESERVE_MS in ./handler.lambda.ts);
- * - a Reason that fits the 4,096-byte body and keeps every fix whole (`failureReason` in ./handler.lambda.ts, with
- *   {@link reasonRoom} and {@link cutToBytes} here);
+ * - a Reason that fits the 4,096-byte body and keeps every fix whole (`failureReason` in ./reason.ts, with {@link reasonRoom}
+ *   and {@link cutToBytes} here);
  * - one function per stack, with VPC placement, a KMS-encrypted log group and a dead-letter queue (./provider.ts).
  *
  * Judgement, not measurement: that one function per stack is worth the ~120 lines below and their tests against a

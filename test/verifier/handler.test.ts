@@ -54,7 +54,6 @@ import { FAKE_CREDENTIALS, UnavailableService } from './support/transport';
 import {
   createClients,
   createHandler,
-  failureReason,
   handler,
   HandlerOptions,
   LambdaContextLike,
@@ -62,6 +61,7 @@ import {
   SETTLE_RESERVE_MS,
 } from '../../src/verifier/handler.lambda';
 import { parseProperties, VerificationRequest } from '../../src/verifier/protocol';
+import { failureReason } from '../../src/verifier/reason';
 import { bodyBytes } from '../../src/verifier/response';
 
 /** The id the handler gives the verification of ALL_RESOURCES under CONSTRUCT_PATH with KEY_ARN. Pinned: a change replaces the custom resource in users' stacks. */
