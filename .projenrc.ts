@@ -101,6 +101,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   gitignore: ['examples/cdk.out', 'cdk.out', '.bench/', 'dist/', '*.tsbuildinfo', 'test/integ/*.snapshot/', 'cdk-integ.out.*', '.jsii.tabl.json'],
   npmignoreEnabled: true,
 });
+// projen ignores every `logs` folder (log files); src/services/logs/ is the CloudWatch Logs facts module, not logs.
+project.gitignore.include('/src/services/logs/');
 
 // Quiet jsii's Node 20 end-of-life banner and keep the CDK CLI offline in every task.
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');

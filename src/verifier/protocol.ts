@@ -1,12 +1,11 @@
 /*
- * The contract between the EncryptionVerification custom resource and its handler, and the CloudFormation side of
- * the custom-resource protocol: reading the request, validating the resource properties, answering on ResponseURL.
+ * The contract between the EncryptionVerification custom resource and its handler, and the request half of the
+ * CloudFormation custom-resource protocol: reading the event, validating the resource properties, the physical id.
+ * The answer on ResponseURL is in ./response.ts.
  *
  * Bundled into the verifier Lambda: import only node built-ins here.
  */
 import { createHash } from 'node:crypto';
-import * as http from 'node:http';
-import * as https from 'node:https';
 
 /**
  * The only encryption-context key the verifier uses. The key-policy and IAM statements of the verifier role allow
@@ -298,126 +297,6 @@ export function physicalResourceId(request: VerificationRequest): string {
 
 /** The id answered when the request is too malformed to compute one; Delete handles it like any other. */
 export const INVALID_REQUEST_PHYSICAL_ID = `${PHYSICAL_ID_PREFIX}:invalid-request`;
-
-// ---------------------------------------------------------------------------------------------------------------------
-// The response.
-// ---------------------------------------------------------------------------------------------------------------------
-
-/** The JSON body CloudFormation expects on ResponseURL. */
-export interface CloudFormationResponse {
-  readonly Status: 'SUCCESS' | 'FAILED';
-  readonly Reason?: string;
-  readonly PhysicalResourceId: string;
-  readonly StackId?: string;
-  readonly RequestId?: string;
-  readonly LogicalResourceId?: string;
-  readonly Data?: Readonly<Record<string, string>>;
-}
-
-/**
- * The largest response body CloudFormation accepts, Reason included.
- * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-responses.html
- */
-export const MAX_RESPONSE_BYTES = 4096;
-
-/** The bytes `text` takes as a string in a JSON body: its UTF-8 length plus the escapes JSON adds (`"`, `\`, controls). */
-export function bodyBytes(text: string): number {
-  return Buffer.byteLength(JSON.stringify(text)) - 2;
-}
-
-/**
- * Cuts `text` so that it takes at most `maxBytes` in a JSON body (see {@link bodyBytes}), marking the cut with `...`.
- * Never splits a character.
- */
-export function cutToBytes(text: string, maxBytes: number): string {
-  if (bodyBytes(text) <= maxBytes) return text;
-  const marker = '...';
-  if (maxBytes < marker.length) return marker.slice(0, Math.max(0, maxBytes));
-  let kept = '';
-  let used = 0;
-  for (const character of text) {
-    const size = bodyBytes(character);
-    if (used + size > maxBytes - marker.length) break;
-    kept += character;
-    used += size;
-  }
-  return kept + marker;
-}
-
-/** The bytes left for a Reason in `response` (which has none yet) before its body passes {@link MAX_RESPONSE_BYTES}. */
-export function reasonRoom(response: CloudFormationResponse): number {
-  return Math.max(0, MAX_RESPONSE_BYTES - Buffer.byteLength(JSON.stringify({ ...response, Reason: '' })));
-}
-
-/** Options of {@link sendResponse}. */
-export interface SendOptions {
-  /** Attempts in all, including the first. @default 3 */
-  readonly attempts?: number;
-  /**
-   * Time allowed for each attempt. Three attempts of 1.5 s plus their backoff fit in the handler's 5 s safety margin.
-   * @default 1500
-   */
-  readonly timeoutMs?: number;
-  /** Sleeps between attempts. @default setTimeout */
-  readonly sleep?: (ms: number) => Promise<void>;
-}
-
-/** Raised when ResponseURL answers with a non-2xx status. */
-export class ResponseStatusError extends Error {
-  constructor(readonly statusCode: number) {
-    super(`ResponseURL answered HTTP ${statusCode}`);
-    this.name = 'ResponseStatusError';
-  }
-}
-
-/**
- * PUTs the response to the pre-signed ResponseURL, the way CloudFormation expects it (`Content-Type` empty, exact
- * `Content-Length`). Retries network errors and 5xx answers with a short backoff; a 4xx answer is final.
- */
-export async function sendResponse(responseUrl: string, response: CloudFormationResponse, options: SendOptions = {}): Promise<void> {
-  const attempts = options.attempts ?? 3;
-  const sleep = options.sleep ?? defaultSleep;
-  const body = JSON.stringify(response);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await putOnce(responseUrl, body, options.timeoutMs ?? 1500);
-      return;
-    } catch (error) {
-      const retryable = !(error instanceof ResponseStatusError) || error.statusCode >= 500;
-      if (!retryable || attempt >= attempts) throw error;
-      await sleep(100 * 2 ** (attempt - 1));
-    }
-  }
-}
-
-function putOnce(responseUrl: string, body: string, timeoutMs: number): Promise<void> {
-  const url = new URL(responseUrl);
-  const transport = url.protocol === 'https:' ? https : url.protocol === 'http:' ? http : undefined;
-  if (!transport) return Promise.reject(new Error(`ResponseURL has unsupported protocol ${url.protocol}`));
-  return new Promise<void>((resolve, reject) => {
-    const request = transport.request(url, {
-      method: 'PUT',
-      headers: { 'content-type': '', 'content-length': Buffer.byteLength(body) },
-      timeout: timeoutMs,
-    }, incoming => {
-      incoming.resume();
-      incoming.on('error', reject);
-      incoming.on('end', () => {
-        const status = incoming.statusCode ?? 0;
-        if (status >= 200 && status < 300) resolve();
-        else reject(new ResponseStatusError(status));
-      });
-    });
-    request.on('timeout', () => request.destroy(Object.assign(new Error(`no answer from ResponseURL within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
-    request.on('error', reject);
-    request.end(body);
-  });
-}
-
-/** Resolves after `ms` milliseconds. */
-export function defaultSleep(ms: number): Promise<void> {
-  return new Promise(resolve => setTimeout(resolve, ms));
-}
 
 // ---------------------------------------------------------------------------------------------------------------------
 

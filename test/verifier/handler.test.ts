@@ -54,14 +54,15 @@ import { FAKE_CREDENTIALS, UnavailableService } from './support/transport';
 import {
   createClients,
   createHandler,
-  failureReason,
   handler,
   HandlerOptions,
   LambdaContextLike,
   SAFETY_MARGIN_MS,
   SETTLE_RESERVE_MS,
 } from '../../src/verifier/handler.lambda';
-import { bodyBytes, parseProperties, VerificationRequest } from '../../src/verifier/protocol';
+import { parseProperties, VerificationRequest } from '../../src/verifier/protocol';
+import { failureReason } from '../../src/verifier/reason';
+import { bodyBytes } from '../../src/verifier/response';
 
 /** The id the handler gives the verification of ALL_RESOURCES under CONSTRUCT_PATH with KEY_ARN. Pinned: a change replaces the custom resource in users' stacks. */
 const ALL_RESOURCES_ID = `encryption-verification:${KEY_ARN}:4e76214c5747`;

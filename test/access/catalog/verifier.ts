@@ -11,8 +11,9 @@ import { DeployedResource, DeployedWorld } from '../world';
 import { keyByArn, pathsFor, roleByArn, via } from './common';
 import { DOCS } from './docs';
 import { AccessPath, Catalog, DocRef, subjectOf } from './types';
-import { createSession, runChecks, VerifierClients } from '../../../src/verifier/checks';
+import { runChecks } from '../../../src/verifier/checks';
 import { parseProperties } from '../../../src/verifier/protocol';
+import { createSession, VerifierClients } from '../../../src/verifier/session';
 
 /** One command the handler sent. */
 export interface RecordedCommand {

@@ -1,0 +1,128 @@
+/*
+ * The key-binding checks of the resources: each asks its service (src/services/<service>/check.ts) which key the
+ * resource names, within the session's retries, and compares it with the key.
+ *
+ * Bundled into the verifier Lambda: import only @aws-sdk/* (provided by the Lambda runtime, external to the bundle),
+ * node built-ins and the services' check.ts here.
+ */
+import { guard } from './explain';
+import { compareKey, keyTags } from './key-checks';
+import { binding, CheckOutcome, fail, Problem } from './outcomes';
+import { call, VerificationSession } from './session';
+import {
+  API_DESTINATIONS_TAG,
+  archiveKeyIdentifier,
+  carriesApiDestinationsTag,
+  connectionKeys,
+  DESCRIBE_ARCHIVE,
+  DESCRIBE_CONNECTION,
+  DESCRIBE_EVENT_BUS,
+  eventBusKeyIdentifier,
+} from '../services/events/check';
+import { dbInstanceKeys, DESCRIBE_DB_INSTANCES } from '../services/rds/check';
+import { GET_SCHEDULE, scheduleKeyIdentifier } from '../services/scheduler/check';
+import { DESCRIBE_SECRET, secretKeyIdentifier } from '../services/secretsmanager/check';
+
+/** scheduler:GetSchedule: `KmsKeyArn` names the key. */
+export async function checkSchedule(session: VerificationSession, scheduleName: string, groupName: string): Promise<CheckOutcome> {
+  const name = `schedule ${groupName}/${scheduleName}`;
+  return guard(session, name, async () => {
+    const keyIdentifier = await call(session, GET_SCHEDULE, name, signal =>
+      scheduleKeyIdentifier(session.clients.scheduler, scheduleName, groupName, signal));
+    return binding(name, [await compareKey(session, `the ${name}`, keyIdentifier, 'set the schedule\'s KmsKeyArn to the key ARN')]);
+  });
+}
+
+/** events:DescribeEventBus: `KmsKeyIdentifier` names the key. */
+export async function checkEventBus(session: VerificationSession, busName: string): Promise<CheckOutcome> {
+  const name = `event bus ${busName}`;
+  return guard(session, name, async () => {
+    const keyIdentifier = await call(session, DESCRIBE_EVENT_BUS, name, signal => eventBusKeyIdentifier(session.clients.events, busName, signal));
+    return binding(name, [await compareKey(session, `the ${name}`, keyIdentifier, 'set the event bus\'s KmsKeyIdentifier to the key')]);
+  });
+}
+
+/** events:DescribeArchive: `KmsKeyIdentifier` names the key. */
+export async function checkArchive(session: VerificationSession, archiveName: string): Promise<CheckOutcome> {
+  const name = `archive ${archiveName}`;
+  return guard(session, name, async () => {
+    const keyIdentifier = await call(session, DESCRIBE_ARCHIVE, name, signal => archiveKeyIdentifier(session.clients.events, archiveName, signal));
+    return binding(name, [await compareKey(session, `the ${name}`, keyIdentifier,
+      'set the archive\'s KmsKeyIdentifier to the key (EventBus.archive() drops the key: build events.Archive)')]);
+  });
+}
+
+/**
+ * events:DescribeConnection: `KmsKeyIdentifier` names the key; secretsmanager:DescribeSecret: the connection's secret
+ * is encrypted with the key; kms:ListResourceTags: the key carries `EventBridgeApiDestinations=true`.
+ */
+export async function checkConnection(session: VerificationSession, connectionName: string): Promise<CheckOutcome> {
+  const name = `connection ${connectionName}`;
+  return guard(session, name, async () => {
+    const connection = await call(session, DESCRIBE_CONNECTION, name, signal => connectionKeys(session.clients.events, connectionName, signal));
+    const [connectionKey, secretKey, tagged] = await Promise.all([
+      compareKey(session, `the ${name}`, connection.keyIdentifier, 'set the connection\'s KmsKeyIdentifier to the key'),
+      (async (): Promise<Problem | undefined> => {
+        const secretArn = connection.secretArn;
+        if (!secretArn) {
+          return { what: `the ${name} has no secret (DescribeConnection returned no SecretArn)`, fix: 're-create the connection with its authorization parameters' };
+        }
+        const secretKeyId = await call(session, DESCRIBE_SECRET, `secret ${secretArn}`, signal =>
+          secretKeyIdentifier(session.clients.secretsManager, secretArn, signal));
+        return compareKey(session, `the ${name}'s secret ${secretArn}`, secretKeyId,
+          'update the connection with KmsKeyIdentifier set to the key so EventBridge re-encrypts its secret');
+      })(),
+      hasApiDestinationsTag(session),
+    ]);
+    const tagProblem = tagged ? undefined : {
+      what: `key ${session.request.keyArn} lacks the tag ${API_DESTINATIONS_TAG.key}=${API_DESTINATIONS_TAG.value}, without which EventBridge cannot use it for the ${name}`,
+      fix: 'tag the key',
+    };
+    return binding(name, [connectionKey, secretKey, tagProblem]);
+  });
+}
+
+/** kms:ListResourceTags (all pages, once per invocation): the key carries `EventBridgeApiDestinations=true`. */
+export async function hasApiDestinationsTag(session: VerificationSession): Promise<boolean> {
+  return carriesApiDestinationsTag(await keyTags(session));
+}
+
+/**
+ * rds:DescribeDBInstances: storage encrypted with the key and, when expected, the master user secret and Performance
+ * Insights too.
+ */
+export async function checkDbInstance(
+  session: VerificationSession,
+  identifier: string,
+  expectMasterUserSecret: boolean,
+  expectPerformanceInsights: boolean,
+): Promise<CheckOutcome> {
+  const name = `DB instance ${identifier}`;
+  return guard(session, name, async () => {
+    const instance = await call(session, DESCRIBE_DB_INSTANCES, name, signal => dbInstanceKeys(session.clients.rds, identifier, signal));
+    if (!instance) {
+      return fail(name, { what: `the ${name} was not found (DescribeDBInstances returned none)`, fix: 'make the verification depend on the instance' });
+    }
+    const problems: Array<Promise<Problem | undefined> | Problem | undefined> = [];
+    if (!instance.storageEncrypted) {
+      problems.push({
+        what: `the ${name} has unencrypted storage`,
+        fix: 'set StorageEncrypted true and KmsKeyId to the key (storage encryption needs a new instance)',
+      });
+    } else {
+      problems.push(compareKey(session, `the ${name}'s storage`, instance.storageKeyIdentifier, 'set KmsKeyId to the key (changing it replaces the instance)'));
+    }
+    if (expectMasterUserSecret) {
+      const secret = instance.masterUserSecret;
+      problems.push(secret
+        ? compareKey(session, `the ${name}'s master user secret`, secret.keyIdentifier, 'set MasterUserSecret.KmsKeyId to the key')
+        : { what: `the ${name} has no RDS-managed master user secret`, fix: 'set ManageMasterUserPassword true and MasterUserSecret.KmsKeyId to the key' });
+    }
+    if (expectPerformanceInsights) {
+      problems.push(instance.performanceInsightsEnabled
+        ? compareKey(session, `the ${name}'s Performance Insights`, instance.performanceInsightsKeyIdentifier, 'set PerformanceInsightsKMSKeyId to the key')
+        : { what: `the ${name} has Performance Insights off`, fix: 'enable it with PerformanceInsightsKMSKeyId set to the key' });
+    }
+    return binding(name, await Promise.all(problems));
+  });
+}

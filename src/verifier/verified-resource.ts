@@ -1,0 +1,140 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { IConstruct } from 'constructs';
+import { checkArn } from '../internal/validation';
+
+/**
+ * A resource whose key binding the verifier checks, and what the verifier may call to check it.
+ *
+ * Build one with the static methods; each names the exact read-only API call and the ARN it is allowed on.
+ */
+export class VerifiedResource {
+  /**
+   * An EventBridge Scheduler schedule: `GetSchedule` must return `KmsKeyArn` = the key.
+   *
+   * @param keyPolicyScheduleArn the `.../schedule/<group>/*` pattern when the key policy names the schedule's group
+   *   (`ScheduleKeyPolicyScope.SCHEDULE_GROUP`) rather than the schedule
+   */
+  public static schedule(scheduleName: string, groupName: string, scheduleArn: string, dependency?: IConstruct, keyPolicyScheduleArn?: string): VerifiedResource {
+    checkArn('VerifiedResource.schedule', 'scheduleArn', scheduleArn, SCHEDULE_ARN, 'arn:<partition>:scheduler:<region>:<account>:schedule/<group>/<name>');
+    return new VerifiedResource(
+      { Type: 'AWS::Scheduler::Schedule', Name: scheduleName, GroupName: groupName },
+      [new iam.PolicyStatement({ actions: ['scheduler:GetSchedule'], resources: [scheduleArn] })],
+      dependency,
+      scheduleArn,
+      keyPolicyScheduleArn,
+    );
+  }
+
+  /** An EventBridge event bus: `DescribeEventBus` must return `KmsKeyIdentifier` = the key. */
+  public static eventBus(eventBusName: string, eventBusArn: string, dependency?: IConstruct): VerifiedResource {
+    checkArn('VerifiedResource.eventBus', 'eventBusArn', eventBusArn, EVENT_BUS_ARN, 'arn:<partition>:events:<region>:<account>:event-bus/<name>');
+    return new VerifiedResource(
+      { Type: 'AWS::Events::EventBus', Name: eventBusName },
+      [new iam.PolicyStatement({ actions: ['events:DescribeEventBus'], resources: [eventBusArn] })],
+      dependency,
+    );
+  }
+
+  /** An EventBridge archive: `DescribeArchive` must return `KmsKeyIdentifier` = the key. */
+  public static archive(archiveName: string, archiveArn: string, dependency?: IConstruct): VerifiedResource {
+    checkArn('VerifiedResource.archive', 'archiveArn', archiveArn, ARCHIVE_ARN, 'arn:<partition>:events:<region>:<account>:archive/<name>');
+    return new VerifiedResource(
+      { Type: 'AWS::Events::Archive', Name: archiveName },
+      [new iam.PolicyStatement({ actions: ['events:DescribeArchive'], resources: [archiveArn] })],
+      dependency,
+    );
+  }
+
+  /**
+   * An EventBridge connection: `DescribeConnection` must return `KmsKeyIdentifier` = the key, Secrets Manager's
+   * `DescribeSecret` of its secret `KmsKeyId` = the key, and the key must carry `EventBridgeApiDestinations=true`.
+   *
+   * @param connectionArn the ARN IAM authorizes connection actions against: `arn:<partition>:events:<region>:<account>:connection/<name>`
+   *   (CloudFormation's `ArnForPolicy`), NOT the connection's `Arn` attribute, which ends in `/<uuid>` and matches no
+   *   IAM resource of `events:DescribeConnection`
+   * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoneventbridge.html
+   */
+  public static connection(connectionName: string, connectionArn: string, secretArn: string, dependency?: IConstruct): VerifiedResource {
+    checkArn('VerifiedResource.connection', 'connectionArn', connectionArn, CONNECTION_ARN, 'arn:<partition>:events:<region>:<account>:connection/<name> (the IAM form, without /<uuid>)');
+    checkArn('VerifiedResource.connection', 'secretArn', secretArn, SECRET_ARN, 'arn:<partition>:secretsmanager:<region>:<account>:secret:<name>');
+    return new VerifiedResource(
+      { Type: 'AWS::Events::Connection', Name: connectionName },
+      [
+        new iam.PolicyStatement({ actions: ['events:DescribeConnection'], resources: [connectionArn] }),
+        new iam.PolicyStatement({ actions: ['secretsmanager:DescribeSecret'], resources: [secretArn] }),
+      ],
+      dependency,
+    );
+  }
+
+  /**
+   * An RDS DB instance: `DescribeDBInstances` must return `StorageEncrypted` and `KmsKeyId` = the key, and, when
+   * expected, `MasterUserSecret.KmsKeyId` and `PerformanceInsightsKMSKeyId` = the key.
+   */
+  public static dbInstance(instanceIdentifier: string, instanceArn: string, options: DbInstanceVerificationOptions = {}, dependency?: IConstruct): VerifiedResource {
+    checkArn('VerifiedResource.dbInstance', 'instanceArn', instanceArn, DB_INSTANCE_ARN, 'arn:<partition>:rds:<region>:<account>:db:<identifier>');
+    return new VerifiedResource(
+      {
+        Type: 'AWS::RDS::DBInstance',
+        Identifier: instanceIdentifier,
+        ExpectMasterUserSecret: String(options.masterUserSecret ?? true),
+        ExpectPerformanceInsights: String(options.performanceInsights ?? true),
+      },
+      [new iam.PolicyStatement({ actions: ['rds:DescribeDBInstances'], resources: [instanceArn] })],
+      dependency,
+    );
+  }
+
+  private constructor(
+    /** The descriptor passed to the handler. */
+    public readonly descriptor: { [key: string]: string },
+    /** The read-only calls the verifier role needs for this resource. */
+    public readonly statements: iam.PolicyStatement[],
+    /** The construct the verification must wait for. */
+    public readonly dependency?: IConstruct,
+    /**
+     * For a schedule: its ARN. `GetSchedule` on a schedule encrypted with a customer managed key makes Scheduler
+     * decrypt the payload with the caller's permissions, so the verifier needs `kms:Decrypt` through Scheduler for
+     * this schedule's encryption context (and no other).
+     */
+    public readonly scheduleArn?: string,
+    /**
+     * For a schedule whose key policy names its group (`.../schedule/<group>/*`): the context pattern the verifier's
+     * key-policy statement uses, so the statement is shared by every schedule of the group. Its IAM policy keeps the
+     * schedule's own ARN.
+     */
+    public readonly keyPolicyScheduleArn?: string,
+  ) {}
+}
+
+/** Which of an RDS instance's encrypted parts to check besides storage. */
+export interface DbInstanceVerificationOptions {
+  /**
+   * Check that the RDS-managed master user secret is encrypted with the key.
+   *
+   * @default true
+   */
+  readonly masterUserSecret?: boolean;
+  /**
+   * Check that Performance Insights data is encrypted with the key.
+   *
+   * @default true
+   */
+  readonly performanceInsights?: boolean;
+}
+
+/**
+ * The ARN forms the verifier's IAM statements name (Service Authorization Reference resource types): a string of another
+ * form would grant nothing, and the check would fail at deploy time with AccessDenied.
+ *
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoneventbridgescheduler.html
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoneventbridge.html
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonrds.html
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecretsmanager.html
+ */
+const SCHEDULE_ARN = /^arn:aws[a-z-]*:scheduler:[a-z0-9-]+:\d{12}:schedule\/[0-9A-Za-z._-]{1,64}\/[0-9A-Za-z._-]{1,64}$/;
+const EVENT_BUS_ARN = /^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[./\-_A-Za-z0-9]{1,256}$/;
+const ARCHIVE_ARN = /^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:archive\/[.\-_A-Za-z0-9]{1,48}$/;
+const CONNECTION_ARN = /^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:connection\/[.\-_A-Za-z0-9]{1,64}$/;
+const DB_INSTANCE_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:db:[a-z][a-z0-9-]{0,62}$/;
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
