@@ -5,7 +5,7 @@ export * from './audit/tampering-alert';
 export * from './encrypted-resource/props';
 export * from './verifier/encryption-verification';
 export * from './snapshot';
-export * from './encrypted-archive/encrypted-archive';
+export * from './encrypted-archive';
 export * from './encrypted-connection';
 export * from './encrypted-schedule';
 export * from './encrypted-rds-instance';
