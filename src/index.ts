@@ -1,5 +1,6 @@
 export * from './key/encryption-key';
 export * from './key/statements';
+export * from './audit/audit-trail';
 export * from './audit/key-audit-trail';
 export * from './audit/tampering-alert';
 export * from './encrypted-resource/props';
