@@ -1,8 +1,9 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
+import { AuditTrail, checkTrailArn } from './audit-trail';
 import { AUDIT_TRAIL_CONTEXT_KEY } from './constants';
-import { AuditTrail, checkTrailArn, KeyAuditTrail } from './key-audit-trail';
+import { KeyAuditTrail } from './key-audit-trail';
 import { KeyTamperingAlert } from './tampering-alert';
 import { PropValidationError } from '../internal/validation';
 

@@ -23,9 +23,6 @@ const REFERENCE = '\u0000';
 const ALLOWED_SECRET = 'must be a SecretValue that resolves to a Secrets Manager dynamic reference, '
   + 'e.g. SecretValue.secretsManager(\'crm/api-key\') or secret.secretValue (anything else would put the credential in the template or fail to resolve)';
 
-/** HTTP header names EventBridge accepts (RFC 7230 token characters). */
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9a-zA-Z]+$/;
-
 /** The parameters of a connection, as the construct receives them. */
 export interface ConnectionCredentials {
   readonly authorization: events.Authorization;
@@ -102,7 +99,7 @@ function checkAuthorization(scope: IConstruct, v: PropValidator, bound: BoundAut
     }
     case 'BASIC': {
       const a = p.basicAuthParameters ?? {};
-      checkPlain(v, 'authorization.username', a.username, 512);
+      checkPlain(v, 'authorization.username', a.username, CONNECTION_FACTS.credentialMaxLength);
       if (typeof a.username === 'string' && !Token.isUnresolved(a.username)) {
         v.check(!a.username.includes(':'), 'authorization.username', a.username, 'must not contain ":" (Basic authorization joins username and password with it)');
         v.check(!/[\x00-\x08\x0A-\x1F\x7F]/.test(a.username), 'authorization.username', a.username, 'must not contain control characters');
@@ -131,16 +128,18 @@ function checkParameters(scope: IConstruct, v: PropValidator, prop: string, para
   for (const parameter of parameters) {
     const name = `${prop}.${parameter.key}`;
     if (!Token.isUnresolved(parameter.key)) {
-      const ok = parameter.key.length >= 1 && parameter.key.length <= 512 && (!headers || HEADER_NAME.test(parameter.key))
+      const ok = parameter.key.length >= 1 && parameter.key.length <= CONNECTION_FACTS.parameterMaxLength
+        && (!headers || CONNECTION_FACTS.headerNamePattern.test(parameter.key))
         && (kind !== 'query' || CONNECTION_FACTS.queryKeyPattern.test(parameter.key));
       v.check(ok, prop, parameter.key, headers
-        ? 'parameter names must be 1 to 512 characters valid in an HTTP header name (letters, digits and !#$%&\'*+-.^_`|~)'
-        : kind === 'query' ? 'parameter names must be 1 to 512 characters without control characters' : 'parameter names must be 1 to 512 characters');
+        ? `parameter names must be 1 to ${CONNECTION_FACTS.parameterMaxLength} characters valid in an HTTP header name (letters, digits and !#$%&'*+-.^_\`|~)`
+        : kind === 'query' ? `parameter names must be 1 to ${CONNECTION_FACTS.parameterMaxLength} characters without control characters`
+          : `parameter names must be 1 to ${CONNECTION_FACTS.parameterMaxLength} characters`);
     }
     if (parameter.isValueSecret) {
       checkSecret(scope, v, name, parameter.value);
     } else {
-      checkPlain(v, name, parameter.value, 512);
+      checkPlain(v, name, parameter.value, CONNECTION_FACTS.parameterMaxLength);
       const value = parameter.value;
       if (typeof value === 'string' && !Token.isUnresolved(value) && value.length > 0) {
         if (headers) v.check(CONNECTION_FACTS.headerValuePattern.test(value), name, value, `header values must be ${CONNECTION_FACTS.headerValueAllowed}`);
@@ -165,7 +164,7 @@ function checkPlain(v: PropValidator, prop: string, value: unknown, maxLength: n
 
 function checkHttpsUrl(v: PropValidator, prop: string, value: unknown): void {
   if (typeof value === 'string' && Token.isUnresolved(value)) return;
-  v.check(isHttpsUrl(value, 2048), prop, value, 'must be an https:// URL of at most 2048 characters, made of letters, digits, '
+  v.check(isHttpsUrl(value, CONNECTION_FACTS.endpointMaxLength), prop, value, `must be an https:// URL of at most ${CONNECTION_FACTS.endpointMaxLength} characters, made of letters, digits, `
     + '-()_.!~*\';/?:@&=+$, and %XX escapes (no spaces, non-ASCII, {placeholders} or #fragments)');
 }
 

@@ -3,12 +3,14 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { isPolicyEditable } from '../key/key-policy';
 import { KeyPolicyStatements } from '../key/statements';
+import { CONNECTION_FACTS } from '../services/events/connection-facts';
 
 /** The warning id for a key whose `EventBridgeApiDestinations=true` tag the construct cannot see. */
 export const API_DESTINATIONS_TAG_WARNING = 'cdk-encrypted-constructs:api-destinations-tag';
 
 /**
- * EventBridge uses a key for a connection only when it carries the tag `EventBridgeApiDestinations=true`.
+ * EventBridge uses a key for a connection only when it carries the tag `EventBridgeApiDestinations=true`
+ * (`CONNECTION_FACTS.apiDestinationsTagValue`). How the construct makes sure:
  *
  * - A key defined in the connection's stack (created by the construct or brought by the user) is tagged.
  * - A key defined in another stack of the app is not edited; once aspects have run (tags are applied by aspects),
@@ -18,7 +20,7 @@ export const API_DESTINATIONS_TAG_WARNING = 'cdk-encrypted-constructs:api-destin
 export function ensureApiDestinationsTag(scope: Construct, key: kms.IKey): void {
   const tag = KeyPolicyStatements.API_DESTINATIONS_TAG_KEY;
   if (isPolicyEditable(scope, key)) {
-    Tags.of(key).add(tag, 'true');
+    Tags.of(key).add(tag, CONNECTION_FACTS.apiDestinationsTagValue);
     return;
   }
   const cfnKey = key instanceof kms.Key ? key.node.defaultChild : undefined;
@@ -29,7 +31,7 @@ export function ensureApiDestinationsTag(scope: Construct, key: kms.IKey): void 
   // Tags.of() applies tags through aspects, which run after construction: look when the app is validated.
   scope.node.addValidation({
     validate: () => {
-      if (cfnKey.tags.tagValues()[tag] !== 'true') warn(scope, key, `it is defined in stack ${Stack.of(key).stackName}, which does not tag it`);
+      if (cfnKey.tags.tagValues()[tag] !== CONNECTION_FACTS.apiDestinationsTagValue) warn(scope, key, `it is defined in stack ${Stack.of(key).stackName}, which does not tag it`);
       return [];
     },
   });

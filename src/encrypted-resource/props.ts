@@ -1,5 +1,5 @@
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { AuditTrail } from '../audit/key-audit-trail';
+import { AuditTrail } from '../audit/audit-trail';
 import { EncryptionKeyOptions } from '../key/encryption-key';
 
 /**

@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AuditTrail, EncryptionKey } from '../../src';
-import { EncryptedArchive, EncryptedArchiveProps } from '../../src/encrypted-archive/encrypted-archive';
+import { EncryptedArchive, EncryptedArchiveProps } from '../../src/encrypted-archive';
 import { acknowledgeDeadLetterQueue } from '../../src/internal/acknowledgements';
 import { KEY_POLICY_STATEMENTS_REQUIRED_WARNING } from '../../src/key/key-policy';
 import { SharedAlarmTopic } from '../../src/stack/alarm-topic';

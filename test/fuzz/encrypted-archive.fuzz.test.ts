@@ -7,7 +7,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import { AuditTrail, EncryptionKey } from '../../src';
-import { EncryptedArchive } from '../../src/encrypted-archive/encrypted-archive';
+import { EncryptedArchive } from '../../src/encrypted-archive';
 import { acknowledgeDeadLetterQueue } from '../../src/internal/acknowledgements';
 import { fuzzProps } from '../support/fuzz';
 import { badKeyArbitrary, badKeyOf, keyOptionsArbitrary, keyOptionsOf, nullPropArbitrary, uniqueName, withNull } from '../support/fuzz-arbitraries';

@@ -50,4 +50,54 @@ export const CONNECTION_FACTS = {
    */
   endpointPattern: /^((%[0-9A-Fa-f]{2}|[-()_.!~*';/?:@&=+$,A-Za-z0-9])+)([).!';/?:,])?$/,
   endpointMaxLength: 2048,
+  /**
+   * Connection and API destination names: 1 to 64 letters, digits, `.`, `-` and `_`.
+   *
+   * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateConnection.html#eventbridge-CreateConnection-request-Name
+   * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateApiDestination.html#eventbridge-CreateApiDestination-request-Name
+   */
+  namePattern: /^[.\-_A-Za-z0-9]+$/,
+  nameMaxLength: 64,
+  nameAllowed: 'letters, digits, ".", "-" and "_"',
+  /**
+   * Connection and API destination descriptions: at most 512 characters.
+   *
+   * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateConnection.html#eventbridge-CreateConnection-request-Description
+   * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateApiDestination.html#eventbridge-CreateApiDestination-request-Description
+   */
+  descriptionMaxLength: 512,
+  /**
+   * HTTP parameter names (header, query string, body): 1 to 512 characters; header names are RFC 7230 tokens.
+   *
+   * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_ConnectionHeaderParameter.html
+   * @see https://www.rfc-editor.org/rfc/rfc7230#section-3.2.6 (token characters)
+   */
+  parameterMaxLength: 512,
+  headerNamePattern: /^[!#$%&'*+\-.^_`|~0-9a-zA-Z]+$/,
+  /**
+   * EventBridge's default quota of invocations per second per API destination (adjustable in Service Quotas).
+   *
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html
+   */
+  defaultRateQuota: 300,
+  /**
+   * EventBridge uses a customer managed key for a connection only while the key carries the tag
+   * `EventBridgeApiDestinations` (`KeyPolicyStatements.API_DESTINATIONS_TAG_KEY`) with this value: without it, creating
+   * the connection fails and an existing connection is deauthorized.
+   *
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/encryption-connections.html
+   */
+  apiDestinationsTagValue: 'true',
+  /**
+   * The detail types of the connection-state events (source `aws.events`) that say a connection is losing or has lost
+   * its authorization, or (private APIs) cannot reach the endpoint.
+   *
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/event-reference.html
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-target-connection-deauthorize.html
+   */
+  deauthorizationDetailTypes: [
+    'Connection Deauthorization Started',
+    'Connection Deauthorized',
+    'Connection Failed Connectivity',
+  ],
 };
