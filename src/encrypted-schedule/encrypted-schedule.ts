@@ -10,6 +10,7 @@ import { createScheduleAlarms } from './alarms';
 import { scheduleDeadLetterQueue } from './dead-letter-queue';
 import { confineTargetStatements, redirectableProps, ScheduleExecutionRole, targetWithRole } from './execution-role';
 import { ScheduleGroupDeadLetters } from './group-alarms';
+import { addScheduleStatements } from './permissions';
 import { EncryptedScheduleProps, ScheduleKeyPolicyScope } from './props';
 import { validatePayload, validateScheduleProps, warnIfInThePast } from './validation';
 import { watchChannelKey } from '../audit/audit-key';
@@ -18,7 +19,6 @@ import { setUpEncryption, verifyEncryption } from '../encrypted-resource/setup';
 import { formatArn, stackEnvironment } from '../internal/arns';
 import { deterministicName } from '../internal/names';
 import { addKeyStatements, registerRolePath } from '../key/key-policy';
-import { KeyPolicyStatements } from '../key/statements';
 import { guardManagedPolicySize } from '../quotas/quota-guards';
 import { SharedAlarmTopic } from '../stack/alarm-topic';
 import { EncryptionVerification, VerifiedResource } from '../verifier/encryption-verification';
@@ -79,6 +79,7 @@ export class EncryptedSchedule extends Construct implements IEncryptedResource {
 
   constructor(scope: Construct, id: string, props: EncryptedScheduleProps) {
     super(scope, id);
+    // validate
     validateScheduleProps(this, props);
     warnIfInThePast(this, props.schedule);
 
@@ -88,10 +89,12 @@ export class EncryptedSchedule extends Construct implements IEncryptedResource {
     this.scheduleArn = formatArn(this, { service: 'scheduler', resource: 'schedule', resourceName: `${this.scheduleGroupName}/${this.scheduleName}` });
     const scheduleGroupArn = formatArn(this, { service: 'scheduler', resource: 'schedule-group', resourceName: this.scheduleGroupName });
 
+    // key and audit trail
     const encryption = setUpEncryption(this, props, 'EventBridge Scheduler schedule payloads');
     this.encryptionKey = encryption.key;
     this.auditTrailArn = encryption.auditTrailArn;
 
+    // resources: the execution role's policy and role, the dead-letter queue, the schedule.
     // The role, when the target lets us choose it. Scheduler requires aws:SourceArn in the trust policy to be the
     // schedule GROUP's ARN (not the schedule's); the schedule itself is pinned by the encryption-context condition.
     this.executionRolePolicy = new iam.ManagedPolicy(this, 'ExecutionRolePolicy', {
@@ -194,54 +197,20 @@ export class EncryptedSchedule extends Construct implements IEncryptedResource {
       ].join(' '));
     }
 
-    // The execution role may decrypt only this schedule's payload...
-    this.executionRolePolicy.addStatements(new iam.PolicyStatement({
-      sid: 'DecryptThisSchedulePayload',
-      actions: ['kms:Decrypt'],
-      resources: [this.encryptionKey.keyArn],
-      conditions: { StringEquals: { 'kms:EncryptionContext:aws:scheduler:schedule:arn': this.scheduleArn } },
-    }));
-    // The key policy names this schedule, or (group scope) every schedule of its group and the roles under its path.
+    // statements: the execution role's own policy, the schedule's key policy and the dead-letter queue's key policy
     const groupSchedules = formatArn(this, { service: 'scheduler', resource: 'schedule', resourceName: `${this.scheduleGroupName}/*` });
-    const groupRoles = `arn:${environment.partition}:iam::${environment.account}:role${rolePath}*`;
     const byGroup = groupScope && ownRole !== undefined;
-    encryption.addKeyStatements(
-      KeyPolicyStatements.schedule(byGroup
-        ? { ...environment, scheduleArn: groupSchedules, executionRoleArnPattern: groupRoles }
-        : { ...environment, scheduleArn: this.scheduleArn, executionRole: this.executionRole }),
-      `the EventBridge Scheduler schedule ${this.node.path}`,
-    );
+    addScheduleStatements(this, encryption, {
+      policy: this.executionRolePolicy,
+      key: this.encryptionKey,
+      scheduleArn: this.scheduleArn,
+      executionRole: this.executionRole,
+      deadLetterQueue: this.deadLetterQueue,
+      deadLetterQueueKey: this.deadLetterQueueKey,
+      groupScope: byGroup ? { groupSchedules, rolePath } : undefined,
+    });
 
-    // ...and send failed payloads to the dead-letter queue, using its key only through SQS.
-    this.executionRolePolicy.addStatements(new iam.PolicyStatement({
-      sid: 'SendToDeadLetterQueue',
-      actions: ['sqs:SendMessage'],
-      resources: [this.deadLetterQueue.queueArn],
-    }));
-    if (this.deadLetterQueueKey) {
-      this.executionRolePolicy.addStatements(new iam.PolicyStatement({
-        sid: 'DeadLetterQueueKeyThroughSqs',
-        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        resources: [this.deadLetterQueueKey.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `sqs.${environment.region}.amazonaws.com` } },
-      }));
-      // The stack's dead-letter key delegates to IAM (never strict): the role's own policy above is enough, and a
-      // statement per schedule would fill its key policy (32 KB).
-      if (this.deadLetterQueueKey !== SharedAlarmTopic.keyOf(this)) {
-        addKeyStatements(this, this.deadLetterQueueKey, [byGroup
-          ? KeyPolicyStatements.queue({ ...environment, principals: [new iam.ArnPrincipal(`arn:${environment.partition}:iam::${environment.account}:root`)], principalArnPatterns: [groupRoles] })
-          : KeyPolicyStatements.queue({ ...environment, principals: [this.executionRole] })],
-        `the dead-letter queue of the EventBridge Scheduler schedule ${this.node.path}`);
-      }
-    } else {
-      Annotations.of(this).addWarningV2('cdk-encrypted-constructs:schedule-dead-letter-queue-key', [
-        `The dead-letter queue ${this.deadLetterQueue.node.path} shows no customer managed key to this construct (imported, or not KMS-encrypted).`,
-        'Failed payloads leave the schedule\'s key when they land there. If the queue is encrypted with a customer managed key, its policy and the',
-        `execution role need kms:GenerateDataKey and kms:Decrypt with kms:ViaService sqs.${environment.region}.amazonaws.com.`,
-      ].join(' '));
-    }
-
-    // Every alarm gets an action (Control Tower's CT.CLOUDWATCH.PR.1 reads AlarmActions at deploy time): the user's
+    // alarms: every alarm gets an action (Control Tower's CT.CLOUDWATCH.PR.1 reads AlarmActions at deploy time): the user's
     // topic, else one topic per stack shared by the library's alarms, never a topic (and a key) per schedule.
     this.alarmTopic = props.alarmTopic ?? SharedAlarmTopic.of(this);
     // the keys the alarms and dead letters travel through are watched like the schedule's key (when the stack audits)
@@ -253,6 +222,7 @@ export class EncryptedSchedule extends Construct implements IEncryptedResource {
     this.droppedInvocationsAlarm = alarms.dropped;
     this.deadLetterFailuresAlarm = alarms.deadLetterFailures;
 
+    // verification: the deploy-time check that the schedule names the key
     this.verification = verifyEncryption(this, props, this.encryptionKey, [
       VerifiedResource.schedule(this.scheduleName, this.scheduleGroupName, this.scheduleArn, this.schedule, byGroup ? groupSchedules : undefined),
     ]);
