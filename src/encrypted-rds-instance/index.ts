@@ -1,1 +1,2 @@
 export * from './encrypted-rds-instance';
+export * from './props';

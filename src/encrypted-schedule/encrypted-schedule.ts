@@ -1,181 +1,27 @@
-import { Annotations, CfnResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { createScheduleAlarms } from './alarms';
+import { scheduleDeadLetterQueue } from './dead-letter-queue';
 import { confineTargetStatements, redirectableProps, ScheduleExecutionRole, targetWithRole } from './execution-role';
-import { ScheduleGroupAlarms, ScheduleGroupDeadLetters } from './group-alarms';
+import { ScheduleGroupDeadLetters } from './group-alarms';
+import { addScheduleStatements } from './permissions';
+import { EncryptedScheduleProps, ScheduleKeyPolicyScope } from './props';
 import { validatePayload, validateScheduleProps, warnIfInThePast } from './validation';
 import { watchChannelKey } from '../audit/audit-key';
-import { EncryptedResourceProps, IEncryptedResource } from '../encrypted-resource/props';
+import { IEncryptedResource } from '../encrypted-resource/props';
 import { setUpEncryption, verifyEncryption } from '../encrypted-resource/setup';
 import { formatArn, stackEnvironment } from '../internal/arns';
 import { deterministicName } from '../internal/names';
 import { addKeyStatements, registerRolePath } from '../key/key-policy';
-import { KeyPolicyStatements } from '../key/statements';
 import { guardManagedPolicySize } from '../quotas/quota-guards';
-import { allowAlarmsToPublish, SharedAlarmTopic } from '../stack/alarm-topic';
-import { newDeadLetterQueue } from '../stack/dead-letter-queue';
+import { SharedAlarmTopic } from '../stack/alarm-topic';
 import { EncryptionVerification, VerifiedResource } from '../verifier/encryption-verification';
-
-/**
- * How an `EncryptedSchedule`'s key-policy statements name it: one set per schedule, or one per schedule group.
- */
-export enum ScheduleKeyPolicyScope {
-  /** Statements name the schedule's ARN and its execution role: the narrowest key policy, about 1.5 KB per schedule. */
-  SCHEDULE = 'SCHEDULE',
-  /**
-   * Statements name the schedule group (`schedule/<group>/*`) and the execution roles under the group's IAM path: one
-   * set per group, for hundreds of schedules on one key (KMS accepts key policies up to 32 KB).
-   */
-  SCHEDULE_GROUP = 'SCHEDULE_GROUP',
-}
-
-/**
- * Properties of an `EncryptedSchedule`.
- */
-export interface EncryptedScheduleProps extends EncryptedResourceProps {
-  /**
-   * When the schedule runs: a one-time `at()`, a `rate()` or a `cron()` expression, with its time zone.
-   *
-   * An `at()` time that has already passed is accepted with a warning (such a schedule never runs).
-   *
-   * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html
-   */
-  readonly schedule: scheduler.ScheduleExpression;
-
-  /**
-   * What the schedule invokes: any `aws-scheduler-targets` target (`LambdaInvoke`, `SqsSendMessage`, `SnsPublish`,
-   * `StepFunctionsStartExecution`, `EventBridgePutEvents`, `Universal`, ...). Its input is the payload the key encrypts
-   * (at most 256 KB).
-   *
-   * Build the target without a `role`: the construct then invokes it through its own execution role, whose
-   * permissions are confined to the target and this schedule. A target given its own role (or a custom
-   * `IScheduleTarget`) keeps that role, with a warning. The target's `deadLetterQueue` is used when the
-   * `deadLetterQueue` prop is not given; the `retryAttempts` and `maxEventAge` props override the target's.
-   *
-   * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-targets.html
-   */
-  readonly target: scheduler.IScheduleTarget;
-
-  /**
-   * Name of the schedule: 1 to 64 letters, digits, `-`, `_` and `.`.
-   *
-   * @default - a name derived from the construct path (stable across deployments). The key policy names the schedule's
-   * ARN, so the name must be known before deploy.
-   */
-  readonly scheduleName?: string;
-
-  /**
-   * The schedule group the schedule belongs to. The Scheduler metrics behind the alarms are per group: give the
-   * schedule a group of its own to alarm on it alone.
-   *
-   * @default - the account's `default` group
-   * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-schedule-group.html
-   */
-  readonly scheduleGroup?: scheduler.IScheduleGroup;
-
-  /**
-   * How the key policy names this schedule: by its own ARN and execution role (`SCHEDULE`, the narrowest policy, about
-   * 1.5 KB per schedule, so about 20 schedules fill KMS's 32 KB on one shared key), or by its schedule group
-   * (`SCHEDULE_GROUP`: one set of statements per group, however many schedules of the group share the key).
-   *
-   * With `SCHEDULE_GROUP`, the construct's execution role gets the IAM path `/cdk-encrypted-constructs/scheduler/<group>/`
-   * and the key policy lets Scheduler and execution roles under that path use the key for any schedule of the group
-   * (`kms:EncryptionContext:aws:scheduler:schedule:arn` like `schedule/<group>/*`). Each execution role's own IAM policy
-   * still allows decrypting only its schedule's payload, and Scheduler only sends a schedule's own ARN as context; what
-   * the key policy alone no longer separates is one schedule of the group from another. For the same reason, schedules
-   * of one group on an `encryptionKey` you give share one dead-letter queue and its alarm (see `deadLetterQueue`).
-   *
-   * @default ScheduleKeyPolicyScope.SCHEDULE
-   */
-  readonly keyPolicyScope?: ScheduleKeyPolicyScope;
-
-  /**
-   * Description of the schedule, at most 512 characters.
-   *
-   * @default - no description
-   */
-  readonly description?: string;
-
-  /**
-   * Whether the schedule invokes its target.
-   *
-   * @default true
-   */
-  readonly enabled?: boolean;
-
-  /**
-   * The flexible time window: Scheduler invokes the target at some moment within this long after the scheduled time,
-   * which spreads load. From 1 to 1440 whole minutes.
-   *
-   * @default - no flexible window: the target is invoked at the scheduled time
-   * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-schedule-flexible-time-windows.html
-   */
-  readonly timeWindow?: Duration;
-
-  /**
-   * The date, in UTC, after which a recurring schedule may start invoking its target (ignored by one-time schedules).
-   *
-   * @default - no start date
-   */
-  readonly start?: Date;
-
-  /**
-   * The date, in UTC, before which a recurring schedule may invoke its target (ignored by one-time schedules).
-   * Must be after `start`.
-   *
-   * @default - no end date
-   */
-  readonly end?: Date;
-
-  /**
-   * Where Scheduler sends the payload of an invocation that failed after all retries. Must be a standard (not FIFO)
-   * queue. A queue you bring is used as it is: when its key is defined in this stack the construct adds the execution
-   * role's statements to that key's policy; otherwise a warning lists them.
-   *
-   * @default - a new SQS queue encrypted with the stack's dead-letter key (never the schedule's key, whose failure
-   * would lose the dead letters), TLS enforced, messages kept 14 days, retained on delete (or the target's
-   * `deadLetterQueue`, when it has one). With `keyPolicyScope: SCHEDULE_GROUP` and an
-   * `encryptionKey` you give, one such queue (and its alarm) per schedule group and key in the stack, shared by those
-   * schedules (child `SchedulerDeadLetters<hash>` of the stack)
-   * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/configuring-schedule-dlq.html
-   */
-  readonly deadLetterQueue?: sqs.IQueue;
-
-  /**
-   * How many times Scheduler retries a failed invocation before it sends the payload to the dead-letter queue:
-   * 0 to 185.
-   *
-   * @default - the target's `retryAttempts`, else 185
-   * @see https://docs.aws.amazon.com/scheduler/latest/APIReference/API_RetryPolicy.html
-   */
-  readonly retryAttempts?: number;
-
-  /**
-   * How long Scheduler keeps retrying an invocation: 60 seconds to 24 hours.
-   *
-   * @default - the target's `maxEventAge`, else 24 hours
-   * @see https://docs.aws.amazon.com/scheduler/latest/APIReference/API_RetryPolicy.html
-   */
-  readonly maxEventAge?: Duration;
-
-  /**
-   * The SNS topic the alarms notify (dead-letter messages, target errors, dropped invocations, dead-letter failures).
-   * Its policy gets a statement that lets CloudWatch publish for these alarms only; when the topic is encrypted with a
-   * key defined in this stack, a statement lets CloudWatch use that key (only on behalf of this account).
-   *
-   * @default - the stack's shared alarm topic, created on first need (child `EncryptedConstructsAlarmTopic` of the
-   * stack, encrypted with a key of its own, TLS only) and shared by every schedule of the stack given no topic;
-   * subscribe to it through `alarmTopic`
-   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Notify_Users_Alarm_Changes.html
-   */
-  readonly alarmTopic?: sns.ITopic;
-}
 
 /**
  * An EventBridge Scheduler schedule whose payload is encrypted with a customer managed KMS key, correct on the first
@@ -233,6 +79,7 @@ export class EncryptedSchedule extends Construct implements IEncryptedResource {
 
   constructor(scope: Construct, id: string, props: EncryptedScheduleProps) {
     super(scope, id);
+    // validate
     validateScheduleProps(this, props);
     warnIfInThePast(this, props.schedule);
 
@@ -242,10 +89,12 @@ export class EncryptedSchedule extends Construct implements IEncryptedResource {
     this.scheduleArn = formatArn(this, { service: 'scheduler', resource: 'schedule', resourceName: `${this.scheduleGroupName}/${this.scheduleName}` });
     const scheduleGroupArn = formatArn(this, { service: 'scheduler', resource: 'schedule-group', resourceName: this.scheduleGroupName });
 
+    // key and audit trail
     const encryption = setUpEncryption(this, props, 'EventBridge Scheduler schedule payloads');
     this.encryptionKey = encryption.key;
     this.auditTrailArn = encryption.auditTrailArn;
 
+    // resources: the execution role's policy and role, the dead-letter queue, the schedule.
     // The role, when the target lets us choose it. Scheduler requires aws:SourceArn in the trust policy to be the
     // schedule GROUP's ARN (not the schedule's); the schedule itself is pinned by the encryption-context condition.
     this.executionRolePolicy = new iam.ManagedPolicy(this, 'ExecutionRolePolicy', {
@@ -275,20 +124,9 @@ export class EncryptedSchedule extends Construct implements IEncryptedResource {
     const givenQueue = props.deadLetterQueue ?? targetProps?.deadLetterQueue;
     const groupDeadLetters = !givenQueue && groupScope && ownRole !== undefined && props.encryptionKey !== undefined
       ? ScheduleGroupDeadLetters.of(this, this.scheduleGroupName, this.encryptionKey) : undefined;
-    if (givenQueue) {
-      this.deadLetterQueue = givenQueue;
-      this.deadLetterQueueKey = givenQueue.encryptionMasterKey;
-    } else if (groupDeadLetters) {
-      this.deadLetterQueue = groupDeadLetters.queue;
-      this.deadLetterQueueKey = SharedAlarmTopic.keyOf(this);
-    } else {
-      this.deadLetterQueue = newDeadLetterQueue(this, 'DeadLetterQueue', {
-        key: SharedAlarmTopic.keyOf(this),
-        removalPolicy: RemovalPolicy.RETAIN,
-        usedBy: `the EventBridge Scheduler schedule ${this.node.path}`,
-      });
-      this.deadLetterQueueKey = SharedAlarmTopic.keyOf(this);
-    }
+    const deadLetters = scheduleDeadLetterQueue(this, givenQueue, groupDeadLetters);
+    this.deadLetterQueue = deadLetters.queue;
+    this.deadLetterQueueKey = deadLetters.key;
 
     let boundRole: iam.IRole | undefined;
     let retryPolicy: { [property: string]: number } = {};
@@ -359,65 +197,32 @@ export class EncryptedSchedule extends Construct implements IEncryptedResource {
       ].join(' '));
     }
 
-    // The execution role may decrypt only this schedule's payload...
-    this.executionRolePolicy.addStatements(new iam.PolicyStatement({
-      sid: 'DecryptThisSchedulePayload',
-      actions: ['kms:Decrypt'],
-      resources: [this.encryptionKey.keyArn],
-      conditions: { StringEquals: { 'kms:EncryptionContext:aws:scheduler:schedule:arn': this.scheduleArn } },
-    }));
-    // The key policy names this schedule, or (group scope) every schedule of its group and the roles under its path.
+    // statements: the execution role's own policy, the schedule's key policy and the dead-letter queue's key policy
     const groupSchedules = formatArn(this, { service: 'scheduler', resource: 'schedule', resourceName: `${this.scheduleGroupName}/*` });
-    const groupRoles = `arn:${environment.partition}:iam::${environment.account}:role${rolePath}*`;
     const byGroup = groupScope && ownRole !== undefined;
-    encryption.addKeyStatements(
-      KeyPolicyStatements.schedule(byGroup
-        ? { ...environment, scheduleArn: groupSchedules, executionRoleArnPattern: groupRoles }
-        : { ...environment, scheduleArn: this.scheduleArn, executionRole: this.executionRole }),
-      `the EventBridge Scheduler schedule ${this.node.path}`,
-    );
+    addScheduleStatements(this, encryption, {
+      policy: this.executionRolePolicy,
+      key: this.encryptionKey,
+      scheduleArn: this.scheduleArn,
+      executionRole: this.executionRole,
+      deadLetterQueue: this.deadLetterQueue,
+      deadLetterQueueKey: this.deadLetterQueueKey,
+      groupScope: byGroup ? { groupSchedules, rolePath } : undefined,
+    });
 
-    // ...and send failed payloads to the dead-letter queue, using its key only through SQS.
-    this.executionRolePolicy.addStatements(new iam.PolicyStatement({
-      sid: 'SendToDeadLetterQueue',
-      actions: ['sqs:SendMessage'],
-      resources: [this.deadLetterQueue.queueArn],
-    }));
-    if (this.deadLetterQueueKey) {
-      this.executionRolePolicy.addStatements(new iam.PolicyStatement({
-        sid: 'DeadLetterQueueKeyThroughSqs',
-        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        resources: [this.deadLetterQueueKey.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `sqs.${environment.region}.amazonaws.com` } },
-      }));
-      // The stack's dead-letter key delegates to IAM (never strict): the role's own policy above is enough, and a
-      // statement per schedule would fill its key policy (32 KB).
-      if (this.deadLetterQueueKey !== SharedAlarmTopic.keyOf(this)) {
-        addKeyStatements(this, this.deadLetterQueueKey, [byGroup
-          ? KeyPolicyStatements.queue({ ...environment, principals: [new iam.ArnPrincipal(`arn:${environment.partition}:iam::${environment.account}:root`)], principalArnPatterns: [groupRoles] })
-          : KeyPolicyStatements.queue({ ...environment, principals: [this.executionRole] })],
-        `the dead-letter queue of the EventBridge Scheduler schedule ${this.node.path}`);
-      }
-    } else {
-      Annotations.of(this).addWarningV2('cdk-encrypted-constructs:schedule-dead-letter-queue-key', [
-        `The dead-letter queue ${this.deadLetterQueue.node.path} shows no customer managed key to this construct (imported, or not KMS-encrypted).`,
-        'Failed payloads leave the schedule\'s key when they land there. If the queue is encrypted with a customer managed key, its policy and the',
-        `execution role need kms:GenerateDataKey and kms:Decrypt with kms:ViaService sqs.${environment.region}.amazonaws.com.`,
-      ].join(' '));
-    }
-
-    // Every alarm gets an action (Control Tower's CT.CLOUDWATCH.PR.1 reads AlarmActions at deploy time): the user's
+    // alarms: every alarm gets an action (Control Tower's CT.CLOUDWATCH.PR.1 reads AlarmActions at deploy time): the user's
     // topic, else one topic per stack shared by the library's alarms, never a topic (and a key) per schedule.
     this.alarmTopic = props.alarmTopic ?? SharedAlarmTopic.of(this);
     // the keys the alarms and dead letters travel through are watched like the schedule's key (when the stack audits)
     watchChannelKey(this, props.alarmTopic?.masterKey);
     if (givenQueue) watchChannelKey(this, this.deadLetterQueueKey);
-    const alarms = this.createAlarms(this.alarmTopic, groupDeadLetters);
+    const alarms = createScheduleAlarms(this, this.scheduleGroupName, name => this.metric(name), this.deadLetterQueue, this.alarmTopic, groupDeadLetters);
     this.deadLetterQueueAlarm = alarms.deadLetterQueue;
     this.targetErrorsAlarm = alarms.targetErrors;
     this.droppedInvocationsAlarm = alarms.dropped;
     this.deadLetterFailuresAlarm = alarms.deadLetterFailures;
 
+    // verification: the deploy-time check that the schedule names the key
     this.verification = verifyEncryption(this, props, this.encryptionKey, [
       VerifiedResource.schedule(this.scheduleName, this.scheduleGroupName, this.scheduleArn, this.schedule, byGroup ? groupSchedules : undefined),
     ]);
@@ -536,35 +341,5 @@ export class EncryptedSchedule extends Construct implements IEncryptedResource {
       })], `readers of the dead-letter queue of the EventBridge Scheduler schedule ${this.node.path}`);
     }
     return grant;
-  }
-
-  private createAlarms(topic: sns.ITopic, groupDeadLetters: ScheduleGroupDeadLetters | undefined) {
-    const alarm = (id: string, metric: cloudwatch.IMetric, description: string) => {
-      const created = new cloudwatch.Alarm(this, id, {
-        metric,
-        threshold: 0,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: `${description} (EventBridge Scheduler schedule ${this.node.path})`,
-      });
-      created.addAlarmAction(new cloudwatchActions.SnsAction(topic));
-      return created;
-    };
-    // Scheduler publishes its metrics per schedule group: those alarms are shared by the group's schedules.
-    const group = ScheduleGroupAlarms.of(this, this.scheduleGroupName, name => this.metric(name));
-    group.notify(topic);
-    // A dead-letter queue shared by the group's schedules on one key has one alarm, shared too.
-    groupDeadLetters?.notify(topic);
-    const deadLetterQueue = groupDeadLetters?.alarm ?? alarm('DeadLetterQueueAlarm',
-      this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
-      'Failed invocations are waiting in the dead-letter queue');
-    if (!groupDeadLetters) allowAlarmsToPublish(this, topic, [deadLetterQueue], `the alarms of the EventBridge Scheduler schedule ${this.node.path}`);
-    return {
-      deadLetterQueue,
-      targetErrors: group.targetErrors,
-      dropped: group.dropped,
-      deadLetterFailures: group.deadLetterFailures,
-    };
   }
 }

@@ -1,1 +1,2 @@
 export * from './encrypted-schedule';
+export * from './props';

@@ -8,20 +8,7 @@ import { checkEncryptionKey } from '../encrypted-resource/key-checks';
 import { EncryptedResourceProps } from '../encrypted-resource/props';
 import { claimPhysicalName } from '../internal/physical-names';
 import { PropValidator, requiredObject } from '../internal/validation';
-
-/** Scheduler's limits, as documented in the API reference (CreateSchedule) and the encryption-at-rest guide. */
-export const LIMITS = {
-  /** Schedule and schedule group names: 1 to 64 of these characters. */
-  namePattern: /^[0-9a-zA-Z-_.]+$/,
-  nameMaxLength: 64,
-  nameCharacters: 'letters, digits, "-", "_" and "."',
-  descriptionMaxLength: 512,
-  /** The payload (target input) Scheduler encrypts with the customer managed key: at most 256 KB. */
-  payloadMaxBytes: 256 * 1024,
-  retryAttempts: { min: 0, max: 185 },
-  maxEventAgeSeconds: { min: 60, max: 24 * 60 * 60 },
-  timeWindowMinutes: { min: 1, max: 1440 },
-};
+import { SCHEDULER_LIMITS as LIMITS } from '../services/scheduler/facts';
 
 /** The warning id users acknowledge for a one-time schedule whose time has passed. */
 export const AT_IN_THE_PAST_WARNING = 'cdk-encrypted-constructs:schedule-at-in-the-past';

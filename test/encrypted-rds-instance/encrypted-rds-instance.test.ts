@@ -9,7 +9,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { compliantVpc } from './fixtures';
 import { KeyAuditTrail, KeyTamperingAlert } from '../../src';
-import { EncryptedRdsInstance, EncryptedRdsInstanceProps } from '../../src/encrypted-rds-instance/encrypted-rds-instance';
+import { EncryptedRdsInstance, EncryptedRdsInstanceProps } from '../../src/encrypted-rds-instance';
 import { formatFindings, unacknowledgedFindings } from '../support/compliance';
 import { byRole, TEST_ENV, testStack } from '../support/fixtures';
 import { findCycle } from '../support/template-graph';
