@@ -117,11 +117,11 @@ project.eslint?.addRules({
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 
 // Every TypeScript block a consumer reads compiles and translates: jsii-rosetta in strict mode over README.md, every
-// doc-comment @example and SECURITY.md (scripts/rosetta.ts), after compile. Fixtures: rosetta/*.ts-fixture. The strict
+// doc-comment @example, SECURITY.md and docs/*.md (scripts/rosetta.ts), after compile. Fixtures: rosetta/*.ts-fixture. The strict
 // flag is also recorded in the assembly, so tools that translate it later (Construct Hub) hold it to the same rule.
 project.package.file.addOverride('jsii.metadata.jsii.rosetta.strict', true);
 const rosetta = project.addTask('rosetta', {
-  description: 'Compile and translate every README.md, SECURITY.md and @example code block with jsii-rosetta in strict mode; writes .jsii.tabl.json',
+  description: 'Compile and translate every TypeScript block of README.md, SECURITY.md, docs/*.md and the @examples with jsii-rosetta in strict mode; writes .jsii.tabl.json',
   exec: 'ts-node --transpile-only --project test/tsconfig.json scripts/rosetta.ts',
 });
 project.postCompileTask.spawn(rosetta);
@@ -187,9 +187,10 @@ const synthExample = project.addTask('synth:example', {
 synthExample.spawn(project.bundler.bundleTask);
 synthExample.exec('cdk synth --no-notices --quiet', { cwd: 'examples' });
 
-// The access-path report: README's table of evaluated paths and SECURITY.md's key-access section, from the catalog.
+// The access-path report: docs/access-paths.md's table of evaluated paths, SECURITY.md's key-access and failure-path
+// sections and docs/failure-paths.md, from the catalog.
 const reportKeys = project.addTask('report:keys', {
-  description: 'Run the access-path proof and regenerate README\'s access-path table and SECURITY.md\'s key-access section',
+  description: 'Run the access-path and failure-path proofs and regenerate docs/access-paths.md\'s table, SECURITY.md\'s key-access and failure-path sections and docs/failure-paths.md',
 });
 reportKeys.spawn(project.bundler.bundleTask);
 reportKeys.exec('jest --coverage=false test/access/access-paths.test.ts', { env: { UPDATE_ACCESS_REPORT: '1' } });

@@ -182,7 +182,7 @@ function platformSection(results: Map<PlatformVariant, PlatformSample>): string[
 function largestNSection(results: LargestN[]): string[] {
   const lines = ['', '## Largest N per stack', '',
     'The largest number of each construct one stack holds with every quota guard on (aws-cdk-lib\'s 500 resources per stack and the',
-    'library\'s guards; see the README, "Quotas checked at synth"), found by synthesizing N (it fits) and N + 1 (it does not),',
+    'library\'s guards; see docs/quotas.md), found by synthesizing N (it fits) and N + 1 (it does not),',
     'and the quota that stops N + 1. Resources per construct: the marginal count from the synthesis table above.', '',
     '| scenario | resources per construct (ours) | largest N in one stack | N + 1 stopped by |', '| --- | ---: | ---: | --- |'];
   for (const r of results) lines.push(`| ${r.scenario} | ${r.perConstruct.toFixed(1)} | ${r.n} | ${r.stoppedBy} |`);

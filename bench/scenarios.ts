@@ -58,7 +58,7 @@ const KINDS: { [name: string]: Kind } = {
     },
     hand: handSchedule,
   },
-  // Schedules of one group on the group's shared key (the README's "Key economy"): ScheduleKeyPolicyScope.SCHEDULE_GROUP.
+  // Schedules of one group on the group's shared key (docs/encrypted-schedule.md, "Key economy"): ScheduleKeyPolicyScope.SCHEDULE_GROUP.
   'schedule-group': {
     ours: (stack, id) => {
       const group = shared(stack, 'ReportsGroup', () => new scheduler.ScheduleGroup(stack, 'ReportsGroup', { scheduleGroupName: 'reports' }));

@@ -27,7 +27,8 @@ export interface EncryptedResourceProps {
   /**
    * How calls on the key are audited.
    *
-   * @default - the app's `cdk-encrypted-constructs:auditTrail` context value, else `AuditTrail.stackShared()`
+   * @default - the app's `cdk-encrypted-constructs:auditTrail` context value, else `AuditTrail.accountShared()`: the
+   * account's one library trail, created in the first stack of the account that needs it
    */
   readonly auditTrail?: AuditTrail;
 

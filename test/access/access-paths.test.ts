@@ -7,7 +7,7 @@ import { CONFIGURATIONS } from './configurations';
 import { ConfigurationFailures, FAILURES_BEGIN, FAILURES_END, failureTables } from './failure-report';
 import { describeFailurePaths, failurePaths } from './failures';
 import { describeFailures, prove, worldOf } from './proof';
-import { ConfigurationResult, README_BEGIN, README_END, readmeTable, replaceSection, SECURITY_BEGIN, SECURITY_END, securitySection } from './report';
+import { accessPathsTable, ConfigurationResult, replaceSection, SECURITY_BEGIN, SECURITY_END, securitySection, TABLE_BEGIN, TABLE_END } from './report';
 
 const ROOT = path.join(__dirname, '..', '..');
 const WRITE = process.env.UPDATE_ACCESS_REPORT === '1';
@@ -56,9 +56,9 @@ describe('failure-path report', () => {
 describe('access-path report', () => {
   const all = () => CONFIGURATIONS.map(c => results.get(`${c.subject} (${c.variant})`)).filter((r): r is ConfigurationResult => r !== undefined);
 
-  test('README\'s table of evaluated paths is current (run `npx projen report:keys` to regenerate)', () => {
+  test('docs/access-paths.md\'s table of evaluated paths is current (run `npx projen report:keys` to regenerate)', () => {
     expect(all()).toHaveLength(CONFIGURATIONS.length);
-    const { current, expected } = replaceSection(path.join(ROOT, 'README.md'), README_BEGIN, README_END, readmeTable(all()), WRITE);
+    const { current, expected } = replaceSection(path.join(ROOT, 'docs', 'access-paths.md'), TABLE_BEGIN, TABLE_END, accessPathsTable(all()), WRITE);
     if (!WRITE) expect(current).toBe(expected);
   });
 

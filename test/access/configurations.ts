@@ -25,7 +25,7 @@ import { TEST_ENV } from '../support/fixtures';
 
 /** One configuration: a name for the report and the app it builds. */
 export interface Configuration {
-  /** The construct or building block, as the README table names it. */
+  /** The construct or building block, as the table of docs/access-paths.md names it. */
   readonly subject: string;
   /** `default`, `strict`, `fullest`, ... */
   readonly variant: string;

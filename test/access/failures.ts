@@ -7,7 +7,7 @@
  *
  * The rule it holds the templates to: **no alert or dead letter travels through the key whose failure it reports**,
  * and when an alert channel's own key fails, something on another key notices (an alarm on the rule's failed
- * deliveries). The report goes no further than the topic: a person subscribes to it (README, "Alerts").
+ * deliveries). The report goes no further than the topic: a person subscribes to it (README, "Routing alerts to people").
  *
  * @see https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html (KMSDisabledException)
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html

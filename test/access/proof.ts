@@ -119,7 +119,7 @@ export function describeFailures(results: PathResult[]): string {
   }).join('\n');
 }
 
-/** Counts per subject type, for the README table. */
+/** Counts per subject type, for the table of docs/access-paths.md. */
 export function tally(results: PathResult[]): { evaluated: number; allowed: number; denied: number; failed: number } {
   return {
     evaluated: results.length,

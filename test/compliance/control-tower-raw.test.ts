@@ -2,7 +2,7 @@
  * AWS Control Tower's proactive controls run as CloudFormation hooks on resource PROPERTIES at deploy time: they never
  * read the cdk-nag acknowledgements in template metadata. This test runs the Control Tower guard rules on the raw
  * templates (acknowledgements ignored) and fails on any finding on a resource the library creates, except the
- * controls only the user can satisfy, each of which an option makes pass (README, "cdk-nag and cfn-guard results").
+ * controls only the user can satisfy, each of which an option makes pass (docs/compliance.md).
  *
  * cfn-guard is the slow part: every template is synthesized once and all of them are checked in one cfn-guard run.
  */
@@ -28,7 +28,7 @@ interface Expected {
 
 /**
  * The controls the default configuration cannot satisfy, because only the user can give what they need, each with the
- * option that makes it pass (the README's "cdk-nag and cfn-guard results" section names each rule with its option).
+ * option that makes it pass (docs/compliance.md names each rule with its option).
  */
 const LEFT_TO_THE_USER: (Expected & { readonly option: string })[] = [
   // the verifier needs the user's VPC (with endpoints or a NAT gateway) to run in one
@@ -75,7 +75,7 @@ const DEFAULTS: [string, (stack: Stack) => void][] = [
   ['EncryptedRdsInstance', stack => { new EncryptedRdsInstance(stack, 'Db', { engine: POSTGRES, vpc: fixtures(stack).vpc() }); }],
 ];
 
-/** All four constructs in one stack, with every option the README names for the controls left to the user. */
+/** All four constructs in one stack, with every option docs/compliance.md names for the controls left to the user. */
 function withOptions(): Stack {
   const app = new App({ context: { [KeyAuditTrail.CONTEXT_KEY]: ORGANIZATION_TRAIL } });
   const stack = new Stack(app, 'WithOptions', { env: TEST_ENV });
@@ -118,9 +118,8 @@ describe('AWS Control Tower guard rules on the raw templates (acknowledgements i
     expect(formatFindings(unexpected)).toEqual([]);
   });
 
-  test('each control left to the user occurs in a default configuration, and the README names it with its option', () => {
-    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('## cdk-nag and cfn-guard results'), readme.indexOf('\n## ', readme.indexOf('## cdk-nag and cfn-guard results') + 1));
+  test('each control left to the user occurs in a default configuration, and docs/compliance.md names it with its option', () => {
+    const section = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'compliance.md'), 'utf8');
     for (const expected of LEFT_TO_THE_USER) {
       expect([expected.rule, findings.some(f => matches(f, expected))]).toEqual([expected.rule, true]);
       const documented = section.split('\n').some(line => line.includes(`\`${expected.rule}\``) && line.includes(expected.option));

@@ -18,7 +18,7 @@ const SCHEDULES = 200;
 function platform(strictMode: boolean): { app: App; stack: Stack; key: EncryptionKey } {
   // 200 schedules are ~1,700 resources: past CloudFormation's 500 per stack (and its 1 MB template, and the shared
   // alarm topic's policy past SNS's 30 KB), lifted here to look at the key alone (a real app spreads them over stacks;
-  // see the README's "Key economy at volume").
+  // see docs/encrypted-schedule.md, "Key economy").
   const app = new App({ context: { '@aws-cdk/core:stackResourceLimit': 0, [STACK_QUOTA_GUARDS_CONTEXT]: false, 'aws:cdk:enable-path-metadata': true } });
   const stack = new Stack(app, 'Platform', { env: TEST_ENV });
   const key = new EncryptionKey(stack, 'GroupKey', { protects: 'the reports group\'s schedules', strictMode, administrators: strictMode ? [] : undefined });

@@ -99,7 +99,7 @@ export function build(app: App, options: IntegAppOptions): IntegTest {
   describe.expect(ExpectedResult.objectLike({ ConnectionState: 'AUTHORIZED', KmsKeyIdentifier: conn.encryptionKey.keyArn }))
     .waitForAssertions(POLL);
 
-  // README "Real-account acceptance tests", row "The API destination reaches an endpoint with the decrypted
+  // docs/acceptance-tests.md, row "The API destination reaches an endpoint with the decrypted
   // credentials" (and the data path of Known limits (EncryptedConnection) "Strict mode and other readers of the
   // secret"): an event on the test bus reaches the endpoint through the API destination, and the request carries the
   // API key that EventBridge read from the connection's secret under the key (the endpoint records only whether it
@@ -118,11 +118,11 @@ export function build(app: App, options: IntegAppOptions): IntegTest {
   describe.next(put).next(received).next(deauthorize)
     .next(expectMessage(integ, alertProbe, `Connection Deauthoriz.*${literalPattern(conn.connectionName)}`));
 
-  // README "When the connection is deauthorized" and row "Disabling the connection's key deauthorizes it and
-  // alerts": disabling the key deauthorizes the connection, and the deauthorization alert arrives. How long
-  // EventBridge takes is not documented: the wait is the longest an assertion can run. The key is enabled again at
-  // the end (the connection stays deauthorized; a failed wait leaves the key disabled until the stack deletes it,
-  // which does not stop the deletion).
+  // docs/encrypted-connection.md "When the connection is deauthorized" and docs/acceptance-tests.md, row "Disabling
+  // the connection's key deauthorizes it and alerts": disabling the key deauthorizes the connection, and the
+  // deauthorization alert arrives. How long EventBridge takes is not documented: the wait is the longest an assertion
+  // can run. The key is enabled again at the end (the connection stays deauthorized; a failed wait leaves the key
+  // disabled until the stack deletes it, which does not stop the deletion).
   const keyLossAuthorized = integ.assertions.awsApiCall('EventBridge', 'describeConnection', { Name: keyLoss.connectionName });
   keyLossAuthorized.expect(ExpectedResult.objectLike({ ConnectionState: 'AUTHORIZED' })).waitForAssertions(POLL);
   const disable = integ.assertions.awsApiCall('KMS', 'disableKey', { KeyId: keyLoss.encryptionKey.keyArn });

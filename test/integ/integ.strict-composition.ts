@@ -3,7 +3,7 @@
  * stack, audited by the library's account-shared trail with its key-tampering alert.
  *
  * The trail's buckets (object lock), log group and keys are retained by design when the stack is destroyed: see the
- * README's "Real-account acceptance tests" for the clean-up.
+ * docs/acceptance-tests.md for the clean-up.
  */
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration, RemovalPolicies, RemovalPolicy, Stack } from 'aws-cdk-lib';

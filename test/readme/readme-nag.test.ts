@@ -1,6 +1,6 @@
 /**
- * The README's construct examples, run as written and checked with the five cdk-nag packs: each ```ts block of the
- * default rosetta fixture is transpiled, placed where the fixture's "here" marker is (a stack's constructor), given
+ * The documentation's examples, run as written and checked with the five cdk-nag packs: each ```ts block of README.md
+ * and docs/*.md on the default rosetta fixture is transpiled, placed where the fixture's "here" marker is (a stack's constructor), given
  * real stand-ins for what the fixture only declares (`fn`, `vpc`, `appRole`, ...: the user's own resources, under
  * `<stack>/UsersOwn`), and executed; the packs must find nothing on anything else: what the library creates.
  */
@@ -20,17 +20,17 @@ import { nagFindings } from '../support/compliance';
 import { TEST_ENV } from '../support/fixtures';
 
 const ROOT = path.join(__dirname, '..', '..');
-const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf-8');
+const MARKDOWN = ['README.md', ...fs.readdirSync(path.join(ROOT, 'docs')).filter(f => f.endsWith('.md')).sort().map(f => `docs/${f}`)];
 
-/** The ```ts blocks that use the default fixture (no `nofixture`, no `fixture=...`), with their line numbers. */
-function defaultFixtureBlocks(): { line: number; source: string }[] {
-  const blocks: { line: number; source: string }[] = [];
-  const lines = README.split('\n');
+/** The ```ts blocks that use the default fixture (no `nofixture`, no `fixture=...`), with their file and line. */
+function defaultFixtureBlocks(file: string): { file: string; line: number; source: string }[] {
+  const blocks: { file: string; line: number; source: string }[] = [];
+  const lines = fs.readFileSync(path.join(ROOT, file), 'utf-8').split('\n');
   for (let i = 0; i < lines.length; i++) {
     if (!/^```ts\s*$/.test(lines[i])) continue;
     let end = i + 1;
     while (end < lines.length && !/^```\s*$/.test(lines[end])) end++;
-    blocks.push({ line: i + 1, source: lines.slice(i + 1, end).join('\n') });
+    blocks.push({ file, line: i + 1, source: lines.slice(i + 1, end).join('\n') });
     i = end;
   }
   return blocks;
@@ -89,13 +89,13 @@ function run(source: string, line: number): Stack {
   };
   const exported: { Fixture?: new (scope: Construct, id: string) => Stack } = {};
   new Function('require', 'exports', module.outputText)(load, exported);
-  return new exported.Fixture!(new App(), `ReadmeLine${line}`);
+  return new exported.Fixture!(new App(), `Line${line}`);
 }
 
-const blocks = defaultFixtureBlocks();
+const blocks = MARKDOWN.flatMap(defaultFixtureBlocks);
 
 test('the README has construct examples on the default fixture', () => {
-  expect(blocks.length).toBeGreaterThanOrEqual(5);
+  expect(blocks.filter(b => b.file === 'README.md').length).toBeGreaterThanOrEqual(5);
 });
 
 /**
@@ -109,11 +109,15 @@ function usersOwnIds(source: string): string[] {
 
 /**
  * Findings on resources the user adds UNDER a library construct through its public members, pinned: an e-mail
- * subscription to the alarm topic has no redrive policy (give it `deadLetterQueue` to settle it).
+ * subscription to the alarm topic or the alert topic has no redrive policy (give it `deadLetterQueue` to settle it).
  */
-const USER_MADE_UNDER_LIBRARY_PATHS = ['Serverless-SNSRedrivePolicy at EncryptedConstructsAlarmTopic/Resource/dba@example.com/Resource'];
+const USER_MADE_UNDER_LIBRARY_PATHS = [
+  'Serverless-SNSRedrivePolicy at EncryptedConstructsAlarmTopic/Resource/dba@example.com/Resource',
+  'Serverless-SNSRedrivePolicy at EncryptedConstructsAlarmTopic/Resource/oncall@example.com/Resource',
+  'Serverless-SNSRedrivePolicy at KeyTamperingAlert/AlertTopic/security@example.com/Resource',
+];
 
-test.each(blocks.map(b => ({ ...b })))('the README example at line $line runs and passes the five cdk-nag packs: no finding on anything the library creates', ({ source, line }) => {
+test.each(blocks.map(b => ({ ...b })))('the example of $file at line $line runs and passes the five cdk-nag packs: no finding on anything the library creates', ({ source, line }) => {
   const stack = run(source, line);
   const own = ['UsersOwn', ...usersOwnIds(source)];
   const findings = nagFindings(stack)

@@ -19,7 +19,7 @@ export const eventBusCatalog: Catalog = (world, principals) => {
     const busArn = world.attribute(bus, 'Arn');
     const otherBusArn = busArn.replace(/event-bus\/.*$/, 'event-bus/another-bus');
     const context = { 'kms:EncryptionContext:aws:events:event-bus:arn': busArn };
-    // Strict mode relies on kms:ViaService for the caller's calls (README, Known limits); default mode must not.
+    // Strict mode relies on kms:ViaService for the caller's calls (docs/known-limits.md); default mode must not.
     const callerUncertain = delegatesToIam(world, key) ? ['kms:ViaService'] : [];
     const viaEvents = { 'kms:ViaService': via(world, bus, 'events') };
 
@@ -86,7 +86,7 @@ export const eventBusCatalog: Catalog = (world, principals) => {
         archivePath('runtime', 'EventBridge describes the archive key', events, 'kms:DescribeKey', archiveKeyArn, 'Allowed', DOCS.archiveKeyPolicy,
           { 'aws:SourceArn': archiveArn, 'aws:SourceAccount': archive.account }, ['aws:SourceArn', 'aws:SourceAccount']),
         // Requests that present no aws:SourceArn can match a dead-letter queue statement on the same key, which AWS
-        // documents without conditions (README, Known limits): the refusal holds for requests on behalf of another bus.
+        // documents without conditions (docs/known-limits.md): the refusal holds for requests on behalf of another bus.
         archivePath('negative', 'EventBridge cannot use the archive key on behalf of another bus', events, 'kms:Decrypt', archiveKeyArn, 'Denied', DOCS.archiveKeyPolicy,
           { 'kms:EncryptionContext:aws:events:event-bus:arn': otherBusArn, 'aws:SourceArn': otherBusArn, 'aws:SourceAccount': archive.account }),
       );
