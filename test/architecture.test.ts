@@ -89,3 +89,12 @@ test('the verifier Lambda bundle reaches neither aws-cdk-lib nor constructs', ()
   expect(seen.size).toBeGreaterThan(1);
   expect(forbidden).toEqual([]);
 });
+
+/** Files a reader can hold (docs/architecture.md). */
+const MAX_LINES = 400;
+
+test(`no file under src/ is over ${MAX_LINES} lines`, () => {
+  const long = files.map(file => ({ file: path.relative(SRC, file), lines: fs.readFileSync(file, 'utf-8').split('\n').length }))
+    .filter(({ lines }) => lines > MAX_LINES);
+  expect(long).toEqual([]);
+});

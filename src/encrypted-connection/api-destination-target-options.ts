@@ -43,7 +43,7 @@ export interface ApiDestinationTargetOptions {
    *
    * The queue's policy gets a statement that lets `events.amazonaws.com` send only for the rule it is bound to. A
    * queue encrypted with a customer managed key needs that key to let EventBridge use it: the statement is added to
-   * a key of this stack, and printed in a `cdk-encrypted-constructs:key-policy-not-managed` warning for any other.
+   * a key of this stack, and printed in a `cdk-encrypted-constructs:key-policy-statements-required` warning for any other that lacks it.
    * A queue on the AWS managed key `alias/aws/sqs` cannot work (its policy cannot be changed).
    *
    * @default - no dead-letter queue: events that fail every retry are dropped

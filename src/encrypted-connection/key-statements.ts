@@ -5,6 +5,7 @@ import { IConstruct } from 'constructs';
 import { stackEnvironment } from '../internal/arns';
 import { EncryptionKey } from '../key/encryption-key';
 import { KeyPolicyStatements } from '../key/statements';
+import { connectionSecretArnPattern } from '../services/events/arns';
 
 /**
  * The statements a connection's key needs: Secrets Manager may use it for this connection's secret only (in strict
@@ -25,8 +26,7 @@ export function connectionKeyStatements(scope: IConstruct, key: kms.IKey, connec
 
 /** The connection's secret ARN pattern (`events!connection/<name>/*`): the value of the `SecretARN` context. */
 export function secretArnPattern(scope: IConstruct, connectionName: string): string {
-  const e = stackEnvironment(scope);
-  return `arn:${e.partition}:secretsmanager:${e.region}:${e.account}:secret:events!connection/${connectionName}/*`;
+  return connectionSecretArnPattern(stackEnvironment(scope), connectionName);
 }
 
 /** Whether the key is known to belong to another account than the stack. */

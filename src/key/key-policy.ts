@@ -35,7 +35,7 @@ const added = new WeakMap<kms.IKey, Set<string>>();
 /**
  * The warning id of a key whose policy this stack cannot edit and whose owner must add statements: it always means
  * "act". A key from elsewhere that needs nothing (its policy delegates to IAM and covers every call, or its owner stack
- * in this app already holds the statements) gets no warning at all. (Until 0.1.0's `key-policy-not-managed`, one id
+ * in this app already holds the statements) gets no warning at all. (Before, one id, `key-policy-not-managed`,
  * meant both, so acknowledging the "nothing to do" case hid a later "you must act".)
  */
 export const KEY_POLICY_STATEMENTS_REQUIRED_WARNING = 'cdk-encrypted-constructs:key-policy-statements-required';

@@ -3,11 +3,12 @@
  * tag EventBridge requires on a connection's key.
  *
  * Bundled into the verifier Lambda (src/verifier/handler.lambda.ts): import only @aws-sdk/* (provided by the Lambda
- * runtime, external to the bundle) and node built-ins here.
+ * runtime, external to the bundle), node built-ins, and modules of services/ that import nothing (connection-facts.ts).
  */
 /* eslint-disable import/no-extraneous-dependencies -- the AWS SDK v3 is provided by the Lambda runtime and kept out of the bundle */
 import { DescribeArchiveCommand, DescribeConnectionCommand, DescribeEventBusCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 /* eslint-enable import/no-extraneous-dependencies */
+import { API_DESTINATIONS_TAG_KEY, CONNECTION_FACTS } from './connection-facts';
 
 /** The read-only action behind {@link eventBusKeyIdentifier}; the verifier role may call it on the bus's ARN. */
 export const DESCRIBE_EVENT_BUS = 'events:DescribeEventBus';
@@ -63,13 +64,8 @@ export async function connectionKeys(client: EventBridgeClient, connectionName: 
   return { keyIdentifier: out.KmsKeyIdentifier, secretArn: out.SecretArn };
 }
 
-/**
- * The tag a connection's customer managed key must carry, without which EventBridge cannot use it for the connection.
- * Kept equal to `API_DESTINATIONS_TAG_KEY` of src/key/conditions.ts (the handler bundle cannot import it).
- *
- * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/encryption-connections.html
- */
-export const API_DESTINATIONS_TAG = { key: 'EventBridgeApiDestinations', value: 'true' } as const;
+/** The tag a connection's customer managed key must carry (connection-facts.ts, which imports nothing). */
+export const API_DESTINATIONS_TAG = { key: API_DESTINATIONS_TAG_KEY, value: CONNECTION_FACTS.apiDestinationsTagValue } as const;
 
 /** True when the tags (`kms:ListResourceTags`, all pages) hold {@link API_DESTINATIONS_TAG}. */
 export function carriesApiDestinationsTag(tags: ReadonlyArray<{ readonly TagKey?: string; readonly TagValue?: string }>): boolean {
