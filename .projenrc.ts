@@ -162,9 +162,11 @@ project.npmignore?.exclude('/examples/', '/.ci/', '/bench/', '/scripts/', '/.ben
 // rosetta/*.ts-fixture complete README snippets for jsii-rosetta (strict, in the build), and rosetta/cache/
 // holds the rosetta task's committed cache: neither is for consumers (the tablet .jsii.tabl.json is, and ships).
 project.npmignore?.exclude('/rosetta/');
-// The verifier handler ships bundled in assets/; its sources in lib/ import @aws-sdk/* (not a dependency) and no
-// construct imports them. test/package/tarball.test.ts asserts what the tarball holds.
-project.npmignore?.exclude('/lib/verifier/handler.lambda.*', '/lib/verifier/checks.*', '*.tsbuildinfo', '/BENCHMARKS.md');
+// The verifier handler ships bundled in assets/; its sources in lib/ (the handler, its runtime in verifier/ and the
+// services' check.ts) import @aws-sdk/* (not a dependency) or only serve the handler, and no construct imports them.
+// test/package/tarball.test.ts asserts what the tarball holds.
+const HANDLER_ONLY = ['handler.lambda', 'checks', 'explain', 'key-checks', 'outcomes', 'protocol', 'reason', 'resource-checks', 'response', 'retry', 'session'];
+project.npmignore?.exclude(...HANDLER_ONLY.map(name => `/lib/verifier/${name}.*`), '/lib/services/*/check.*', '*.tsbuildinfo', '/BENCHMARKS.md');
 
 // A 0.x version until the first release (release: false leaves projen's 0.0.0 otherwise).
 project.package.addVersion('0.1.0');
