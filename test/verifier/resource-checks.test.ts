@@ -1,24 +1,7 @@
 import { RDSClient } from '@aws-sdk/client-rds';
-import { CONSTRUCT_PATH, CONTEXT, KEY_ARN, OTHER_KEY_ARN } from './support/aws';
+import { CONSTRUCT_PATH, CONTEXT, KEY_ARN, OTHER_KEY_ARN, policy } from './support/aws';
 import { checkDbInstance } from '../../src/verifier/resource-checks';
-import { RetryPolicy } from '../../src/verifier/retry';
 import { createSession, VerifierClients } from '../../src/verifier/session';
-
-function policy(overrides: Partial<RetryPolicy> = {}): RetryPolicy & { slept: number[] } {
-  let clock = 0;
-  const slept: number[] = [];
-  return {
-    deadline: 60_000,
-    now: () => clock,
-    sleep: async ms => {
-      slept.push(ms);
-      clock += ms;
-    },
-    random: () => 0,
-    slept,
-    ...overrides,
-  };
-}
 
 describe('outcomes', () => {
   test('a failed check keeps every problem and its fix whole, however long its detail', async () => {

@@ -1,22 +1,6 @@
-import { awsError, networkError } from './support/aws';
+import { awsError, networkError, policy } from './support/aws';
 import { truncate } from '../../src/verifier/response';
-import { AwsCallError, callWithRetry, errorName, isSettling, isTransient, RetryPolicy } from '../../src/verifier/retry';
-
-function policy(overrides: Partial<RetryPolicy> = {}): RetryPolicy & { slept: number[] } {
-  let clock = 0;
-  const slept: number[] = [];
-  return {
-    deadline: 60_000,
-    now: () => clock,
-    sleep: async ms => {
-      slept.push(ms);
-      clock += ms;
-    },
-    random: () => 0,
-    slept,
-    ...overrides,
-  };
-}
+import { AwsCallError, callWithRetry, errorName, isSettling, isTransient } from '../../src/verifier/retry';
 
 /** The AwsCallError a call must end in. */
 async function failure(call: Promise<unknown>): Promise<AwsCallError> {

@@ -14,6 +14,7 @@ import { GetScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { VERIFICATION_CONTEXT_KEY } from '../../../src/verifier/protocol';
+import type { RetryPolicy } from '../../../src/verifier/retry';
 
 export const ACCOUNT = '111122223333';
 export const KEY_ID = '1234abcd-12ab-34cd-56ef-1234567890ab';
@@ -175,4 +176,21 @@ export function healthyAccount(): void {
   healthyArchive();
   healthyConnection();
   healthyDbInstance();
+}
+
+/** A retry policy on a fake clock: sleeping advances it and is recorded in `slept`; no jitter. */
+export function policy(overrides: Partial<RetryPolicy> = {}): RetryPolicy & { slept: number[] } {
+  let clock = 0;
+  const slept: number[] = [];
+  return {
+    deadline: 60_000,
+    now: () => clock,
+    sleep: async ms => {
+      slept.push(ms);
+      clock += ms;
+    },
+    random: () => 0,
+    slept,
+    ...overrides,
+  };
 }
