@@ -174,8 +174,8 @@ function platformSection(results: Map<PlatformVariant, PlatformSample>): string[
   }
   const stackLevel = (v: PlatformVariant) => get(v).stacks.reduce((sum, s) => sum + s.stackLevelKeys, 0);
   lines.push('', `Of ours' keys, ${stackLevel('ours-shared')} are the library's stack-level keys, whatever the constructs (${stackLevel('ours-per-construct')} in the one-key-per-construct`,
-    'variant): the audit trail\'s (one per account), a key-tampering alert\'s in each other stack, the shared alarm topic\'s in stacks with',
-    'alarms, the verifier\'s in stacks with verified constructs.');
+    'variant): the audit trail\'s (one per account, protecting only the trail), and in every stack with library keys at most two: its',
+    'key-tampering alert topic\'s and its alarm and dead-letter key (the shared alarm topic\'s, which the verifier\'s logs and dead letters use too).');
   return lines;
 }
 
