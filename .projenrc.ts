@@ -54,11 +54,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   publishToNuget: { dotNetNamespace: 'CdkEncryptedConstructs', packageId: 'CdkEncryptedConstructs' },
   publishToGo: { moduleName: 'cdk-encrypted-constructs.invalid/not-yet-published' },
 
-  // The verifier handler (src/verifier/*.lambda.ts) is bundled by esbuild into assets/ and shipped in the package.
-  lambdaOptions: {
-    runtime: awscdk.LambdaRuntime.NODEJS_24_X,
-    bundlingOptions: { sourcemap: false },
-  },
+  // The verifier handler is bundled by esbuild into assets/ (below) and shipped in the package. No generated function
+  // construct: its runtime would be fixed here, and the verifier follows the installed aws-cdk-lib's newest Node.js.
+  lambdaAutoDiscover: false,
 
   devDeps: [
     'cdk-nag@^3.0.2',
@@ -168,6 +166,16 @@ project.npmignore?.exclude('/rosetta/');
 const HANDLER_ONLY = ['handler.lambda', 'checks', 'explain', 'key-checks', 'outcomes', 'protocol', 'reason', 'resource-checks', 'response', 'retry', 'session'];
 project.npmignore?.exclude(...HANDLER_ONLY.map(name => `/lib/verifier/${name}.*`), '/lib/services/*/check.*', '*.tsbuildinfo', '/BENCHMARKS.md');
 
+// The verifier handler: esbuild targets Node.js 24 (the oldest runtime the verifier gets, src/services/lambda/runtimes.ts),
+// with the AWS SDK v3 left to the Lambda runtime, as projen's LambdaRuntime.NODEJS_24_X bundles.
+project.bundler.addBundle('src/verifier/handler.lambda.ts', {
+  platform: awscdk.LambdaRuntime.NODEJS_24_X.esbuildPlatform,
+  target: awscdk.LambdaRuntime.NODEJS_24_X.esbuildTarget,
+  externals: awscdk.LambdaRuntime.NODEJS_24_X.defaultExternals,
+  sourcemap: false,
+  tsconfigPath: project.tsconfigDev.fileName,
+});
+
 // A 0.x version until the first release (release: false leaves projen's 0.0.0 otherwise).
 project.package.addVersion('0.1.0');
 
@@ -199,6 +207,16 @@ reportKeys.exec('jest --coverage=false test/access/access-paths.test.ts', { env:
 
 // @cloud-copilot/iam-simulate 0.1.173 drops `kms:EncryptionContext:<key>` request keys: jest mends it before every
 // run (globalSetup, test/support/mend-evaluator.js), so nothing runs at install, in this repository or in users' installs.
+
+// The top of the peer range (README "The top of the peer range"): the newest aws-cdk-lib that the peer range admits,
+// installed apart in .peer-latest/, under the synth, nag, guard, access-path and verifier tests. Needs the npm registry
+// and about as long as the test command, so it is not in it (the 5-minute budget); run it before a release.
+const peerLatest = project.addTask('test:peer-latest', {
+  description: 'Run the synth, nag, guard, access-path and verifier tests on the newest aws-cdk-lib of the peer range (installed in .peer-latest/)',
+});
+peerLatest.spawn(project.bundler.bundleTask);
+peerLatest.exec('bash scripts/peer-latest.sh', { receiveArgs: true });
+project.gitignore.exclude('/.peer-latest/');
 
 // The long fuzz run (the test command runs 200 cases per construct; this runs 2,000 with a fresh seed).
 const fuzz = project.addTask('fuzz', { description: 'Long property-based fuzz run over every construct\'s props' });

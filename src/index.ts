@@ -3,6 +3,7 @@ export * from './key/statements';
 export * from './audit/audit-trail';
 export * from './audit/key-audit-trail';
 export * from './audit/tampering-alert';
+export * from './stack/alert-routing';
 export * from './encrypted-resource/props';
 export * from './verifier/encryption-verification';
 export * from './snapshot';

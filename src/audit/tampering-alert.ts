@@ -1,4 +1,4 @@
-import { Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -13,6 +13,7 @@ import { EncryptionKey } from '../key/encryption-key';
 import { addKeyStatements } from '../key/key-policy';
 import { KeyPolicyStatements } from '../key/statements';
 import { allowEventBridgeDeadLetters, alarmOnRuleDeliveryFailures, SharedAlarmTopic } from '../stack/alarm-topic';
+import { registerAlertTopic } from '../stack/alert-routing';
 import { newDeadLetterQueue } from '../stack/dead-letter-queue';
 import { topicTarget } from '../stack/rule-targets';
 
@@ -163,7 +164,9 @@ export class KeyTamperingAlert extends Construct implements IAlertHub {
     } else {
       const key = new EncryptionKey(this, 'Key', { protects: 'the key-tampering and deauthorization alerts of this stack', removalPolicy });
       this.alertKey = key;
-      this.alertTopic = new sns.Topic(this, 'AlertTopic', { displayName: 'KMS key tampering alerts', masterKey: key, enforceSSL: true });
+      const topic = new sns.Topic(this, 'AlertTopic', { displayName: 'KMS key tampering alerts', masterKey: key, enforceSSL: true });
+      registerAlertTopic(topic);
+      this.alertTopic = topic;
     }
     if (this.alertTopic.masterKey) {
       addKeyStatements(this, this.alertTopic.masterKey, KeyPolicyStatements.topic({ ...environment, servicePrincipals: ['events.amazonaws.com'] }), 'the alert topic');
@@ -192,8 +195,15 @@ export class KeyTamperingAlert extends Construct implements IAlertHub {
     return [...this.rules.rules];
   }
 
+  /**
+   * Adds a key to the key-tampering alert of the app that watches it (once in the app, so each tampering call alerts
+   * once): a key defined in a stack is watched by that stack's alert (created there if needed), where CloudTrail records
+   * the calls that tamper with it; an imported key by the alert of the first stack that watches its ARN.
+   */
   public watchKey(key: kms.IKey): void {
-    this.rules.watch(key);
+    const watcher = watcherOf(this, key);
+    if (watcher === this) this.rules.watch(key);
+    else watcher.watchKey(key);
   }
 
   public alertTarget(rule: events.Rule, ruleName: string, what: string): events.IRuleTarget {
@@ -202,4 +212,22 @@ export class KeyTamperingAlert extends Construct implements IAlertHub {
     alarmOnRuleDeliveryFailures(rule, ruleName, what);
     return topicTarget(this.alertTopic, ruleArn, this.alertDeadLetterQueue);
   }
+}
+
+/** Per app: the alert that watches each imported key, by its ARN (keys defined in a stack are watched there). */
+const IMPORTED_KEY_WATCHERS = new WeakMap<IConstruct, Map<string, KeyTamperingAlert>>();
+
+/** The one alert of the app that watches `key`, asked by `alert`. */
+function watcherOf(alert: KeyTamperingAlert, key: kms.IKey): KeyTamperingAlert {
+  if (key instanceof kms.Key) {
+    return Stack.of(key) === Stack.of(alert) ? alert : KeyTamperingAlert.of(key);
+  }
+  if (Token.isUnresolved(key.keyArn)) return alert; // known at deploy time only: cannot be compared, watched where used
+  const root = alert.node.root;
+  let watchers = IMPORTED_KEY_WATCHERS.get(root);
+  if (!watchers) IMPORTED_KEY_WATCHERS.set(root, watchers = new Map());
+  const first = watchers.get(key.keyArn);
+  if (first) return first;
+  watchers.set(key.keyArn, alert);
+  return alert;
 }

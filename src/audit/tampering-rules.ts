@@ -1,4 +1,4 @@
-import { Lazy, Stack } from 'aws-cdk-lib';
+import { Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
@@ -51,9 +51,10 @@ export class TamperingRules {
     return this.rules[0];
   }
 
-  /** Watches a key (once): in the last rule, or in a new rule when its pattern would pass the size it may take. */
+  /** Watches a key (once, by object or by known ARN): in the last rule, or in a new rule when its pattern would pass the size it may take. */
   public watch(key: kms.IKey): void {
-    if (this.keys.some(group => group.includes(key))) return;
+    const same = (k: kms.IKey) => k === key || (!Token.isUnresolved(key.keyArn) && k.keyArn === key.keyArn);
+    if (this.keys.some(group => group.some(same))) return;
     // ,"<arn>" in the pattern's ARN list, sized as the stack's quota guard sizes it
     const stack = Stack.of(this.scope);
     const added = 1 + (key instanceof kms.Key && Stack.of(key) === stack ? kmsKeyArnCharacters(stack) + 2 : valueCharacters(this.scope, key.keyArn));

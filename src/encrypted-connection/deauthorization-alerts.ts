@@ -11,6 +11,7 @@ import { addKeyStatements } from '../key/key-policy';
 import { KeyPolicyStatements } from '../key/statements';
 import { CONNECTION_FACTS } from '../services/events/connection-facts';
 import { alarmOnRuleDeliveryFailures, allowEventBridgeDeadLetters, SharedAlarmTopic } from '../stack/alarm-topic';
+import { registerAlertTopic } from '../stack/alert-routing';
 import { newDeadLetterQueue } from '../stack/dead-letter-queue';
 import { topicTarget } from '../stack/rule-targets';
 
@@ -43,7 +44,9 @@ export function deauthorizationAlerts(scope: Construct, connectionName: string, 
   let topic = alertTopic ?? hub?.alertTopic;
   if (!topic) {
     const alertKey = new EncryptionKey(scope, 'AlertKey', { protects: `the deauthorization alerts of EventBridge connection ${connectionName}` });
-    topic = new sns.Topic(scope, 'AlertTopic', { displayName: 'EventBridge connection deauthorization alerts', masterKey: alertKey, enforceSSL: true });
+    const own = new sns.Topic(scope, 'AlertTopic', { displayName: 'EventBridge connection deauthorization alerts', masterKey: alertKey, enforceSSL: true });
+    registerAlertTopic(own);
+    topic = own;
     addKeyStatements(scope, alertKey, KeyPolicyStatements.topic({ ...environment, servicePrincipals: ['events.amazonaws.com'] }), 'the deauthorization alert topic');
   }
 

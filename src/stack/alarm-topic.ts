@@ -5,6 +5,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
+import { registerAlertTopic } from './alert-routing';
 import { allowFromSources } from './shared-statements';
 import { stackEnvironment } from '../internal/arns';
 import { EncryptionKey } from '../key/encryption-key';
@@ -97,6 +98,7 @@ export class SharedAlarmTopic extends Construct {
       masterKey: this.key,
       enforceSSL: true,
     });
+    registerAlertTopic(this.topic);
   }
 
   /**

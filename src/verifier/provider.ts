@@ -1,3 +1,4 @@
+import * as path from 'path';
 import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -5,7 +6,6 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
-import { HandlerFunction } from './handler-function';
 import { VerifiedResource } from './verified-resource';
 import { acknowledgeEach, nagResourceText } from '../internal/acknowledgements';
 import { formatArn, shortHash, stackEnvironment } from '../internal/arns';
@@ -16,6 +16,7 @@ import { verifierContextConditions } from '../key/conditions';
 import { addKeyStatements, registerRolePath } from '../key/key-policy';
 import { KeyPolicyStatements } from '../key/statements';
 import { guardManagedPoliciesPerRole, guardManagedPolicySize, policyCharacters } from '../quotas/quota-guards';
+import { newestNodeRuntime } from '../services/lambda/runtimes';
 import { logGroupArn } from '../services/logs/arns';
 import { SharedAlarmTopic } from '../stack/alarm-topic';
 import { newDeadLetterQueue } from '../stack/dead-letter-queue';
@@ -134,7 +135,12 @@ export class VerifierProvider extends Construct {
     );
     const securityGroups = network ? this.allowNetworkInterfaces(base, network) : undefined;
 
-    this.function = new HandlerFunction(this, 'Function', {
+    this.function = new lambda.Function(this, 'Function', {
+      // The newest Node.js runtime the installed aws-cdk-lib knows (cdk-nag's AwsSolutions-L1), running the bundle
+      // in assets/ (esbuild, targeting the oldest of them: src/services/lambda/runtimes.ts).
+      runtime: newestNodeRuntime(),
+      handler: 'index.handler',
+      code: lambda.Code.fromAsset(path.join(__dirname, '..', '..', 'assets', 'verifier', 'handler.lambda')),
       functionName: this.functionName(),
       description: 'Verifies at deploy time that resources are encrypted with their customer managed KMS key',
       role: this.role.withoutPolicyUpdates(),

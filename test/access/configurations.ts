@@ -14,7 +14,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { createExampleApp } from '../../examples/app';
 import {
-  EncryptedArchive, EncryptedConnection, EncryptedRdsInstance, EncryptedSchedule, EncryptionKey, EncryptionVerification, KeyAuditTrail, VerifiedResource,
+  AlertRouting, EncryptedArchive, EncryptedConnection, EncryptedRdsInstance, EncryptedSchedule, EncryptionKey, EncryptionVerification, KeyAuditTrail, VerifiedResource,
   KeyPolicyStatements, ScheduleKeyPolicyScope,
 } from '../../src';
 import { addKeyStatements } from '../../src/key/key-policy';
@@ -270,6 +270,19 @@ export const CONFIGURATIONS: Configuration[] = [
       // as the library wires every alert rule: an alarm on its failed deliveries, through another key
       alarmOnRuleDeliveryFailures(rule, 'alerts', 'An alert');
     }),
+  },
+
+  {
+    // One call routes every stack's alerts and alarms, in two regions: every failure must end at a subscription.
+    subject: 'AlertRouting',
+    variant: 'two regions, one email',
+    app: () => {
+      const app = new App({ context: { 'aws:cdk:enable-path-metadata': true } });
+      AlertRouting.routeAll(app, { emails: ['security@example.com'] });
+      new EncryptedArchive(new Stack(app, 'Access', { env: TEST_ENV }), 'Orders');
+      new EncryptedArchive(new Stack(app, 'AccessUs', { env: { account: TEST_ENV.account, region: 'us-east-1' } }), 'Orders');
+      return app;
+    },
   },
 
   // --- the example app (environment-agnostic: deployed into the proof's default account and region) ------------------

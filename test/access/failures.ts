@@ -7,7 +7,8 @@
  *
  * The rule it holds the templates to: **no alert or dead letter travels through the key whose failure it reports**,
  * and when an alert channel's own key fails, something on another key notices (an alarm on the rule's failed
- * deliveries). The report goes no further than the topic: a person subscribes to it (README, "Routing alerts to people").
+ * deliveries). In an app that routes its alerts (`AlertRouting`), a route ends only at a topic with a subscription;
+ * otherwise the report goes no further than the topic (README, "Routing alerts to people").
  *
  * @see https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html (KMSDisabledException)
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
@@ -108,6 +109,11 @@ async function deliveryRoute(world: DeployedWorld, via: string, caller: Caller, 
       const denied = await allows(world, caller, action, world.attribute(key, 'Arn'), viaService);
       if (denied) problems.push(denied);
     }
+  }
+  // a routed app (AlertRouting): the route ends at a person, so a topic nobody subscribes to reaches no one
+  const subscriptions = world.ofType('AWS::SNS::Subscription');
+  if (isTopic && subscriptions.length > 0 && !subscriptions.some(sub => topicByArn(world, world.properties(sub).TopicArn) === target)) {
+    problems.push(`nobody subscribes to ${label(target)} (the app routes its alerts: AlertRouting)`);
   }
   return problems.length === 0 ? { via, keys, ok: true } : { via, keys, ok: false, why: problems.join('; ') };
 }

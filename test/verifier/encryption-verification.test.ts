@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { EncryptionKey, EncryptionVerification, VerifiedResource } from '../../src';
+import { newestNodeRuntime } from '../../src/services/lambda/runtimes';
 import { compliantVpc } from '../encrypted-rds-instance/fixtures';
 import { formatFindings, unacknowledgedFindings } from '../support/compliance';
 import { testStack } from '../support/fixtures';
@@ -36,7 +37,7 @@ describe('EncryptionVerification', () => {
     template.resourceCountIs('AWS::Logs::LogGroup', 1);
     template.resourceCountIs('Custom::EncryptionVerification', 3);
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs24.x',
+      Runtime: newestNodeRuntime().name,
       Timeout: 120,
       MemorySize: 256,
       TracingConfig: { Mode: 'Active' },

@@ -2,7 +2,7 @@
  * Alerts and dead letters: EventBridge rules delivering to SNS topics and SQS dead-letter queues, CloudWatch alarms
  * publishing to SNS topics, Lambda dead-letter queues — each through the topic's or queue's policy and its key.
  */
-import { roleCaller } from '../evaluator';
+import { externalRole, roleCaller } from '../evaluator';
 import { keyByArn, pathsFor, queueByArn, queueProducerPaths, roleByArn, topicByArn, via } from './common';
 import { DOCS } from './docs';
 import { AccessPath, Catalog, subjectOf } from './types';
@@ -69,6 +69,24 @@ export const alertsCatalog: Catalog = (world, principals) => {
           { 'aws:SourceArn': alarmArn.replace(alarm.account, '999988887777'), 'aws:SourceAccount': '999988887777' }));
       }
     }
+  }
+
+  // AlertRouting's subscriptions: CloudFormation subscribes each endpoint with the deploying role's credentials; SNS
+  // then delivers email and HTTPS decrypted, with no key call of the subscriber's (the failure-path proof requires
+  // every topic that hears a failure to have one). Another account's principals are not in the topic policy.
+  for (const subscription of world.ofType('AWS::SNS::Subscription')) {
+    const topicArn = world.properties(subscription).TopicArn;
+    const topic = topicByArn(world, topicArn);
+    if (!topic) continue;
+    const path = pathsFor(subjectOf(subscription));
+    const deployer = externalRole('the deploying role (CloudFormation)', `arn:${subscription.partition}:iam::${subscription.account}:role/cdk-hnb659fds-cfn-exec-role`,
+      [{ name: 'AdministratorAccess', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } }]);
+    out.push(path('deploy', `CloudFormation subscribes ${world.properties(subscription).Protocol} to the topic ${topic.logicalId} over TLS`, deployer, 'sns:Subscribe', topicArn, 'Allowed', DOCS.snsSubscribe,
+      { 'aws:SecureTransport': 'true' }));
+    const stranger = externalRole('an administrator of another account', 'arn:aws:iam::999988887777:role/Admin',
+      [{ name: 'AdministratorAccess', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } }]);
+    out.push(path('negative', `another account cannot subscribe to the topic ${topic.logicalId} (the alerts name keys and resources)`, stranger, 'sns:Subscribe', topicArn, 'Denied', DOCS.snsSubscribe,
+      { 'aws:SecureTransport': 'true' }));
   }
 
   for (const fn of world.ofType('AWS::Lambda::Function')) {

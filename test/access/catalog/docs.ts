@@ -64,6 +64,8 @@ export const DOCS = {
   // --- SNS, SQS, CloudWatch alarms --------------------------------------------------------------------------------
   snsEventSourcesEncryptedTopics: doc('https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html',
     'Adding the aws:SourceAccount, aws:SourceArn, and aws:SourceOrgID to a AWS KMS policy is not supported for EventBridge-to-encrypted topics.'),
+  snsSubscribe: doc('https://docs.aws.amazon.com/sns/latest/dg/UsingIAMwithSNS.html',
+    'An IAM policy can restrict access only to users within your AWS account, not to other AWS accounts. ... Amazon SNS policies can grant access to other AWS accounts (the library\'s topic policies grant none; email and HTTPS endpoints receive messages decrypted)'),
   cloudWatchAlarmTopicPolicy: doc('https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Notify_Users_Alarm_Changes.html#SNS_Confused_Deputy',
     'The value of aws:SourceArn must be the ARN of the alarm that is sending notifications. (with StringEquals aws:SourceAccount)'),
   sqsKeyForProducers: doc('https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html',
