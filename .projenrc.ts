@@ -90,6 +90,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       // Mends the test-only IAM evaluator before any test runs (scripts/mend-iam-simulate.js): not an install script.
       globalSetup: '<rootDir>/test/support/mend-evaluator.js',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
+      // The top-of-the-peer-range install and its snapshots (scripts/peer-latest.sh) are not the test command's.
+      modulePathIgnorePatterns: ['<rootDir>/.peer-latest/'],
     },
   },
   // No source maps in lib/: inline maps with inline sources were most of the package's size. (jsii accepts either.)

@@ -7,5 +7,5 @@ const dir = path.join(root, '.peer-latest', 'snapshots');
 module.exports = {
   resolveSnapshotPath: (testPath, ext) => path.join(dir, path.relative(root, testPath) + ext),
   resolveTestPath: (snapshotPath, ext) => path.join(root, path.relative(dir, snapshotPath).slice(0, -ext.length)),
-  testPathForConsistencyCheck: 'test/example.test.ts',
+  testPathForConsistencyCheck: path.join(root, 'test', 'example.test.ts'),
 };

@@ -94,8 +94,11 @@ function run(source: string, line: number): Stack {
 
 const blocks = MARKDOWN.flatMap(defaultFixtureBlocks);
 
-test('the README has construct examples on the default fixture', () => {
-  expect(blocks.filter(b => b.file === 'README.md').length).toBeGreaterThanOrEqual(5);
+test('the README has an example on the default fixture for each of the four constructs', () => {
+  const readme = blocks.filter(b => b.file === 'README.md').map(b => b.source).join('\n');
+  for (const construct of ['EncryptedSchedule', 'EncryptedConnection', 'EncryptedArchive', 'EncryptedRdsInstance']) {
+    expect(readme).toMatch(new RegExp(`new ${construct}\\(this,`));
+  }
 });
 
 /**
