@@ -83,6 +83,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     updateSnapshot: UpdateSnapshot.NEVER,
     jestConfig: {
       maxWorkers: 2,
+      // No coverage in the test command: nothing reads it, and instrumenting costs about a fifth of the suite's time.
+      // `npx jest --coverage` gives it on demand.
+      collectCoverage: false,
       testTimeout: 120_000,
       snapshotSerializers: ['<rootDir>/test/support/asset-hash-serializer.ts'],
       // No creation stack traces on CloudFormation elements in tests (metadata only; see the file).
