@@ -1,19 +1,18 @@
-import { Stack, Token } from 'aws-cdk-lib';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import { Token } from 'aws-cdk-lib';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { IConstruct } from 'constructs';
 import { EncryptedRdsInstanceProps } from './props';
 import { checkEncryptionKey } from '../encrypted-resource/key-checks';
+import { checkNotReserved, checkRdsEncryptionProps } from '../encrypted-resource/rds-validation';
 import { claimPhysicalName } from '../internal/physical-names';
 import { PropValidator, requiredObject } from '../internal/validation';
 import { DEFAULT_INSTANCE_CLASS, EngineFacts, engineFacts, engineVersion, SUPPORTED_ENGINES } from '../services/rds/engine-facts';
 import {
-  BACKUP_RETENTION_DAYS, INSTANCE_IDENTIFIER, MASTER_USERNAME, MONITORING_INTERVALS_SECONDS, PORT,
+  BACKUP_RETENTION_DAYS, INSTANCE_IDENTIFIER, MONITORING_INTERVALS_SECONDS, PORT,
 } from '../services/rds/instance-facts';
 import {
   ALLOCATED_STORAGE_GIB, CDK_DEFAULT_ALLOCATED_STORAGE_GIB, CDK_DEFAULT_IOPS, DATABASE_NAME, IO1_IOPS_PER_GIB, IOPS_STORAGE_TYPES,
-  isMaxAllocatedStorageAbove, isPerformanceInsightsRetention, LOG_RETENTION_DAYS, reservedWords, THROUGHPUT_STORAGE_TYPES,
+  isMaxAllocatedStorageAbove, THROUGHPUT_STORAGE_TYPES,
 } from '../services/rds/naming-facts';
 import { isAtLeast, isParameterOn, MARIADB_IAM_AUTHENTICATION_SINCE, MARIADB_TLS_ENFORCEMENT_SINCE } from '../services/rds/parameters';
 
@@ -35,29 +34,8 @@ export function validateRdsInstanceProps(scope: IConstruct, props: EncryptedRdsI
   }
   const facts = engineFacts(props.engine);
   v.check(facts !== undefined, 'engine', props.engine.engineType, `allowed engines: ${SUPPORTED_ENGINES.join(', ')}`);
-  const resolve = (x: unknown) => JSON.stringify(Stack.of(scope).resolve(x));
-  const keyOf = (k: kms.IKeyRef) => resolve(k.keyRef.keyArn);
-  const given = props.encryptionKey;
-  const sameKey = (other: kms.IKeyRef | undefined) => other === undefined || (given !== undefined && (other === given || keyOf(other) === keyOf(given)));
-
-  // encryption must not be weakened
-  v.check(props.storageEncrypted !== false, 'storageEncrypted', 'false', 'storage is always encrypted with encryptionKey: omit storageEncrypted', false);
-  v.check(sameKey(props.storageEncryptionKey), 'storageEncryptionKey', 'a different key', 'omit it, or pass the same key as encryptionKey (pass your key as encryptionKey)', false);
-  v.check(sameKey(props.performanceInsightEncryptionKey), 'performanceInsightEncryptionKey', 'a different key', 'omit it, or pass the same key as encryptionKey (pass your key as encryptionKey)', false);
-  v.check(props.manageMasterUserPassword !== false, 'manageMasterUserPassword', 'false', 'RDS always manages the master password in Secrets Manager, encrypted with the key: omit it', false);
-  const c = props.credentials;
-  if (c) {
-    v.check(c.password === undefined, 'credentials', 'a password', 'a password in the app ends up in the template: use Credentials.fromUsername(name) and let RDS generate and keep it', false);
-    v.check(c.secret === undefined, 'credentials', 'an existing secret', 'RDS generates the master password and keeps it in its own secret, encrypted with the key: use Credentials.fromUsername(name)', false);
-    v.check(c.secretName === undefined && c.excludeCharacters === undefined && c.replicaRegions === undefined, 'credentials', 'secret options (secretName, excludeCharacters or replicaRegions)',
-      'RDS names, generates and keeps the master secret itself: use Credentials.fromUsername(name)', false);
-    v.check(sameKey(c.encryptionKey), 'credentials.encryptionKey', 'a different key', 'the master secret is encrypted with encryptionKey: omit it', false);
-    if (facts) {
-      v.name('credentials.username', c.username, MASTER_USERNAME.pattern, facts.maxUsernameLength, MASTER_USERNAME.allowed);
-      v.check(typeof c.username !== 'string' || Token.isUnresolved(c.username) || c.username.toLowerCase() !== MASTER_USERNAME.reservedByRds, 'credentials.username', c.username, 'is reserved by RDS');
-      checkNotReserved(v, 'credentials.username', c.username, facts.family);
-    }
-  }
+  // encryption must not be weakened; the master user
+  checkRdsEncryptionProps(v, scope, props, facts?.family, facts?.maxUsernameLength);
 
   // instance settings AWS would reject at deploy time
   v.name('instanceIdentifier', props.instanceIdentifier, INSTANCE_IDENTIFIER.pattern, INSTANCE_IDENTIFIER.maxLength, INSTANCE_IDENTIFIER.allowed);
@@ -74,18 +52,9 @@ export function validateRdsInstanceProps(scope: IConstruct, props: EncryptedRdsI
   if (storage) v.range('allocatedStorage', props.allocatedStorage, storage.min, storage.max, `GiB (${storageType} storage)`);
   checkStorage(v, props, storageType);
   const piRetention = props.performanceInsightRetention as number | undefined;
-  if (piRetention !== undefined && !Token.isUnresolved(piRetention)) {
-    v.check(isPerformanceInsightsRetention(piRetention), 'performanceInsightRetention', `${piRetention} days`,
-      'allowed: 7, a multiple of 31 up to 713 (1 to 23 months) or 731 days (use rds.PerformanceInsightRetention)', false);
-  }
   if (piRetention !== undefined && facts) {
     const piOn = props.enablePerformanceInsights ?? facts.supportsPerformanceInsights(props.instanceType?.toString() ?? DEFAULT_INSTANCE_CLASS);
     v.check(piOn, 'performanceInsightRetention', `${piRetention} days`, 'is set while Performance Insights is off (enablePerformanceInsights false, or an instance class without it): omit it', false);
-  }
-  const logRetention = props.cloudwatchLogsRetention as number | undefined;
-  if (logRetention !== undefined && !Token.isUnresolved(logRetention)) {
-    v.check(logRetention === logs.RetentionDays.INFINITE || LOG_RETENTION_DAYS.includes(logRetention), 'cloudwatchLogsRetention', `${logRetention} days`,
-      `allowed: ${LOG_RETENTION_DAYS.join(', ')} days or RetentionDays.INFINITE (use logs.RetentionDays)`, false);
   }
   checkEncryptionKey(v, scope, props);
   v.range('port', props.port, PORT.min, PORT.max);
@@ -172,11 +141,4 @@ function checkStorage(v: PropValidator, props: EncryptedRdsInstanceProps, storag
       v.check(maxAllocated <= storage.max, 'maxAllocatedStorage', `${maxAllocated} GiB`, `must be at most ${storage.max} GiB, the largest ${storageType} storage RDS allocates`, false);
     }
   }
-}
-
-/** A database or master user name the engine reserves (compared in lower case; tokens are skipped). */
-function checkNotReserved(v: PropValidator, prop: string, name: string | undefined, family: string): void {
-  const words = reservedWords(family);
-  if (!words || typeof name !== 'string' || Token.isUnresolved(name)) return;
-  v.check(!words.has(name.toLowerCase()), prop, name, `is a word ${family} reserves: choose another name`);
 }

@@ -1,12 +1,17 @@
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
-import { EncryptedRdsInstanceProps } from './props';
 import { acknowledgeEach } from '../internal/acknowledgements';
 import { formatArn } from '../internal/arns';
 import { ENHANCED_MONITORING } from '../services/rds/instance-facts';
 
-/** How the instance is monitored: the interval, the role RDS uses, and that role when the construct created it. */
+/** What an RDS construct's props say of Enhanced Monitoring (as `rds.DatabaseInstanceProps` and `rds.DatabaseClusterProps` name it). */
+export interface EnhancedMonitoringProps {
+  readonly monitoringInterval?: Duration;
+  readonly monitoringRole?: iam.IRoleRef;
+}
+
+/** How the database is monitored: the interval, the role RDS uses, and that role when the construct created it. */
 export interface EnhancedMonitoring {
   readonly interval: Duration;
   readonly role?: iam.IRoleRef;
@@ -15,12 +20,14 @@ export interface EnhancedMonitoring {
 
 /**
  * Enhanced Monitoring every `monitoringInterval` (default 60 seconds), through `monitoringRole` or, when none is given
- * and monitoring is on, a role per instance (child `MonitoringRole`: its trust names this instance, as the RDS guide
- * shows) with the stack's one customer managed policy instead of `AmazonRDSEnhancedMonitoringRole`.
+ * and monitoring is on, a role per construct (child `MonitoringRole`: its trust names the monitored DB instances in
+ * `aws:SourceArn`, as the RDS guide shows) with the stack's one customer managed policy instead of
+ * `AmazonRDSEnhancedMonitoringRole`.
  *
+ * @param instanceArn the ARN of the monitored DB instance, or an ARN pattern of the monitored instances (`ArnLike`)
  * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Monitoring.OS.Enabling.html
  */
-export function enhancedMonitoring(scope: Construct, props: EncryptedRdsInstanceProps, instanceArn: string, account: string): EnhancedMonitoring {
+export function enhancedMonitoring(scope: Construct, props: EnhancedMonitoringProps, instanceArn: string, account: string): EnhancedMonitoring {
   const interval = props.monitoringInterval ?? Duration.seconds(60);
   if (props.monitoringRole || !(interval.toSeconds() > 0)) return { interval, role: props.monitoringRole };
   const role = new iam.Role(scope, 'MonitoringRole', {
