@@ -11,7 +11,7 @@
 import { checkKey, checkKeyRotation, checkRoundTrip } from './key-checks';
 import { CheckOutcome } from './outcomes';
 import { describeResource, ResourceToVerify } from './protocol';
-import { checkArchive, checkConnection, checkDbInstance, checkEventBus, checkSchedule } from './resource-checks';
+import { checkArchive, checkConnection, checkDbCluster, checkDbInstance, checkEventBus, checkSchedule } from './resource-checks';
 import { VerificationSession } from './session';
 
 /**
@@ -46,5 +46,7 @@ export async function checkResource(session: VerificationSession, resource: Reso
       return checkConnection(session, resource.Name);
     case 'AWS::RDS::DBInstance':
       return checkDbInstance(session, resource.Identifier, resource.ExpectMasterUserSecret === 'true', resource.ExpectPerformanceInsights === 'true');
+    case 'AWS::RDS::DBCluster':
+      return checkDbCluster(session, resource.Identifier, resource.ExpectMasterUserSecret === 'true', resource.ExpectPerformanceInsights === 'true');
   }
 }

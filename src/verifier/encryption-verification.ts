@@ -12,7 +12,7 @@ import { guardStackQuotas } from '../quotas/quota-guards';
 
 // Public API (src/index.ts re-exports this file): the resources and the stack's verifier options live beside it.
 export { VerifiedResource } from './verified-resource';
-export type { DbInstanceVerificationOptions } from './verified-resource';
+export type { DbClusterVerificationOptions, DbInstanceVerificationOptions } from './verified-resource';
 export type { EncryptionVerifierOptions } from './provider';
 
 /**
@@ -68,7 +68,7 @@ export class EncryptionVerification extends Construct {
     if (!v.props(props, {
       key: requiredObject('a kms.IKey', 'keyArn'),
       resources: {
-        allowed: 'an array of VerifiedResource (VerifiedResource.schedule, eventBus, archive, connection or dbInstance)',
+        allowed: 'an array of VerifiedResource (VerifiedResource.schedule, eventBus, archive, connection, dbInstance or dbCluster)',
         is: value => Array.isArray(value) && value.every(r => r instanceof VerifiedResource),
       },
     })) v.throwIfInvalid();

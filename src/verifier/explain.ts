@@ -67,6 +67,7 @@ export function explain(session: VerificationSession, check: string, error: unkn
     case 'ResourceNotFoundException':
     case 'DBInstanceNotFound':
     case 'DBInstanceNotFoundFault':
+    case 'DBClusterNotFoundFault':
       return {
         what: `${head}: the ${error.target} does not exist in this account and region`,
         fix: 'create it before the verification runs (the verification must depend on it)',

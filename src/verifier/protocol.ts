@@ -54,8 +54,16 @@ export interface DbInstanceToVerify {
   readonly ExpectPerformanceInsights: 'true' | 'false';
 }
 
+/** A DB cluster whose storage (and, when expected, master secret and Performance Insights) must use the key. */
+export interface DbClusterToVerify {
+  readonly Type: 'AWS::RDS::DBCluster';
+  readonly Identifier: string;
+  readonly ExpectMasterUserSecret: 'true' | 'false';
+  readonly ExpectPerformanceInsights: 'true' | 'false';
+}
+
 /** One resource whose key binding the verifier checks. */
-export type ResourceToVerify = ScheduleToVerify | EventBusToVerify | ArchiveToVerify | ConnectionToVerify | DbInstanceToVerify;
+export type ResourceToVerify = ScheduleToVerify | EventBusToVerify | ArchiveToVerify | ConnectionToVerify | DbInstanceToVerify | DbClusterToVerify;
 
 /** The `ResourceProperties` of the custom resource: what the construct renders and the handler reads. */
 export interface VerificationProperties {
@@ -79,6 +87,7 @@ export const RESOURCE_TYPES: readonly ResourceToVerify['Type'][] = [
   'AWS::Events::Archive',
   'AWS::Events::Connection',
   'AWS::RDS::DBInstance',
+  'AWS::RDS::DBCluster',
 ];
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -241,7 +250,8 @@ function parseResource(raw: unknown, where: string, problems: string[]): Resourc
     case 'AWS::Events::Connection':
       resource = { Type: raw.Type, Name: text('Name') };
       break;
-    case 'AWS::RDS::DBInstance': {
+    case 'AWS::RDS::DBInstance':
+    case 'AWS::RDS::DBCluster': {
       const identifier = text('Identifier');
       const secret = parseFlag(raw.ExpectMasterUserSecret, `${where}.ExpectMasterUserSecret`, problems);
       const pi = parseFlag(raw.ExpectPerformanceInsights, `${where}.ExpectPerformanceInsights`, problems);
@@ -280,6 +290,8 @@ export function describeResource(resource: ResourceToVerify): string {
       return `connection ${resource.Name}`;
     case 'AWS::RDS::DBInstance':
       return `DB instance ${resource.Identifier}`;
+    case 'AWS::RDS::DBCluster':
+      return `DB cluster ${resource.Identifier}`;
   }
 }
 

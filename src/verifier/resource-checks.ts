@@ -19,7 +19,7 @@ import {
   DESCRIBE_EVENT_BUS,
   eventBusKeyIdentifier,
 } from '../services/events/check';
-import { dbInstanceKeys, DESCRIBE_DB_INSTANCES } from '../services/rds/check';
+import { dbClusterKeys, dbInstanceKeys, DbInstanceKeys, DESCRIBE_DB_CLUSTERS, DESCRIBE_DB_INSTANCES } from '../services/rds/check';
 import { GET_SCHEDULE, scheduleKeyIdentifier } from '../services/scheduler/check';
 import { DESCRIBE_SECRET, secretKeyIdentifier } from '../services/secretsmanager/check';
 
@@ -97,31 +97,90 @@ export async function checkDbInstance(
   expectMasterUserSecret: boolean,
   expectPerformanceInsights: boolean,
 ): Promise<CheckOutcome> {
-  const name = `DB instance ${identifier}`;
+  return checkDatabase(session, `DB instance ${identifier}`, DB_INSTANCE, signal => dbInstanceKeys(session.clients.rds, identifier, signal),
+    expectMasterUserSecret, expectPerformanceInsights);
+}
+
+/**
+ * rds:DescribeDBClusters: the cluster's storage encrypted with the key and, when expected, the master user secret and
+ * Performance Insights (set on the cluster) too.
+ */
+export async function checkDbCluster(
+  session: VerificationSession,
+  identifier: string,
+  expectMasterUserSecret: boolean,
+  expectPerformanceInsights: boolean,
+): Promise<CheckOutcome> {
+  return checkDatabase(session, `DB cluster ${identifier}`, DB_CLUSTER, signal => dbClusterKeys(session.clients.rds, identifier, signal),
+    expectMasterUserSecret, expectPerformanceInsights);
+}
+
+/** What differs between checking a DB instance and a DB cluster: the call, and the words of the fixes. */
+interface DatabaseWords {
+  readonly action: string;
+  /** The API operation, named when it answers with no resource. */
+  readonly operation: string;
+  readonly resource: 'instance' | 'cluster';
+  /** The fix when Performance Insights is off. */
+  readonly performanceInsightsOff: string;
+  /** The CloudFormation property that names the Performance Insights key. */
+  readonly performanceInsightsKey: string;
+}
+
+const DB_INSTANCE: DatabaseWords = {
+  action: DESCRIBE_DB_INSTANCES,
+  operation: 'DescribeDBInstances',
+  resource: 'instance',
+  performanceInsightsOff: 'enable it with PerformanceInsightsKMSKeyId set to the key',
+  performanceInsightsKey: 'PerformanceInsightsKMSKeyId',
+};
+
+/**
+ * `AWS::RDS::DBCluster` spells the key property `PerformanceInsightsKmsKeyId` (the API: `PerformanceInsightsKMSKeyId`).
+ * The check reads the cluster's own setting, so the fix names the cluster's properties, not its instances'.
+ *
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html
+ */
+const DB_CLUSTER: DatabaseWords = {
+  action: DESCRIBE_DB_CLUSTERS,
+  operation: 'DescribeDBClusters',
+  resource: 'cluster',
+  performanceInsightsOff: 'set the cluster\'s PerformanceInsightsEnabled true and PerformanceInsightsKmsKeyId to the key',
+  performanceInsightsKey: 'PerformanceInsightsKmsKeyId',
+};
+
+async function checkDatabase(
+  session: VerificationSession,
+  name: string,
+  words: DatabaseWords,
+  describe: (signal?: AbortSignal) => Promise<DbInstanceKeys | undefined>,
+  expectMasterUserSecret: boolean,
+  expectPerformanceInsights: boolean,
+): Promise<CheckOutcome> {
   return guard(session, name, async () => {
-    const instance = await call(session, DESCRIBE_DB_INSTANCES, name, signal => dbInstanceKeys(session.clients.rds, identifier, signal));
-    if (!instance) {
-      return fail(name, { what: `the ${name} was not found (DescribeDBInstances returned none)`, fix: 'make the verification depend on the instance' });
+    const db = await call(session, words.action, name, describe);
+    if (!db) {
+      return fail(name, { what: `the ${name} was not found (${words.operation} returned none)`, fix: `make the verification depend on the ${words.resource}` });
     }
     const problems: Array<Promise<Problem | undefined> | Problem | undefined> = [];
-    if (!instance.storageEncrypted) {
+    if (!db.storageEncrypted) {
       problems.push({
         what: `the ${name} has unencrypted storage`,
-        fix: 'set StorageEncrypted true and KmsKeyId to the key (storage encryption needs a new instance)',
+        fix: `set StorageEncrypted true and KmsKeyId to the key (storage encryption needs a new ${words.resource})`,
       });
     } else {
-      problems.push(compareKey(session, `the ${name}'s storage`, instance.storageKeyIdentifier, 'set KmsKeyId to the key (changing it replaces the instance)'));
+      problems.push(compareKey(session, `the ${name}'s storage`, db.storageKeyIdentifier, `set KmsKeyId to the key (changing it replaces the ${words.resource})`));
     }
     if (expectMasterUserSecret) {
-      const secret = instance.masterUserSecret;
+      const secret = db.masterUserSecret;
       problems.push(secret
         ? compareKey(session, `the ${name}'s master user secret`, secret.keyIdentifier, 'set MasterUserSecret.KmsKeyId to the key')
         : { what: `the ${name} has no RDS-managed master user secret`, fix: 'set ManageMasterUserPassword true and MasterUserSecret.KmsKeyId to the key' });
     }
     if (expectPerformanceInsights) {
-      problems.push(instance.performanceInsightsEnabled
-        ? compareKey(session, `the ${name}'s Performance Insights`, instance.performanceInsightsKeyIdentifier, 'set PerformanceInsightsKMSKeyId to the key')
-        : { what: `the ${name} has Performance Insights off`, fix: 'enable it with PerformanceInsightsKMSKeyId set to the key' });
+      problems.push(db.performanceInsightsEnabled
+        ? compareKey(session, `the ${name}'s Performance Insights`, db.performanceInsightsKeyIdentifier, `set ${words.performanceInsightsKey} to the key`)
+        : { what: `the ${name} has Performance Insights off`, fix: words.performanceInsightsOff });
     }
     return binding(name, await Promise.all(problems));
   });

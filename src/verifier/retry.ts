@@ -65,14 +65,16 @@ const NETWORK_ERROR_CODES = new Set([
  *   DescribeArchive and DescribeConnection (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_DescribeConnection.html)
  *   and Secrets Manager DescribeSecret (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_DescribeSecret.html);
  *   DBInstanceNotFound (SDK name DBInstanceNotFoundFault) from RDS DescribeDBInstances
- *   (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DescribeDBInstances.html).
+ *   (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DescribeDBInstances.html) and DBClusterNotFoundFault
+ *   (the same name in the SDK) from RDS DescribeDBClusters
+ *   (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DescribeDBClusters.html).
  *
  * InvalidCiphertextException is NOT here: it is the answer the context-binding check expects.
  */
 const SETTLING_ERROR_NAMES = new Set([
   'NotFoundException', 'KMSInvalidStateException',
   'AccessDeniedException', 'AccessDenied',
-  'ResourceNotFoundException', 'DBInstanceNotFound', 'DBInstanceNotFoundFault',
+  'ResourceNotFoundException', 'DBInstanceNotFound', 'DBInstanceNotFoundFault', 'DBClusterNotFoundFault',
 ]);
 
 /** True for the errors AWS answers until a change has settled (see SETTLING_ERROR_NAMES); every other error is final. */

@@ -85,6 +85,33 @@ export class VerifiedResource {
     );
   }
 
+  /**
+   * An RDS DB cluster (Aurora PostgreSQL or MySQL, or a Multi-AZ DB cluster): `DescribeDBClusters` must return
+   * `StorageEncrypted` and `KmsKeyId` = the key, and, when expected, `MasterUserSecret.KmsKeyId` and
+   * `PerformanceInsightsKMSKeyId` = the key.
+   *
+   * @param clusterIdentifier the DB cluster identifier (RDS stores it in lower case)
+   * @param clusterArn the cluster's ARN, `arn:<partition>:rds:<region>:<account>:cluster:<identifier>`, on which the
+   *   verifier role may call `rds:DescribeDBClusters`
+   * @param options which parts besides storage to check
+   * @param dependency the construct the verification must wait for (the cluster)
+   * @see https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DescribeDBClusters.html
+   * @see https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DBCluster.html
+   */
+  public static dbCluster(clusterIdentifier: string, clusterArn: string, options: DbClusterVerificationOptions = {}, dependency?: IConstruct): VerifiedResource {
+    checkArn('VerifiedResource.dbCluster', 'clusterArn', clusterArn, DB_CLUSTER_ARN, 'arn:<partition>:rds:<region>:<account>:cluster:<identifier>');
+    return new VerifiedResource(
+      {
+        Type: 'AWS::RDS::DBCluster',
+        Identifier: clusterIdentifier,
+        ExpectMasterUserSecret: String(options.masterUserSecret ?? true),
+        ExpectPerformanceInsights: String(options.performanceInsights ?? true),
+      },
+      [new iam.PolicyStatement({ actions: ['rds:DescribeDBClusters'], resources: [clusterArn] })],
+      dependency,
+    );
+  }
+
   private constructor(
     /** The descriptor passed to the handler. */
     public readonly descriptor: { [key: string]: string },
@@ -123,6 +150,24 @@ export interface DbInstanceVerificationOptions {
   readonly performanceInsights?: boolean;
 }
 
+/** Which of an RDS DB cluster's encrypted parts to check besides storage. */
+export interface DbClusterVerificationOptions {
+  /**
+   * Check that the RDS-managed master user secret (`MasterUserSecret.KmsKeyId`) is encrypted with the key.
+   *
+   * @default true
+   */
+  readonly masterUserSecret?: boolean;
+  /**
+   * Check that Performance Insights is on for the cluster and encrypted with the key: the cluster's own
+   * `PerformanceInsightsEnabled` and `PerformanceInsightsKMSKeyId`. Whether RDS reports them on a cluster whose
+   * Performance Insights is set only on its instances is not documented: set it on the cluster.
+   *
+   * @default true
+   */
+  readonly performanceInsights?: boolean;
+}
+
 /**
  * The ARN forms the verifier's IAM statements name (Service Authorization Reference resource types): a string of another
  * form would grant nothing, and the check would fail at deploy time with AccessDenied.
@@ -137,4 +182,5 @@ const EVENT_BUS_ARN = /^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[./\-
 const ARCHIVE_ARN = /^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:archive\/[.\-_A-Za-z0-9]{1,48}$/;
 const CONNECTION_ARN = /^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:connection\/[.\-_A-Za-z0-9]{1,64}$/;
 const DB_INSTANCE_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:db:[a-z][a-z0-9-]{0,62}$/;
+const DB_CLUSTER_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:cluster:[a-z][a-z0-9-]{0,62}$/;
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;

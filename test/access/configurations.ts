@@ -239,6 +239,7 @@ export const CONFIGURATIONS: Configuration[] = [
           VerifiedResource.archive('orders-archive', arn('events', 'archive/orders-archive')),
           VerifiedResource.connection('crm', arn('events', 'connection/crm'), arn('secretsmanager', 'secret:events!connection/crm/*')),
           VerifiedResource.dbInstance('orders-db', arn('rds', 'db:orders-db')),
+          VerifiedResource.dbCluster('orders-cluster', arn('rds', 'cluster:orders-cluster')),
         ],
       });
     }),

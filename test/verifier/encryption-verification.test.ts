@@ -1,4 +1,4 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -12,6 +12,7 @@ import { findCycle } from '../support/template-graph';
 const BUS = 'arn:aws:events:eu-west-1:111122223333:event-bus/orders';
 const ARCHIVE = 'arn:aws:events:eu-west-1:111122223333:archive/orders';
 const SCHEDULE = 'arn:aws:scheduler:eu-west-1:111122223333:schedule/default/nightly';
+const CLUSTER = 'arn:aws:rds:eu-west-1:111122223333:cluster:orders-cluster';
 
 function twoVerifications(stack: Stack): { key: EncryptionKey; other: EncryptionKey } {
   const key = new EncryptionKey(stack, 'Key', { protects: 'orders' });
@@ -104,6 +105,21 @@ describe('EncryptionVerification', () => {
       }
       if (s.Resource === '*') expect(actions).toEqual(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']);
     }
+  });
+
+  test('a DB cluster is passed with what to check, and the role may describe that cluster and no other', () => {
+    const stack = testStack();
+    const key = new EncryptionKey(stack, 'Key', { protects: 'orders' });
+    new EncryptionVerification(stack, 'Orders', {
+      key,
+      resources: [VerifiedResource.dbCluster('orders-cluster', CLUSTER, { performanceInsights: false })],
+    });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('Custom::EncryptionVerification', {
+      Resources: [{ Type: 'AWS::RDS::DBCluster', Identifier: 'orders-cluster', ExpectMasterUserSecret: 'true', ExpectPerformanceInsights: 'false' }],
+    });
+    const rds = verifierStatements(template).filter(s => [s.Action].flat().some((a: string) => a.startsWith('rds:')));
+    expect(rds).toEqual([{ Effect: 'Allow', Action: 'rds:DescribeDBClusters', Resource: CLUSTER }]);
   });
 
   test('each verified key lets the verifier role describe it and round-trip under its own context (so strict mode verifies too)', () => {
@@ -230,6 +246,9 @@ describe('VerifiedResource takes ARNs of the form IAM authorizes', () => {
       'arn:aws:secretsmanager:eu-west-1:111122223333:secret:events!connection/c/x-AbCdEf'), 'connectionArn'],
     ['connection secret', () => VerifiedResource.connection('c', 'arn:aws:events:eu-west-1:111122223333:connection/c', 'events!connection/c'), 'secretArn'],
     ['DB instance', () => VerifiedResource.dbInstance('Db', 'arn:aws:rds:eu-west-1:111122223333:db:Db'), 'instanceArn'],
+    ['DB cluster (db:<name>)', () => VerifiedResource.dbCluster('orders', 'arn:aws:rds:eu-west-1:111122223333:db:orders'), 'clusterArn'],
+    ['DB cluster (cluster:<resource id>)', () => VerifiedResource.dbCluster('orders', 'arn:aws:rds:eu-west-1:111122223333:cluster:cluster-ABCDEFGHIJKL'), 'clusterArn'],
+    ['DB cluster (cluster/<name>)', () => VerifiedResource.dbCluster('orders', 'arn:aws:rds:eu-west-1:111122223333:cluster/orders'), 'clusterArn'],
   ])('rejects a %s ARN of another form', (_name, make, prop) => {
     expect(make).toThrow(new RegExp(`^invalid VerifiedResource\\.\\w+:\\n  - ${prop}: got `));
   });
@@ -242,6 +261,8 @@ describe('VerifiedResource takes ARNs of the form IAM authorizes', () => {
       VerifiedResource.archive('a', 'arn:aws:events:eu-west-1:111122223333:archive/a'),
       VerifiedResource.connection('c', 'arn:aws:events:eu-west-1:111122223333:connection/c', 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:events!connection/c/*'),
       VerifiedResource.dbInstance('db', 'arn:aws:rds:eu-west-1:111122223333:db:db'),
+      VerifiedResource.dbCluster('orders-cluster', 'arn:aws-us-gov:rds:us-gov-west-1:111122223333:cluster:orders-cluster'),
+      VerifiedResource.dbCluster('c', stack.formatArn({ service: 'rds', resource: 'cluster', resourceName: 'c', arnFormat: ArnFormat.COLON_RESOURCE_NAME })),
       VerifiedResource.eventBus('b', stack.formatArn({ service: 'events', resource: 'event-bus', resourceName: 'b' })),
     ]).not.toThrow();
   });

@@ -10,7 +10,7 @@ import {
   ListResourceTagsCommand,
   NotFoundException,
 } from '@aws-sdk/client-kms';
-import { DBInstanceNotFoundFault, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
+import { DBClusterNotFoundFault, DBInstanceNotFoundFault, DescribeDBClustersCommand, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
 import { GetScheduleCommand, ResourceNotFoundException as SchedulerNotFound } from '@aws-sdk/client-scheduler';
 import { DescribeSecretCommand, ResourceNotFoundException as SecretNotFound } from '@aws-sdk/client-secrets-manager';
 import 'aws-sdk-client-mock-jest';
@@ -23,15 +23,18 @@ import {
   CONNECTION,
   CONSTRUCT_PATH,
   CONTEXT,
+  DB_CLUSTER,
   DB_INSTANCE,
   EVENT_BUS,
   healthyAccount,
   healthyArchive,
   healthyConnection,
+  healthyDbCluster,
   healthyDbInstance,
   healthyEventBus,
   healthyKey,
   healthySchedule,
+  HEALTHY_CLUSTER,
   HEALTHY_DB,
   HEALTHY_KEY,
   KEY_ARN,
@@ -65,7 +68,7 @@ import { failureReason } from '../../src/verifier/reason';
 import { bodyBytes } from '../../src/verifier/response';
 
 /** The id the handler gives the verification of ALL_RESOURCES under CONSTRUCT_PATH with KEY_ARN. Pinned: a change replaces the custom resource in users' stacks. */
-const ALL_RESOURCES_ID = `encryption-verification:${KEY_ARN}:4e76214c5747`;
+const ALL_RESOURCES_ID = `encryption-verification:${KEY_ARN}:e6dfde0dc627`;
 /** The same for no resources. */
 const NO_RESOURCES_ID = `encryption-verification:${KEY_ARN}:0d9e456aa0e3`;
 const PREVIOUS_ID = `encryption-verification:${KEY_ARN}:previous`;
@@ -150,11 +153,11 @@ describe('Create and Update', () => {
     expect(response).toEqual(body('SUCCESS', ALL_RESOURCES_ID, {
       Data: {
         KeyArn: KEY_ARN,
-        ChecksPassed: '9',
-        Report: `9 checks passed for ${CONSTRUCT_PATH}: key: enabled, customer managed, SYMMETRIC_DEFAULT, ENCRYPT_DECRYPT; key rotation: enabled; `
+        ChecksPassed: '10',
+        Report: `10 checks passed for ${CONSTRUCT_PATH}: key: enabled, customer managed, SYMMETRIC_DEFAULT, ENCRYPT_DECRYPT; key rotation: enabled; `
           + 'round trip: data key decrypted to the same bytes; context binding: wrong context rejected; schedule jobs/nightly: bound to the key; '
           + 'event bus orders: bound to the key; archive orders-archive: bound to the key; connection partner-api: bound to the key; '
-          + 'DB instance orders-db: bound to the key',
+          + 'DB instance orders-db: bound to the key; DB cluster orders-cluster: bound to the key',
       },
     }));
     expect(endpoint.received[0].method).toBe('PUT');
@@ -181,7 +184,8 @@ describe('Create and Update', () => {
     expect(mocks.events).toHaveReceivedCommandWith(DescribeConnectionCommand, { Name: 'partner-api' });
     expect(mocks.secretsManager).toHaveReceivedCommandWith(DescribeSecretCommand, { SecretId: SECRET_ARN });
     expect(mocks.rds).toHaveReceivedCommandWith(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'orders-db' });
-    expect(totalCalls()).toBe(14);
+    expect(mocks.rds).toHaveReceivedCommandWith(DescribeDBClustersCommand, { DBClusterIdentifier: 'orders-cluster' });
+    expect(totalCalls()).toBe(15);
   });
 
   test('an Update of the same resources keeps the physical id; another key gives another id', async () => {
@@ -267,7 +271,7 @@ describe('Create and Update', () => {
     const response = await invoke(cfnEvent('Create', endpoint.url, allResources()));
 
     expect(response).toEqual(body('FAILED', ALL_RESOURCES_ID, {
-      Reason: `${HEAD} 3 of 9 checks failed.`
+      Reason: `${HEAD} 3 of 10 checks failed.`
         + ` (1) [key rotation] automatic rotation is off for key ${KEY_ARN}: enable key rotation (enableKeyRotation: true, or aws kms enable-key-rotation)`
         + ` (2) [schedule jobs/nightly] the schedule jobs/nightly names key ${OTHER_KEY_ARN}, expected ${KEY_ARN}: set the schedule's KmsKeyArn to the key ARN`
         + ' (3) [DB instance orders-db] the DB instance orders-db has Performance Insights off: enable it with PerformanceInsightsKMSKeyId set to the key'
@@ -387,7 +391,7 @@ describe('a Reason too long for the response', () => {
     const line = JSON.parse(logs[0]);
     expect(line.reason).toBe(reason);
     expect(line.fullReason).toBe(`malformed request: ${queues.map((_, i) => `Resources[${i}] has unknown Type "AWS::SQS::Queue"; `
-      + 'allowed: AWS::Scheduler::Schedule, AWS::Events::EventBus, AWS::Events::Archive, AWS::Events::Connection, AWS::RDS::DBInstance').join('; ')}`);
+      + 'allowed: AWS::Scheduler::Schedule, AWS::Events::EventBus, AWS::Events::Archive, AWS::Events::Connection, AWS::RDS::DBInstance, AWS::RDS::DBCluster').join('; ')}`);
   });
 
   test('when not even the names fit, the first checks are named in the order they ran and the rest are counted, before the pointer to the log', () => {
@@ -538,12 +542,32 @@ describe('resource binding', () => {
       () => mocks.rds.on(DescribeDBInstancesCommand).rejects(new DBInstanceNotFoundFault({ message: 'DBInstance orders-db not found.', $metadata: {} })),
       'rds:DescribeDBInstances on DB instance orders-db still failed with DBInstanceNotFoundFault after retrying for 109.7 s: the DB instance orders-db does not exist in this account and region: '
         + 'create it before the verification runs (the verification must depend on it)'],
+    ['a DB cluster with unencrypted storage', DB_CLUSTER, () => healthyDbCluster({ StorageEncrypted: false, KmsKeyId: undefined }),
+      'the DB cluster orders-cluster has unencrypted storage: set StorageEncrypted true and KmsKeyId to the key (storage encryption needs a new cluster)'],
+    ['a DB cluster on another key', DB_CLUSTER, () => healthyDbCluster({ KmsKeyId: OTHER_KEY_ARN }),
+      `the DB cluster orders-cluster's storage names key ${OTHER_KEY_ARN}, expected ${KEY_ARN}: set KmsKeyId to the key (changing it replaces the cluster)`],
+    ['a DB cluster without a managed master secret', DB_CLUSTER, () => healthyDbCluster({ MasterUserSecret: undefined }),
+      'the DB cluster orders-cluster has no RDS-managed master user secret: set ManageMasterUserPassword true and MasterUserSecret.KmsKeyId to the key'],
+    ['a DB cluster whose master secret uses another key', DB_CLUSTER,
+      () => healthyDbCluster({ MasterUserSecret: { SecretArn: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:rds!cluster-1', KmsKeyId: OTHER_KEY_ARN } }),
+      `the DB cluster orders-cluster's master user secret names key ${OTHER_KEY_ARN}, expected ${KEY_ARN}: set MasterUserSecret.KmsKeyId to the key`],
+    ['a DB cluster with Performance Insights off', DB_CLUSTER, () => healthyDbCluster({ PerformanceInsightsEnabled: false, PerformanceInsightsKMSKeyId: undefined }),
+      'the DB cluster orders-cluster has Performance Insights off: set the cluster\'s PerformanceInsightsEnabled true and PerformanceInsightsKmsKeyId to the key'],
+    ['a DB cluster whose Performance Insights use the AWS managed key', DB_CLUSTER, () => healthyDbCluster({ PerformanceInsightsKMSKeyId: AWS_MANAGED_RDS_KEY_ARN }),
+      `the DB cluster orders-cluster's Performance Insights names key ${AWS_MANAGED_RDS_KEY_ARN}, expected ${KEY_ARN}: set PerformanceInsightsKmsKeyId to the key`],
+    ['a DB cluster that DescribeDBClusters does not return', DB_CLUSTER, () => mocks.rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [] }),
+      'the DB cluster orders-cluster was not found (DescribeDBClusters returned none): make the verification depend on the cluster'],
+    ['a missing DB cluster', DB_CLUSTER,
+      () => mocks.rds.on(DescribeDBClustersCommand).rejects(new DBClusterNotFoundFault({ message: 'DBCluster orders-cluster not found.', $metadata: {} })),
+      'rds:DescribeDBClusters on DB cluster orders-cluster still failed with DBClusterNotFoundFault after retrying for 109.7 s: the DB cluster orders-cluster does not exist in this account and region: '
+        + 'create it before the verification runs (the verification must depend on it)'],
   ])('%s fails its binding check', async (_, resource, setup, detail) => {
     healthyKey();
     setup();
     const response = await invoke(cfnEvent('Create', endpoint.url, properties({ Resources: [resource] })));
     expect(response.Status).toBe('FAILED');
-    const name = resource.Type === 'AWS::RDS::DBInstance' ? `DB instance ${resource.Identifier}` : undefined;
+    const name = resource.Type === 'AWS::RDS::DBInstance' ? `DB instance ${resource.Identifier}`
+      : resource.Type === 'AWS::RDS::DBCluster' ? `DB cluster ${resource.Identifier}` : undefined;
     const label = name ?? {
       'AWS::Scheduler::Schedule': 'schedule jobs/nightly',
       'AWS::Events::EventBus': 'event bus orders',
@@ -558,6 +582,15 @@ describe('resource binding', () => {
     healthyDbInstance({ MasterUserSecret: undefined, PerformanceInsightsEnabled: false, PerformanceInsightsKMSKeyId: undefined });
     const response = await invoke(cfnEvent('Create', endpoint.url, properties({
       Resources: [{ ...DB_INSTANCE, ExpectMasterUserSecret: 'false', ExpectPerformanceInsights: 'false' }],
+    })));
+    expect(response.Status).toBe('SUCCESS');
+  });
+
+  test('a DB cluster is checked only for the parts it is expected to encrypt', async () => {
+    healthyKey();
+    healthyDbCluster({ MasterUserSecret: undefined, PerformanceInsightsEnabled: false, PerformanceInsightsKMSKeyId: undefined });
+    const response = await invoke(cfnEvent('Create', endpoint.url, properties({
+      Resources: [{ ...DB_CLUSTER, ExpectMasterUserSecret: 'false', ExpectPerformanceInsights: 'false' }],
     })));
     expect(response.Status).toBe('SUCCESS');
   });
@@ -606,12 +639,14 @@ describe('malformed events', () => {
       'VerificationContext key must be "cdk-encrypted-constructs:verification" (the only key the verifier role may use), got "purpose"'],
     ['CheckRotation not a flag', url => cfnEvent('Create', url, properties({ CheckRotation: 'yes' })), 'CheckRotation must be "true" or "false", got "yes"'],
     ['an unknown resource Type', url => cfnEvent('Create', url, properties({ Resources: [{ Type: 'AWS::SQS::Queue', Name: 'q' }] })),
-      'Resources[0] has unknown Type "AWS::SQS::Queue"; allowed: AWS::Scheduler::Schedule, AWS::Events::EventBus, AWS::Events::Archive, AWS::Events::Connection, AWS::RDS::DBInstance'],
+      'Resources[0] has unknown Type "AWS::SQS::Queue"; allowed: AWS::Scheduler::Schedule, AWS::Events::EventBus, AWS::Events::Archive, AWS::Events::Connection, AWS::RDS::DBInstance, AWS::RDS::DBCluster'],
     ['a schedule without GroupName', url => cfnEvent('Create', url, properties({ Resources: [{ Type: 'AWS::Scheduler::Schedule', Name: 'n' }] })),
       'Resources[0] (AWS::Scheduler::Schedule) is missing GroupName'],
     ['a DB instance without identifier or flags', url => cfnEvent('Create', url, properties({ Resources: [SCHEDULE, { Type: 'AWS::RDS::DBInstance' }] })),
       'Resources[1] (AWS::RDS::DBInstance) is missing Identifier; Resources[1].ExpectMasterUserSecret must be "true" or "false", got nothing; '
         + 'Resources[1].ExpectPerformanceInsights must be "true" or "false", got nothing'],
+    ['a DB cluster without identifier and with a flag that is not one', url => cfnEvent('Create', url, properties({ Resources: [{ ...DB_CLUSTER, Identifier: '', ExpectPerformanceInsights: 'yes' }] })),
+      'Resources[0] (AWS::RDS::DBCluster) is missing Identifier; Resources[0].ExpectPerformanceInsights must be "true" or "false", got "yes"'],
     ['Resources not a list', url => cfnEvent('Create', url, properties({ Resources: 'schedule' })), 'Resources must be a list'],
     ['TimeoutSeconds not a number', url => cfnEvent('Create', url, properties({ TimeoutSeconds: 'soon' })), 'TimeoutSeconds must be a positive number of seconds, got "soon"'],
     ['no ResourceProperties', url => cfnEvent('Create', url, properties(), { ResourceProperties: undefined }), 'ResourceProperties is missing or not an object'],
@@ -852,6 +887,10 @@ describe('errors that settle (KMS and IAM eventual consistency)', () => {
       mocks.rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'orders-db' }, true)
         .rejectsOnce(new DBInstanceNotFoundFault({ message: 'DBInstance orders-db not found.', $metadata: {} })).resolves({ DBInstances: [HEALTHY_DB] });
     }, () => mocks.rds.commandCalls(DescribeDBInstancesCommand).length],
+    ['DBClusterNotFoundFault from rds:DescribeDBClusters', () => {
+      mocks.rds.on(DescribeDBClustersCommand, { DBClusterIdentifier: 'orders-cluster' }, true)
+        .rejectsOnce(new DBClusterNotFoundFault({ message: 'DBCluster orders-cluster not found.', $metadata: {} })).resolves({ DBClusters: [HEALTHY_CLUSTER] });
+    }, () => mocks.rds.commandCalls(DescribeDBClustersCommand).length],
     ['AccessDenied (query protocol) from rds:DescribeDBInstances', () => {
       mocks.rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'orders-db' }, true)
         .rejectsOnce(awsError('AccessDenied', 'not authorized')).resolves({ DBInstances: [HEALTHY_DB] });
@@ -1016,9 +1055,9 @@ describe('logging', () => {
       logicalResourceId: LOGICAL_ID,
       keyArn: KEY_ARN,
       context: CONSTRUCT_PATH,
-      resources: ['schedule jobs/nightly', 'event bus orders', 'archive orders-archive', 'connection partner-api', 'DB instance orders-db'],
+      resources: ['schedule jobs/nightly', 'event bus orders', 'archive orders-archive', 'connection partner-api', 'DB instance orders-db', 'DB cluster orders-cluster'],
       checks: ['PASS key', 'PASS key rotation', 'PASS round trip', 'PASS context binding', 'PASS schedule jobs/nightly', 'PASS event bus orders',
-        'PASS archive orders-archive', 'PASS connection partner-api', 'PASS DB instance orders-db'],
+        'PASS archive orders-archive', 'PASS connection partner-api', 'PASS DB instance orders-db', 'PASS DB cluster orders-cluster'],
       status: 'SUCCESS',
       durationMs: expect.any(Number),
     });

@@ -1,4 +1,4 @@
-import { ALL_RESOURCES, CONTEXT, DB_INSTANCE, KEY_ARN, OTHER_KEY_ARN, SCHEDULE } from './support/aws';
+import { ALL_RESOURCES, CONTEXT, DB_CLUSTER, DB_INSTANCE, KEY_ARN, OTHER_KEY_ARN, SCHEDULE } from './support/aws';
 import { properties } from './support/events';
 import { KeyPolicyStatements } from '../../src/key/statements';
 import { parseProperties, physicalResourceId, VERIFICATION_CONTEXT_KEY, VerificationRequest } from '../../src/verifier/protocol';
@@ -57,6 +57,17 @@ describe('physical resource id', () => {
     expect(id).toMatch(new RegExp(`^encryption-verification:${KEY_ARN}:[0-9a-f]{12}$`));
     expect(physicalResourceId(parsed({ Resources: [...ALL_RESOURCES].reverse() }))).toBe(id);
     expect(physicalResourceId(parsed({ Resources: [...ALL_RESOURCES, SCHEDULE] }))).toBe(id);
+  });
+
+  test('of a verification that checks no DB cluster is what it was before DB clusters could be verified', () => {
+    // Pinned: a change of the id replaces the custom resource in users' stacks.
+    const withoutCluster = ALL_RESOURCES.filter(r => r !== DB_CLUSTER);
+    expect(physicalResourceId(parsed({ Resources: withoutCluster }))).toBe(`encryption-verification:${KEY_ARN}:4e76214c5747`);
+  });
+
+  test('a DB cluster and a DB instance of the same identifier are different resources', () => {
+    expect(physicalResourceId(parsed({ Resources: [{ ...DB_CLUSTER, Identifier: 'orders' }] })))
+      .not.toBe(physicalResourceId(parsed({ Resources: [{ ...DB_INSTANCE, Identifier: 'orders' }] })));
   });
 
   test('does not change when only what is checked of a DB instance changes', () => {

@@ -32,7 +32,7 @@ describe('isTransient', () => {
 
   test.each([
     'AccessDeniedException', 'DisabledException', 'KMSInvalidStateException', 'NotFoundException', 'ResourceNotFoundException',
-    'DBInstanceNotFoundFault', 'InvalidCiphertextException', 'ValidationException',
+    'DBInstanceNotFoundFault', 'DBClusterNotFoundFault', 'InvalidCiphertextException', 'ValidationException',
   ])('%s is final', name => {
     expect(isTransient(awsError(name))).toBe(false);
   });
@@ -46,7 +46,7 @@ describe('isTransient', () => {
 describe('isSettling', () => {
   test.each([
     'NotFoundException', 'KMSInvalidStateException', 'AccessDeniedException', 'AccessDenied', 'ResourceNotFoundException',
-    'DBInstanceNotFound', 'DBInstanceNotFoundFault',
+    'DBInstanceNotFound', 'DBInstanceNotFoundFault', 'DBClusterNotFoundFault',
   ])('%s may settle', name => {
     expect(isSettling(awsError(name))).toBe(true);
   });

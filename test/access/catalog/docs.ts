@@ -94,6 +94,8 @@ export const DOCS = {
     'For Amazon RDS, set aws:SourceArn to arn:aws:rds:Region:my-account-id:db:dbname. (trusted entity monitoring.rds.amazonaws.com, with aws:SourceAccount)'),
   rdsResourceTypes: doc('https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonrds.html',
     'db: arn:${Partition}:rds:${Region}:${Account}:db:${DbInstanceName}'),
+  rdsClusterResourceType: doc('https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonrds.html',
+    'cluster: arn:${Partition}:rds:${Region}:${Account}:cluster:${DbClusterInstanceName}'),
 
   // --- CloudTrail, CloudWatch Logs, S3 ----------------------------------------------------------------------------
   cloudTrailKeyPolicy: doc('https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html',

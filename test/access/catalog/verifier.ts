@@ -53,6 +53,7 @@ export function iamFormOf(resource: DeployedResource, keyArn: string, recorded: 
     case 'DescribeConnectionCommand': return { action: 'events:DescribeConnection', resource: arn('events', `connection/${i.Name}`), doc: DOCS.eventsConnectionArnForPolicy };
     case 'DescribeSecretCommand': return { action: 'secretsmanager:DescribeSecret', resource: i.SecretId, doc: DOCS.secretsManagerResourceTypes };
     case 'DescribeDBInstancesCommand': return { action: 'rds:DescribeDBInstances', resource: arn('rds', `db:${i.DBInstanceIdentifier}`), doc: DOCS.rdsResourceTypes };
+    case 'DescribeDBClustersCommand': return { action: 'rds:DescribeDBClusters', resource: arn('rds', `cluster:${i.DBClusterIdentifier}`), doc: DOCS.rdsClusterResourceType };
     default:
       throw new Error(`the verifier sent ${recorded.command}, which has no IAM form in the access-path catalog (test/access/catalog/verifier.ts)`);
   }
@@ -104,6 +105,21 @@ export async function recordVerifierCalls(world: DeployedWorld, verification: De
         return {
           DBInstances: [{
             DBInstanceIdentifier: input.DBInstanceIdentifier,
+            StorageEncrypted: true,
+            KmsKeyId: keyArn,
+            MasterUserSecret: { SecretArn: secretArn, KmsKeyId: keyArn },
+            PerformanceInsightsEnabled: true,
+            PerformanceInsightsKMSKeyId: keyArn,
+          }],
+        };
+      }
+      case 'DescribeDBClustersCommand': {
+        const cluster = find('AWS::RDS::DBCluster', input.DBClusterIdentifier);
+        const secretArn = cluster ? world.attribute(cluster, 'MasterUserSecret.SecretArn')
+          : `arn:${verification.partition}:secretsmanager:${verification.region}:${verification.account}:secret:rds!cluster-0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d-abcdef`;
+        return {
+          DBClusters: [{
+            DBClusterIdentifier: input.DBClusterIdentifier,
             StorageEncrypted: true,
             KmsKeyId: keyArn,
             MasterUserSecret: { SecretArn: secretArn, KmsKeyId: keyArn },

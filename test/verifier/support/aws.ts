@@ -9,7 +9,7 @@ import {
   KMSClient,
   ListResourceTagsCommand,
 } from '@aws-sdk/client-kms';
-import { DBInstance, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
+import { DBCluster, DBInstance, DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { GetScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -117,7 +117,8 @@ export const EVENT_BUS = { Type: 'AWS::Events::EventBus', Name: 'orders' } as co
 export const ARCHIVE = { Type: 'AWS::Events::Archive', Name: 'orders-archive' } as const;
 export const CONNECTION = { Type: 'AWS::Events::Connection', Name: 'partner-api' } as const;
 export const DB_INSTANCE = { Type: 'AWS::RDS::DBInstance', Identifier: 'orders-db', ExpectMasterUserSecret: 'true', ExpectPerformanceInsights: 'true' } as const;
-export const ALL_RESOURCES = [SCHEDULE, EVENT_BUS, ARCHIVE, CONNECTION, DB_INSTANCE];
+export const DB_CLUSTER = { Type: 'AWS::RDS::DBCluster', Identifier: 'orders-cluster', ExpectMasterUserSecret: 'true', ExpectPerformanceInsights: 'true' } as const;
+export const ALL_RESOURCES = [SCHEDULE, EVENT_BUS, ARCHIVE, CONNECTION, DB_INSTANCE, DB_CLUSTER];
 
 /** `null`: the schedule names no key (the AWS owned key). */
 export function healthySchedule(kmsKeyArn: string | null = KEY_ARN): void {
@@ -168,6 +169,20 @@ export function healthyDbInstance(instance: Partial<DBInstance> = {}): void {
     .resolves({ DBInstances: [{ ...HEALTHY_DB, ...instance }] });
 }
 
+export const HEALTHY_CLUSTER: DBCluster = {
+  DBClusterIdentifier: DB_CLUSTER.Identifier,
+  StorageEncrypted: true,
+  KmsKeyId: KEY_ARN,
+  MasterUserSecret: { SecretArn: `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:rds!cluster-1`, SecretStatus: 'active', KmsKeyId: KEY_ARN },
+  PerformanceInsightsEnabled: true,
+  PerformanceInsightsKMSKeyId: KEY_ARN,
+};
+
+export function healthyDbCluster(cluster: Partial<DBCluster> = {}): void {
+  mocks.rds.on(DescribeDBClustersCommand, { DBClusterIdentifier: DB_CLUSTER.Identifier }, true)
+    .resolves({ DBClusters: [{ ...HEALTHY_CLUSTER, ...cluster }] });
+}
+
 /** A healthy key and one healthy resource of each type. */
 export function healthyAccount(): void {
   healthyKey();
@@ -176,6 +191,7 @@ export function healthyAccount(): void {
   healthyArchive();
   healthyConnection();
   healthyDbInstance();
+  healthyDbCluster();
 }
 
 /** A retry policy on a fake clock: sleeping advances it and is recorded in `slept`; no jitter. */
