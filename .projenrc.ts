@@ -161,7 +161,7 @@ packageAll.exec(checkReadme('go', 'dist/bindings'));
 // `package` runs only package:js under CI=true by default: generate every language's bindings everywhere.
 project.tasks.tryFind('package')!.reset();
 project.tasks.tryFind('package')!.spawn(project.tasks.tryFind('package-all')!);
-project.npmignore?.exclude('/examples/', '/.ci/', '/bench/', '/scripts/', '/.bench/');
+project.npmignore?.exclude('/examples/', '/.ci/', '/bench/', '/scripts/', '/.bench/', '/.peer-latest/');
 // rosetta/*.ts-fixture complete README snippets for jsii-rosetta (strict, in the build), and rosetta/cache/
 // holds the rosetta task's committed cache: neither is for consumers (the tablet .jsii.tabl.json is, and ships).
 project.npmignore?.exclude('/rosetta/');

@@ -11,3 +11,4 @@ export * from './encrypted-archive';
 export * from './encrypted-connection';
 export * from './encrypted-schedule';
 export * from './encrypted-rds-instance';
+export * from './encrypted-rds-cluster';

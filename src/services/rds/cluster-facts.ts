@@ -26,7 +26,17 @@ export interface ClusterEngineFacts {
   readonly maxUsernameLength: number;
   /** `max_connections` of an instance with `memoryGiB` of memory, by the engine's default formula. */
   maxConnections(memoryGiB: number): number;
+  /** Whether Performance Insights supports a provisioned instance class (e.g. `t3.medium`); Serverless v2 always does. */
+  supportsPerformanceInsights(instanceClass: string): boolean;
 }
+
+/**
+ * Aurora MySQL has no Performance Insights (Database Insights) on db.t2, db.t3, db.t4g.micro and db.t4g.small; Aurora
+ * PostgreSQL has no instance class restriction.
+ *
+ * @see https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_DatabaseInsights.Engines.html
+ */
+const AURORA_MYSQL_NO_PI = /^(t2\.|t3\.|t4g\.(micro|small)$)/;
 
 const GIB = 1024 ** 3;
 
@@ -46,6 +56,7 @@ const FACTS: { [engineType: string]: ClusterEngineFacts } = {
     defaultPort: 5432,
     maxUsernameLength: 63,
     maxConnections: gib => Math.min(Math.floor((gib * GIB) / 9531392), 5000),
+    supportsPerformanceInsights: () => true,
   },
   /**
    * @see https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Security.html#AuroraMySQL.Security.SSL.RequireSSL
@@ -63,6 +74,7 @@ const FACTS: { [engineType: string]: ClusterEngineFacts } = {
     maxUsernameLength: 16,
     // GREATEST({log(DBInstanceClassMemory/805306368)*45},{log(DBInstanceClassMemory/8187281408)*1000}), log base 2
     maxConnections: gib => Math.max(0, Math.floor(Math.max(Math.log2((gib * GIB) / 805306368) * 45, Math.log2((gib * GIB) / 8187281408) * 1000))),
+    supportsPerformanceInsights: c => !AURORA_MYSQL_NO_PI.test(c),
   },
 };
 

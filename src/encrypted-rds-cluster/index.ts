@@ -1,0 +1,2 @@
+export * from './encrypted-rds-cluster';
+export * from './props';
