@@ -5,6 +5,7 @@ export * from './audit/key-audit-trail';
 export * from './audit/tampering-alert';
 export * from './stack/alert-routing';
 export * from './encrypted-resource/props';
+export * from './encrypted-resource/rds-master-secret-props';
 export * from './verifier/encryption-verification';
 export * from './snapshot';
 export * from './encrypted-archive';

@@ -66,7 +66,7 @@ export function newDatabaseInstance(scope: Construct, props: EncryptedRdsInstanc
   const {
     encryptionKey: _k, keyOptions: _o, auditTrail: _a, verifyEncryption: _v, verifyKeyRotation: _r, enforceTls: _t,
     alarmTopic: _at, cpuUtilizationAlarmThreshold: _c, freeStorageAlarmThreshold: _f, connectionsAlarmThreshold: _n,
-    parameters: _p, cloudwatchLogsRetention: _lr, cloudwatchLogsRetentionRole: _lrr,
+    parameters: _p, cloudwatchLogsRetention: _lr, cloudwatchLogsRetentionRole: _lrr, masterSecretRotation: _msr,
     ...instanceProps
   } = props;
   const key = settings.key;

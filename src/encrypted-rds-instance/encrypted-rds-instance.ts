@@ -1,6 +1,7 @@
 import { ArnFormat } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -15,6 +16,7 @@ import { validateRdsInstanceProps } from './validation';
 import { watchChannelKey } from '../audit/audit-key';
 import { IEncryptedResource } from '../encrypted-resource/props';
 import { exportedLogGroups, exportedLogTypes } from '../encrypted-resource/rds-log-groups';
+import { watchMasterSecret } from '../encrypted-resource/rds-master-secret';
 import { enhancedMonitoring } from '../encrypted-resource/rds-monitoring';
 import { tlsParameterGroup } from '../encrypted-resource/rds-parameter-group';
 import { Encryption, setUpEncryption, verifyEncryption } from '../encrypted-resource/setup';
@@ -57,6 +59,18 @@ export class EncryptedRdsInstance extends Construct implements IEncryptedResourc
   public readonly instanceIdentifier: string;
   /** The secret RDS creates and rotates for the master user, encrypted with the key. */
   public readonly masterUserSecret: secretsmanager.ISecret;
+  /**
+   * The rule that alerts when the master user secret fails to rotate (child `MasterSecretRotationFailureRule`:
+   * Secrets Manager's `RotationFailed` and `TestRotationFailed` events for this secret), delivering to
+   * `masterSecretAlertTopic`, with a dead-letter queue and an alarm on its failed deliveries.
+   */
+  public readonly masterSecretRotationFailureRule: events.Rule;
+  /**
+   * The topic the rotation-failure alerts go to: the stack's alert topic (`<stack>/KeyTamperingAlert/AlertTopic`), or,
+   * when the key is not audited (`AuditTrail.none()`), a topic of the instance's own (child `AlertTopic` on the key
+   * `AlertKey`). Never on `encryptionKey`. `AlertRouting.routeAll` reaches it.
+   */
+  public readonly masterSecretAlertTopic: sns.ITopic;
   /** Network access to the instance. */
   public readonly connections: ec2.Connections;
   /** The parameter group that enforces TLS, if the construct created one or added TLS to yours. */
@@ -138,6 +152,12 @@ export class EncryptedRdsInstance extends Construct implements IEncryptedResourc
     this.cpuAlarm = alarms.cpu;
     this.freeStorageAlarm = alarms.freeStorage;
     this.connectionsAlarm = alarms.connections;
+
+    // master secret: RDS's rotation schedule unless masterSecretRotation asks for another (a warning with the command),
+    // and the alert on a failed rotation, never through the key that encrypts the secret
+    const masterSecret = watchMasterSecret(this, this.masterUserSecret, props, { auditTrailArn: encryption.auditTrailArn, owner: `RDS DB instance ${this.instanceIdentifier}` });
+    this.masterSecretRotationFailureRule = masterSecret.rotationFailureRule;
+    this.masterSecretAlertTopic = masterSecret.alertTopic;
 
     // verification: the deploy-time check that the instance really uses the key
     this.verification = verifyEncryption(this, props, key, [VerifiedResource.dbInstance(

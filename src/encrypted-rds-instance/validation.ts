@@ -3,6 +3,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import { IConstruct } from 'constructs';
 import { EncryptedRdsInstanceProps } from './props';
 import { checkEncryptionKey } from '../encrypted-resource/key-checks';
+import { checkMasterSecretRotation } from '../encrypted-resource/rds-master-secret';
 import { checkNotReserved, checkRdsEncryptionProps } from '../encrypted-resource/rds-validation';
 import { claimPhysicalName } from '../internal/physical-names';
 import { PropValidator, requiredObject } from '../internal/validation';
@@ -34,8 +35,9 @@ export function validateRdsInstanceProps(scope: IConstruct, props: EncryptedRdsI
   }
   const facts = engineFacts(props.engine);
   v.check(facts !== undefined, 'engine', props.engine.engineType, `allowed engines: ${SUPPORTED_ENGINES.join(', ')}`);
-  // encryption must not be weakened; the master user
+  // encryption must not be weakened; the master user and its secret's rotation
   checkRdsEncryptionProps(v, scope, props, facts?.family, facts?.maxUsernameLength);
+  checkMasterSecretRotation(v, props);
 
   // instance settings AWS would reject at deploy time
   v.name('instanceIdentifier', props.instanceIdentifier, INSTANCE_IDENTIFIER.pattern, INSTANCE_IDENTIFIER.maxLength, INSTANCE_IDENTIFIER.allowed);

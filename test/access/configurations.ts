@@ -14,7 +14,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { createExampleApp } from '../../examples/app';
 import {
-  AlertRouting, EncryptedArchive, EncryptedConnection, EncryptedRdsInstance, EncryptedSchedule, EncryptionKey, EncryptionVerification, KeyAuditTrail, VerifiedResource,
+  AlertRouting, AuditTrail, EncryptedArchive, EncryptedConnection, EncryptedRdsInstance, EncryptedSchedule, EncryptionKey, EncryptionVerification, KeyAuditTrail, VerifiedResource,
   KeyPolicyStatements, ScheduleKeyPolicyScope,
 } from '../../src';
 import { addKeyStatements } from '../../src/key/key-policy';
@@ -191,6 +191,15 @@ export const CONFIGURATIONS: Configuration[] = [
       performanceInsightRetention: rds.PerformanceInsightRetention.MONTHS_12,
       cloudwatchLogsRetention: 731,
       backupRetention: Duration.days(35),
+    })),
+  },
+
+  {
+    // no audit trail: the master secret's rotation-failure alert goes to the instance's own topic, on a key of its own
+    subject: 'EncryptedRdsInstance',
+    variant: 'no audit trail (own alert topic), 30-day master secret rotation',
+    app: build(stack => new EncryptedRdsInstance(stack, 'Db', {
+      engine: POSTGRES, vpc: compliantVpc(stack), auditTrail: AuditTrail.none(), masterSecretRotation: Duration.days(30),
     })),
   },
 

@@ -1,9 +1,10 @@
 /**
  * The failure-path proof: for each failure the library promises to surface (a key disabled, scheduled for deletion,
- * re-permissioned, re-tagged or granted by hand; a connection deauthorized; a rule's, bus's or schedule's delivery
- * failing; the deploy-time check failing), derive from the deployed world the paths that report it (rule → target →
- * key; dead-letter queue → key; alarm → topic → key), fail the thing in the model (a disabled key denies every use:
- * SNS and SQS answer KMSDisabledException), and evaluate every remaining call with the IAM evaluator.
+ * re-permissioned, re-tagged or granted by hand; a connection deauthorized; an RDS master secret failing to rotate; a
+ * rule's, bus's or schedule's delivery failing; the deploy-time check failing), derive from the deployed world the
+ * paths that report it (rule → target → key; dead-letter queue → key; alarm → topic → key), fail the thing in the
+ * model (a disabled key denies every use: SNS and SQS answer KMSDisabledException), and evaluate every remaining call
+ * with the IAM evaluator.
  *
  * The rule it holds the templates to: **no alert or dead letter travels through the key whose failure it reports**,
  * and when an alert channel's own key fails, something on another key notices (an alarm on the rule's failed
@@ -235,6 +236,45 @@ async function connectionFailure(world: DeployedWorld, connection: DeployedResou
 }
 
 /**
+ * A failed rotation of a master user secret RDS manages (Secrets Manager's `RotationFailed`, a CloudTrail service
+ * event): it may be caused by the key that encrypts the secret ("impaired": RDS can no longer access the secret or its
+ * key), so that key is out of service in the model, and the alert must reach someone through other keys.
+ */
+async function masterSecretRotationFailure(world: DeployedWorld, resource: DeployedResource): Promise<FailurePath> {
+  const secretArn = world.attribute(resource, 'MasterUserSecret.SecretArn');
+  const keyArn: string | undefined = world.properties(resource).MasterUserSecret?.KmsKeyId;
+  const key = keyByArn(world, keyArn);
+  const subject = `${label(resource)} master user secret`;
+  const event = {
+    'source': 'aws.secretsmanager',
+    'detail-type': 'AWS Service Event via CloudTrail',
+    'account': resource.account,
+    'region': resource.region,
+    'detail': {
+      eventSource: 'secretsmanager.amazonaws.com',
+      eventName: 'RotationFailed',
+      eventType: 'AwsServiceEvent',
+      userIdentity: { accountId: resource.account, invokedBy: 'secretsmanager.amazonaws.com' },
+      additionalEventData: { SecretId: secretArn },
+    },
+  };
+  const heard: Route[] = [];
+  const deadLetters: Route[] = [];
+  const problems: string[] = [];
+  const rules = rulesMatching(world, event);
+  if (rules.length === 0) problems.push(`a failed rotation of the master secret of ${label(resource)} matches no rule`);
+  for (const rule of rules) {
+    const routes = await ruleRoutes(world, rule, key ? world.attribute(key, 'Arn') : keyArn);
+    heard.push(...routes.heard);
+    deadLetters.push(...routes.deadLetters);
+    problems.push(...judge(routes.heard, routes.deadLetters, routes.delivered, `a failed rotation of the master secret of ${label(resource)}`));
+    // the alert itself (not only the alarm behind it) must not need the key that may be the cause
+    for (const route of routes.heard.filter(r => r.why === DISABLED)) problems.push(`the rotation-failure alert travels through the secret's key: ${route.via}`);
+  }
+  return { subject, failure: 'fails to rotate (e.g. its key disabled, or RDS lost access to it)', failedKey: key ? label(key) : keyArn, heard, deadLetters, problems };
+}
+
+/**
  * A failure whose deliveries go to a dead-letter queue: the dead letter must be kept with `failedKeyArn` out of
  * service, and an alarm on the queue's depth must be heard through another key.
  */
@@ -324,6 +364,9 @@ export async function failurePaths(world: DeployedWorld): Promise<FailurePath[]>
     out.push(await keyFailure(world, key, tamperingStacks.has(`${key.account}/${key.region}/${key.stackName}`), channels.has(key)));
   }
   for (const connection of world.ofType('AWS::Events::Connection')) out.push(await connectionFailure(world, connection));
+  for (const db of [...world.ofType('AWS::RDS::DBInstance'), ...world.ofType('AWS::RDS::DBCluster')]) {
+    if (world.properties(db).ManageMasterUserPassword) out.push(await masterSecretRotationFailure(world, db));
+  }
   for (const bus of world.ofType('AWS::Events::EventBus')) {
     const path = await busFailure(world, bus);
     if (path) out.push(path);

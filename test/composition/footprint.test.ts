@@ -59,7 +59,9 @@ describe('alarm topic', () => {
     expect(cloudWatch).toHaveLength(1);
     const alarms = [
       ...archives.flatMap(a => [a.deadLetterQueueAlarm!, a.failedInvocationsAlarm]),
-      ...databases.flatMap(d => [d.cpuAlarm, d.freeStorageAlarm, d.connectionsAlarm]),
+      ...databases.flatMap(d => [d.cpuAlarm, d.freeStorageAlarm, d.connectionsAlarm,
+        // the alarm on the failed deliveries of the master secret's rotation-failure rule
+        d.node.findChild('MasterSecretRotationFailureRuleDeliveryFailures') as cloudwatch.Alarm]),
       schedule.deadLetterQueueAlarm, schedule.targetErrorsAlarm, schedule.droppedInvocationsAlarm, schedule.deadLetterFailuresAlarm,
       // the stack's alarm on its tampering rule's failed deliveries
       KeyTamperingAlert.of(stack).node.findChild('KeyTamperingRuleDeliveryFailures') as cloudwatch.Alarm,

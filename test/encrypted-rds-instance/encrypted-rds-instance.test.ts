@@ -435,10 +435,11 @@ describe('EncryptedRdsInstance: alarms', () => {
             Action: 'sns:Publish',
             Condition: {
               StringEquals: { 'aws:SourceAccount': '111122223333' },
-              // (first, the stack's alarm on its tampering rule's failed deliveries)
+              // (first, the stack's alarm on its tampering rule's failed deliveries; last, the one on the instance's
+              // master-secret rotation-failure rule's)
               ArnEquals: {
-                'aws:SourceArn': [KeyTamperingAlert.of(stack).node.findChild('KeyTamperingRuleDeliveryFailures'), db.cpuAlarm, db.freeStorageAlarm, db.connectionsAlarm]
-                  .map(a => ({ 'Fn::GetAtt': [logicalId(stack, a), 'Arn'] })),
+                'aws:SourceArn': [KeyTamperingAlert.of(stack).node.findChild('KeyTamperingRuleDeliveryFailures'), db.cpuAlarm, db.freeStorageAlarm, db.connectionsAlarm,
+                  db.node.findChild('MasterSecretRotationFailureRuleDeliveryFailures')].map(a => ({ 'Fn::GetAtt': [logicalId(stack, a), 'Arn'] })),
               },
             },
           }),

@@ -1,8 +1,9 @@
 /**
  * No key policy the library writes lets everyone (`Principal: *`) use a key: every Allow names an account (whose IAM
  * policies must agree), a role by `aws:PrincipalArn`, or a service under its conditions. The one `*` a key policy
- * holds is the Deny that refuses grants not made for AWS resources. Checked on the RDS instance's default, strict and
- * fullest apps (the master secret's statements once allowed `*`) and on the example app, one synthesis each.
+ * holds is the Deny that refuses grants not made for AWS resources. Checked on the RDS instance's default, strict,
+ * fullest and unaudited apps (the master secret's statements once allowed `*`; the unaudited one has its own alert key)
+ * and on the example app, one synthesis each.
  */
 import { CONFIGURATIONS } from '../access/configurations';
 
@@ -17,9 +18,10 @@ function wildcardAllows(app: ReturnType<(typeof CONFIGURATIONS)[number]['app']>)
       .map(s => `${stack.stackName}/${id} ${s.Sid ?? JSON.stringify(s.Action)}`)));
 }
 
-test('the configurations checked are the RDS default, strict and fullest apps and the example app', () => {
+test('the configurations checked are the RDS default, strict, fullest and unaudited apps and the example app', () => {
   expect(CHECKED.map(c => `${c.subject} (${c.variant})`)).toEqual([
-    'EncryptedRdsInstance (default)', 'EncryptedRdsInstance (strict)', 'EncryptedRdsInstance (fullest)', 'example app (examples/)',
+    'EncryptedRdsInstance (default)', 'EncryptedRdsInstance (strict)', 'EncryptedRdsInstance (fullest)',
+    'EncryptedRdsInstance (no audit trail (own alert topic), 30-day master secret rotation)', 'example app (examples/)',
   ]);
 });
 

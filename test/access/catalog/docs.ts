@@ -84,6 +84,8 @@ export const DOCS = {
     'Secrets Manager uses an encryption context with two name–value pairs that identify the secret and its version (SecretARN, SecretVersionId); kms:ViaService secretsmanager.<Region>.amazonaws.com'),
   rdsManagedRotation: doc('https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_managed.html',
     'With managed rotation, you don\'t use an AWS Lambda function to update the secret and the credentials in the database. (docs are silent on which principal calls KMS; the RDS service-linked role has no KMS permissions, so rotation rests on the grant the creating principal makes, not on the key policy)'),
+  secretsManagerRotationFailedEvent: doc('https://docs.aws.amazon.com/secretsmanager/latest/userguide/monitoring-eventbridge.html',
+    'In Amazon EventBridge, you can match Secrets Manager events from CloudTrail log entries. (RotationFailed: "Generated when rotation fails", detail-type AWS Service Event via CloudTrail, the secret ARN in additionalEventData.SecretId; the rule targets the alert topic, whose key is not the secret\'s)'),
   secretsManagerKeyCheck: doc('https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html#security-encryption-encryption-context',
     'When you establish or change the KMS key for a secret, Secrets Manager sends GenerateDataKey and Decrypt requests to AWS KMS to validate that the caller has permission to use the KMS key ... the SecretVersionId value is RequestToValidateKeyAccess'),
   secretsManagerReader: doc('https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html#security-encryption-authz',

@@ -3,9 +3,9 @@
  * Monitoring.
  */
 import { awsManagedPolicy, externalRole, roleCaller } from '../evaluator';
-import { delegatesToIam, keyByArn, pathsFor, roleByArn, via } from './common';
+import { delegatesToIam, keyByArn, pathsFor, roleByArn, topicByArn, via } from './common';
 import { DOCS } from './docs';
-import { AccessPath, Catalog, subjectOf } from './types';
+import { AccessPath, Catalog, Principals, subjectOf } from './types';
 import { DeployedResource, DeployedWorld } from '../world';
 
 export const rdsCatalog: Catalog = (world, principals) => {
@@ -69,6 +69,7 @@ export const rdsCatalog: Catalog = (world, principals) => {
         path('negative', 'a reader allowed only secretsmanager:GetSecretValue cannot have Secrets Manager decrypt the master secret', secretOnly, 'kms:Decrypt', keyArn, 'Denied', DOCS.secretsManagerReader, secretContext),
         path('negative', 'a role of another account cannot decrypt the master secret', principals.outsider, 'kms:Decrypt', keyArn, 'Denied', DOCS.secretsManagerEncryption, secretContext),
       );
+      out.push(...rotationFailurePaths(world, principals, path, secretArn, keyArn));
       for (const reader of grantedReaders(world, secretArn)) {
         out.push(path('runtime', `a reader named by masterUserSecret.grantRead (${reader.logicalId}) has Secrets Manager decrypt the master secret`,
           roleCaller(world, reader, `the reader ${reader.logicalId}`), 'kms:Decrypt', keyArn, 'Allowed', DOCS.secretsManagerReader, secretContext));
@@ -108,6 +109,30 @@ export const rdsCatalog: Catalog = (world, principals) => {
   }
   return out;
 };
+
+/**
+ * The master secret's rotation-failure alert: EventBridge delivers the secret's `RotationFailed` events to the alert
+ * topic of the rule that names the secret (the generic alert paths check the topic's key and dead-letter queue), and
+ * never through the key that encrypts the secret, whose loss the alert may report.
+ */
+function rotationFailurePaths(world: DeployedWorld, principals: Principals, path: ReturnType<typeof pathsFor>, secretArn: string, secretKeyArn: string): AccessPath[] {
+  const out: AccessPath[] = [];
+  const events = principals.service('events.amazonaws.com');
+  const rules = world.ofType('AWS::Events::Rule').filter(rule => [world.properties(rule).EventPattern?.detail?.additionalEventData?.SecretId].flat().includes(secretArn));
+  if (rules.length === 0) throw new Error(`no rule alerts on a failed rotation of the master secret ${secretArn}`);
+  for (const rule of rules) {
+    const source = { 'aws:SourceArn': world.attribute(rule, 'Arn'), 'aws:SourceAccount': rule.account };
+    for (const target of world.properties(rule).Targets ?? []) {
+      const topic = topicByArn(world, target.Arn);
+      if (!topic) continue;
+      out.push(path('alert', `EventBridge delivers the rotation-failure event of the master secret to the alert topic ${topic.logicalId}`, events, 'sns:Publish', world.ref(topic),
+        'Allowed', DOCS.secretsManagerRotationFailedEvent, source, ['aws:SourceAccount']));
+      out.push(path('negative', 'the rotation-failure alert does not travel through the master secret\'s key: EventBridge cannot use it', events, 'kms:GenerateDataKey', secretKeyArn,
+        'Denied', DOCS.secretsManagerRotationFailedEvent, { ...source, 'kms:ViaService': via(world, topic, 'sns') }));
+    }
+  }
+  return out;
+}
 
 /**
  * The roles of the world whose IAM policy (an `AWS::IAM::Policy`, as `secret.grantRead` writes) allows
