@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -14,6 +15,7 @@ import { BoundInstance, validateClusterInstances, validateRdsClusterProps } from
 import { watchChannelKey } from '../audit/audit-key';
 import { IEncryptedResource } from '../encrypted-resource/props';
 import { exportedLogGroups, exportedLogTypes } from '../encrypted-resource/rds-log-groups';
+import { watchMasterSecret } from '../encrypted-resource/rds-master-secret';
 import { enhancedMonitoring } from '../encrypted-resource/rds-monitoring';
 import { tlsParameterGroup } from '../encrypted-resource/rds-parameter-group';
 import { setUpEncryption, verifyEncryption } from '../encrypted-resource/setup';
@@ -61,6 +63,13 @@ export class EncryptedRdsCluster extends Construct implements IEncryptedResource
   public readonly clusterIdentifier: string;
   /** The secret RDS creates and rotates for the master user, encrypted with the key. */
   public readonly masterUserSecret: secretsmanager.ISecret;
+  /**
+   * The rule that alerts when the master user secret fails to rotate (child `MasterSecretRotationFailureRule`), as on
+   * `EncryptedRdsInstance`, delivering to `masterSecretAlertTopic`.
+   */
+  public readonly masterSecretRotationFailureRule: events.Rule;
+  /** The topic the rotation-failure alerts go to (the stack's alert topic, or the cluster's own without auditing). Never on `encryptionKey`. */
+  public readonly masterSecretAlertTopic: sns.ITopic;
   /** Network access to the cluster. */
   public readonly connections: ec2.Connections;
   /** The DB cluster parameter group that enforces TLS, if the construct created one or added TLS to yours. */
@@ -146,6 +155,12 @@ export class EncryptedRdsCluster extends Construct implements IEncryptedResource
     this.freeableMemoryAlarm = alarms.freeableMemory;
     this.replicaLagAlarm = alarms.replicaLag;
 
+    // master secret: RDS's rotation schedule unless masterSecretRotation asks for another, and the alert on a failed
+    // rotation, never through the key that encrypts the secret
+    const masterSecret = watchMasterSecret(this, this.masterUserSecret, props, { auditTrailArn: encryption.auditTrailArn, owner: `Aurora DB cluster ${this.clusterIdentifier}` });
+    this.masterSecretRotationFailureRule = masterSecret.rotationFailureRule;
+    this.masterSecretAlertTopic = masterSecret.alertTopic;
+
     // verification: the deploy-time check that the cluster really uses the key
     this.verification = verifyEncryption(this, props, key, [VerifiedResource.dbCluster(
       this.clusterIdentifier,
@@ -225,7 +240,7 @@ export class EncryptedRdsCluster extends Construct implements IEncryptedResource
       encryptionKey: _k, keyOptions: _o, auditTrail: _a, verifyEncryption: _v, verifyKeyRotation: _r, enforceTls: _t,
       alarmTopic: _at, cpuUtilizationAlarmThreshold: _c, connectionsAlarmThreshold: _n, capacityAlarmThreshold: _cap,
       freeableMemoryAlarmThreshold: _m, replicaLagAlarmThreshold: _l, parameters: _p, cloudwatchLogsRetention: _lr,
-      cloudwatchLogsRetentionRole: _lrr, enablePerformanceInsights: _pi, performanceInsightRetention: _pir, performanceInsightEncryptionKey: _pik,
+      cloudwatchLogsRetentionRole: _lrr, enablePerformanceInsights: _pi, performanceInsightRetention: _pir, performanceInsightEncryptionKey: _pik, masterSecretRotation: _msr,
       ...clusterProps
     } = props;
     return new rds.DatabaseCluster(this, 'Resource', {

@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { EncryptedResourceProps } from '../encrypted-resource/props';
+import { RdsMasterSecretProps } from '../encrypted-resource/rds-master-secret-props';
 
 /**
  * Properties of an `EncryptedRdsCluster`.
@@ -18,7 +19,7 @@ import { EncryptedResourceProps } from '../encrypted-resource/props';
  * false`, and `credentials` that carry a password or an existing secret (the master password is always generated and
  * kept by RDS in Secrets Manager, encrypted with the key).
  */
-export interface EncryptedRdsClusterProps extends rds.DatabaseClusterProps, EncryptedResourceProps {
+export interface EncryptedRdsClusterProps extends rds.DatabaseClusterProps, EncryptedResourceProps, RdsMasterSecretProps {
   /**
    * Make every instance refuse connections that do not use TLS, through the DB cluster parameter group:
    * `rds.force_ssl=1` (Aurora PostgreSQL) or `require_secure_transport=ON` (Aurora MySQL).

@@ -3,6 +3,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import { IConstruct } from 'constructs';
 import { EncryptedRdsClusterProps } from './props';
 import { checkEncryptionKey } from '../encrypted-resource/key-checks';
+import { checkMasterSecretRotation } from '../encrypted-resource/rds-master-secret';
 import { checkNotReserved, checkRdsEncryptionProps } from '../encrypted-resource/rds-validation';
 import { claimPhysicalName } from '../internal/physical-names';
 import { PropValidator, requiredObject } from '../internal/validation';
@@ -31,6 +32,7 @@ export function validateRdsClusterProps(scope: IConstruct, props: EncryptedRdsCl
   const facts = clusterEngineFacts(props.engine);
   v.check(facts !== undefined, 'engine', props.engine.engineType, `allowed engines: ${SUPPORTED_CLUSTER_ENGINES.join(', ')}`);
   checkRdsEncryptionProps(v, scope, props, facts?.family, facts?.maxUsernameLength);
+  checkMasterSecretRotation(v, props);
   v.check(props.instanceProps === undefined && props.instances === undefined, 'instanceProps', 'instanceProps or instances (deprecated)', 'give writer and readers (rds.ClusterInstance)', false);
   (props.readers ?? []).forEach((reader, i) => v.check(reader !== null && typeof reader?.bind === 'function', `readers[${i}]`, reader === null ? 'null' : typeof reader, 'must be an rds.IClusterInstance', false));
 

@@ -92,6 +92,13 @@ describe('EncryptedRdsCluster: Aurora PostgreSQL, Serverless v2 writer and reade
     expect(JSON.stringify(check)).toContain('"ExpectPerformanceInsights":"true"');
   });
 
+  test('a failed rotation of the master secret alerts on the stack\'s alert topic, scoped to this secret, not through the cluster\'s key', () => {
+    const [rule] = resources(stack, 'AWS::Events::Rule').filter(r => JSON.stringify(r.EventPattern).includes('RotationFailed'));
+    expect(JSON.stringify(rule.EventPattern)).toContain(JSON.stringify(stack.resolve(db.masterUserSecret.secretArn)));
+    expect(rule.Targets.map((t: any) => t.Arn)).toEqual([stack.resolve(db.masterSecretAlertTopic.topicArn)]);
+    expect(db.masterSecretAlertTopic.masterKey).not.toBe(db.encryptionKey);
+  });
+
   test('zero unacknowledged findings across the five cdk-nag packs and Control Tower; no cycle', () => {
     expect(formatFindings(unacknowledgedFindings(stack))).toEqual([]);
     expect(findCycle(Template.fromStack(stack).toJSON())).toBeUndefined();
@@ -178,6 +185,7 @@ describe('EncryptedRdsCluster: bad input fails at synth time', () => {
     ['writer', { engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_12_9 }) }],
     ['enablePerformanceInsights', { engine: AURORA_MYSQL, writer: rds.ClusterInstance.provisioned('Writer', { instanceType: new ec2.InstanceType('t3.medium') }), enablePerformanceInsights: true }],
     ['capacityAlarmThreshold', { capacityAlarmThreshold: 120 }],
+    ['masterSecretRotation', { masterSecretRotation: Duration.hours(2) }],
   ] as [string, Props][])('%s: %j is refused, naming the construct path and the prop', (prop, props) => {
     expect(fresh(props)).toThrow(new RegExp(`invalid props for ${vpcStack.stackName}/Bad\\d+[\\s\\S]*${prop.replace(/[.[\]]/g, '\\$&')}`));
   });
