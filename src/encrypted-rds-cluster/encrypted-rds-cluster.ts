@@ -22,6 +22,7 @@ import { setUpEncryption, verifyEncryption } from '../encrypted-resource/setup';
 import { acknowledgeEach } from '../internal/acknowledgements';
 import { stackEnvironment } from '../internal/arns';
 import { deterministicName } from '../internal/names';
+import { definedOnly } from '../internal/props';
 import { PropValidator } from '../internal/validation';
 import { KeyPolicyStatements } from '../key/statements';
 import { logGroupArn } from '../services/logs/arns';
@@ -327,9 +328,4 @@ function acknowledgeCluster(cluster: rds.DatabaseCluster, instances: BoundInstan
   }
   acknowledgeEach(cluster.node.defaultChild as IConstruct, reasons);
   for (const { instance } of instances) acknowledgeEach(instance.node.defaultChild as IConstruct, backupReasons);
-}
-
-/** The props that are set, without those given as `undefined`, so that spreading them keeps the defaults they follow. */
-function definedOnly<T extends object>(props: T): T {
-  return Object.fromEntries(Object.entries(props).filter(([, value]) => value !== undefined)) as T;
 }

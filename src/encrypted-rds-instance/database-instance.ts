@@ -7,6 +7,7 @@ import { Construct, IConstruct } from 'constructs';
 import { EncryptedRdsInstanceProps } from './props';
 import { acknowledgeEach } from '../internal/acknowledgements';
 import { deterministicName } from '../internal/names';
+import { definedOnly } from '../internal/props';
 import { EngineFacts } from '../services/rds/engine-facts';
 
 /**
@@ -127,9 +128,3 @@ function defaultInstanceIdentifier(scope: IConstruct): string {
 function defaultSubnets(vpc: ec2.IVpc): ec2.SubnetSelection {
   return { subnetType: vpc.isolatedSubnets.length > 0 ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS };
 }
-
-/** The props that are set, without those given as `undefined`, so that spreading them keeps the defaults they follow. */
-function definedOnly<T extends object>(props: T): T {
-  return Object.fromEntries(Object.entries(props).filter(([, value]) => value !== undefined)) as T;
-}
-
