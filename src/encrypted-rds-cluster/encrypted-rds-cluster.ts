@@ -21,7 +21,7 @@ import { tlsParameterGroup } from '../encrypted-resource/rds-parameter-group';
 import { setUpEncryption, verifyEncryption } from '../encrypted-resource/setup';
 import { acknowledgeEach } from '../internal/acknowledgements';
 import { stackEnvironment } from '../internal/arns';
-import { deterministicName } from '../internal/names';
+import { rdsIdentifier } from '../internal/names';
 import { definedOnly } from '../internal/props';
 import { PropValidator } from '../internal/validation';
 import { KeyPolicyStatements } from '../key/statements';
@@ -274,9 +274,7 @@ export class EncryptedRdsCluster extends Construct implements IEncryptedResource
 /** The cluster identifier: the one given (in lower case, as RDS stores it), else one derived from the construct path. */
 function clusterIdentifierOf(scope: IConstruct, props: EncryptedRdsClusterProps): string {
   if (props.clusterIdentifier !== undefined) return Token.isUnresolved(props.clusterIdentifier) ? props.clusterIdentifier : props.clusterIdentifier.toLowerCase();
-  let name = deterministicName(scope, 60).toLowerCase().replace(/_/g, '-').replace(/-{2,}/g, '-').replace(/-+$/, '');
-  if (!/^[a-z]/.test(name)) name = `db-${name}`.replace(/-{2,}/g, '-');
-  return name;
+  return rdsIdentifier(scope);
 }
 
 /** The writer and readers aws-cdk-lib made (children of the cluster that are `rds.IAuroraClusterInstance`), writer first. */

@@ -6,7 +6,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct, IConstruct } from 'constructs';
 import { EncryptedRdsInstanceProps } from './props';
 import { acknowledgeEach } from '../internal/acknowledgements';
-import { deterministicName } from '../internal/names';
+import { rdsIdentifier } from '../internal/names';
 import { definedOnly } from '../internal/props';
 import { EngineFacts } from '../services/rds/engine-facts';
 
@@ -18,7 +18,7 @@ import { EngineFacts } from '../services/rds/engine-facts';
 export function instanceIdentifierOf(scope: IConstruct, props: EncryptedRdsInstanceProps): string {
   return props.instanceIdentifier !== undefined && !Token.isUnresolved(props.instanceIdentifier)
     ? props.instanceIdentifier.toLowerCase()
-    : props.instanceIdentifier ?? defaultInstanceIdentifier(scope);
+    : props.instanceIdentifier ?? rdsIdentifier(scope);
 }
 
 /** The security groups given, else a new one (child `SecurityGroup`) with no outbound rules. */
@@ -115,14 +115,6 @@ export function acknowledgeInstance(cfnInstance: rds.CfnDBInstance, facts: Engin
   acknowledgeEach(cfnInstance, reasons);
 }
 
-/**
- * A DB instance identifier derived from the construct path: lower case, starting with a letter, single hyphens.
- */
-function defaultInstanceIdentifier(scope: IConstruct): string {
-  let name = deterministicName(scope, 60).toLowerCase().replace(/_/g, '-').replace(/-{2,}/g, '-').replace(/-+$/, '');
-  if (!/^[a-z]/.test(name)) name = `db-${name}`.replace(/-{2,}/g, '-');
-  return name;
-}
 
 /** Isolated subnets when the VPC has them (a database needs no internet route), else private ones. */
 function defaultSubnets(vpc: ec2.IVpc): ec2.SubnetSelection {

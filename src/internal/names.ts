@@ -9,3 +9,13 @@ import { IConstruct } from 'constructs';
 export function deterministicName(construct: IConstruct, maxLength: number, separator = '-'): string {
   return Names.uniqueResourceName(construct, { maxLength, separator, allowedSpecialCharacters: '-_' });
 }
+
+/**
+ * An RDS identifier (DB instance or DB cluster) derived from the construct path: lower case, starting with a letter,
+ * single hyphens, at most 60 characters (RDS allows 63).
+ */
+export function rdsIdentifier(scope: IConstruct): string {
+  let name = deterministicName(scope, 60).toLowerCase().replace(/_/g, '-').replace(/-{2,}/g, '-').replace(/-+$/, '');
+  if (!/^[a-z]/.test(name)) name = `db-${name}`.replace(/-{2,}/g, '-');
+  return name;
+}
