@@ -1,5 +1,6 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { IConstruct } from 'constructs';
 import { EncryptedResourceProps } from './props';
 import { PropValidator } from '../internal/validation';
@@ -65,4 +66,20 @@ export function checkKey(v: PropValidator, scope: IConstruct, key: kms.IKey | un
     v.check(rotationCheck === undefined || rotation === true || (rotation !== false && rotation !== undefined), prop, 'a key with rotation off',
       `the deploy-time verification requires rotation: enable it (enableKeyRotation: true), or set ${rotationCheck} false if the key is rotated another way`, false);
   }
+}
+
+/**
+ * Records an error when a topic that must report the failure of `key` is encrypted with `key` itself: SNS cannot
+ * publish to a topic whose key is disabled or unusable (`KMSDisabledException`), so the alarm or alert would die with
+ * the key it reports on.
+ *
+ * @param prop the prop that gave the topic, e.g. `alarmTopic`
+ * @param what what the topic carries, e.g. `the database's alarms`
+ * @see https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html
+ */
+export function checkTopicNotOnKey(v: PropValidator, prop: string, topic: sns.ITopic | undefined, key: kms.IKey | undefined, what: string): void {
+  if (key === undefined || topic?.masterKey === undefined) return;
+  v.check(topic.masterKey !== key, prop, topic.node.path,
+    `must not be encrypted with the construct's own key (encryptionKey): ${what} fire when that key fails, and SNS cannot publish with a failed key; `
+    + `use a topic on another key, or omit ${prop}`, false);
 }

@@ -1,10 +1,11 @@
 import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { IConstruct } from 'constructs';
 import { expressionProblem, isKnownTimeZone } from './expression';
-import { checkEncryptionKey } from '../encrypted-resource/key-checks';
+import { checkEncryptionKey, checkTopicNotOnKey } from '../encrypted-resource/key-checks';
 import { EncryptedResourceProps } from '../encrypted-resource/props';
 import { claimPhysicalName } from '../internal/physical-names';
 import { PropValidator, requiredObject } from '../internal/validation';
@@ -29,6 +30,7 @@ export interface CheckedScheduleProps extends EncryptedResourceProps {
   readonly maxEventAge?: Duration;
   readonly deadLetterQueue?: sqs.IQueue;
   readonly target?: scheduler.IScheduleTarget;
+  readonly alarmTopic?: sns.ITopic;
 }
 
 /**
@@ -80,6 +82,7 @@ export function validateScheduleProps(scope: IConstruct, props: CheckedScheduleP
       'must be a standard queue: EventBridge Scheduler cannot use a FIFO queue as a dead-letter queue');
   }
   checkEncryptionKey(v, scope, props);
+  checkTopicNotOnKey(v, 'alarmTopic', props.alarmTopic, props.encryptionKey, "the schedule's alarms (failed invocations, dead letters)");
   // Two schedules of one group with one name: CloudFormation fails on the second (names are unique per group).
   claimPhysicalName(v, scope, 'scheduleName', 'EventBridge Scheduler schedule', props.scheduleName === undefined ? undefined
     : `${props.scheduleGroup?.scheduleGroupName ?? 'default'}/${props.scheduleName}`, props.scheduleName);

@@ -3,6 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { Fixtures, nightly } from './fixtures';
@@ -70,6 +71,8 @@ describe('EncryptedSchedule validation', () => {
     ['an alias ARN given as a key ARN', stack => ({ encryptionKey: kms.Key.fromKeyArn(stack, 'ByAlias', 'arn:aws:kms:eu-west-1:111122223333:alias/payloads') }),
       'encryptionKey: got "arn:aws:kms:eu-west-1:111122223333:alias/payloads"; must be a key ARN'],
     ['a null optional prop (JavaScript)', () => ({ deadLetterQueue: null as any }), 'deadLetterQueue: got null; omit the prop instead (null is not a value)'],
+    ['an alarm topic on the schedule\'s own key', (stack, f) => ({ encryptionKey: f.key, alarmTopic: new sns.Topic(stack, 'TopicOnOwnKey', { masterKey: f.key }) }),
+      'alarmTopic: got TestStack/TopicOnOwnKey; must not be encrypted with the construct\'s own key (encryptionKey): the schedule\'s alarms (failed invocations, dead letters) fire when that key fails'],
     ['a null administrator in keyOptions (JavaScript)', () => ({ keyOptions: { administrators: [undefined as any] } }),
       'keyOptions.administrators[0]: got undefined; arrays must not hold null or undefined entries'],
     ['a null member of keyOptions (JavaScript)', () => ({ keyOptions: { alias: null as any } }), 'keyOptions.alias: got null; omit the prop instead (null is not a value)'],
