@@ -40,6 +40,27 @@ describe('the deployed world', () => {
     expect(w.ref(w.resource('Rule'))).toBe('orders-eu-west-1|r');
   });
 
+  test('an Aurora cluster: Ref is its identifier in lower case (generated when absent), with its ARN, resource id, endpoints, port and master secret as RDS returns them', () => {
+    const w = world({
+      Cluster: { Type: 'AWS::RDS::DBCluster', Properties: { DBClusterIdentifier: 'Orders-DB', Engine: 'aurora-mysql' } },
+      Unnamed: { Type: 'AWS::RDS::DBCluster', Properties: { Engine: 'aurora-postgresql' } },
+      Writer: { Type: 'AWS::RDS::DBInstance', Properties: { DBClusterIdentifier: { Ref: 'Cluster' } } },
+      Parameters: { Type: 'AWS::RDS::DBClusterParameterGroup', Properties: { Family: 'aurora-mysql8.0' } },
+    });
+    const cluster = w.resource('Cluster');
+    expect(w.ref(cluster)).toBe('orders-db');
+    expect(w.ref(w.resource('Unnamed'))).toMatch(/^orders-unnamed-[a-z0-9]{12}$/);
+    expect(w.attribute(cluster, 'DBClusterArn')).toBe('arn:aws:rds:eu-west-1:111122223333:cluster:orders-db');
+    expect(w.arnOf(cluster)).toBe('arn:aws:rds:eu-west-1:111122223333:cluster:orders-db');
+    expect(w.attribute(cluster, 'DBClusterResourceId')).toMatch(/^cluster-[A-Z0-9]{26}$/);
+    expect(w.attribute(cluster, 'Endpoint.Address')).toMatch(/^orders-db\.cluster-[a-z0-9]{12}\.eu-west-1\.rds\.amazonaws\.com$/);
+    expect(w.attribute(cluster, 'ReadEndpoint.Address')).toMatch(/^orders-db\.cluster-ro-[a-z0-9]{12}\.eu-west-1\.rds\.amazonaws\.com$/);
+    expect([w.attribute(cluster, 'Endpoint.Port'), w.attribute(w.resource('Unnamed'), 'Endpoint.Port')]).toEqual(['3306', '5432']);
+    expect(w.attribute(cluster, 'MasterUserSecret.SecretArn')).toMatch(/^arn:aws:secretsmanager:eu-west-1:111122223333:secret:rds!cluster-[0-9a-f-]{36}-[A-Za-z0-9]{6}$/);
+    expect(w.properties(w.resource('Writer')).DBClusterIdentifier).toBe('orders-db');
+    expect(w.ref(w.resource('Parameters'))).toMatch(/^orders-parameters-[a-z0-9]{12}$/);
+  });
+
   test('a generated name is stable and unique per resource', () => {
     const w = world({ A: { Type: 'AWS::SQS::Queue' }, B: { Type: 'AWS::SQS::Queue' } });
     expect(w.nameOf(w.resource('A'))).toMatch(/^Orders-A-[A-Z0-9]{12}$/);
