@@ -20,6 +20,7 @@ test('every construct has an integ app, plus the archive\'s dead-letter app and 
     'integ.encrypted-archive-dead-letters.ts',
     'integ.encrypted-archive.ts',
     'integ.encrypted-connection.ts',
+    'integ.encrypted-rds-cluster.ts',
     'integ.encrypted-rds-instance.ts',
     'integ.encrypted-schedule.ts',
     'integ.strict-composition.ts',
