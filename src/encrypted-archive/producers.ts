@@ -13,6 +13,8 @@ import { ACCOUNT_ID, ORGANIZATION_ID } from '../services/organizations/ids';
 export interface ProducerBus extends Construct {
   readonly eventBus: events.IEventBus;
   readonly eventBusName: string;
+  /** Built from the name: a literal whenever the name and the stack's environment are known. */
+  readonly eventBusArn: string;
   readonly eventBusCreated: boolean;
 }
 
@@ -89,7 +91,7 @@ function editableProducers(archive: ProducerBus, where: string, kind: Kind, valu
   const inThisStack = archive.eventBusCreated
     || (Resource.isOwnedResource(bus) && Stack.of(bus) === stack && cfn instanceof events.CfnEventBus);
   if (!inThisStack) {
-    const statement = statementOf(archive, kind, values, statementIdOf(archive, kind));
+    const statement = statementOf(archive, kind, values, statementIdOf(archive, kind), archive.eventBusArn);
     throw new PropValidationError(`${archive.node.path}: ${where}: the event bus ${shown(archive)} is not defined in this stack, so its policy cannot be `
       + `edited here. Add this statement to the bus policy where the bus is defined (aws events put-permission --event-bus-name ${shown(archive)} --policy '<statement>'):\n`
       + JSON.stringify(stack.resolve(statement), undefined, 2));
@@ -121,11 +123,10 @@ function policyFor(archive: ProducerBus, producers: Producers, kind: Kind): even
   return policy;
 }
 
-function statementOf(archive: ProducerBus, kind: Kind, values: string[], sid: string, eventBusArn?: string): BusPolicyStatement {
-  const busArn = eventBusArn ?? archive.eventBus.eventBusArn;
+function statementOf(archive: ProducerBus, kind: Kind, values: string[], sid: string, eventBusArn: string): BusPolicyStatement {
   return kind === 'organization'
-    ? organizationProducersStatement(sid, busArn, values)
-    : accountProducersStatement(sid, busArn, stackEnvironment(archive).partition, values);
+    ? organizationProducersStatement(sid, eventBusArn, values)
+    : accountProducersStatement(sid, eventBusArn, stackEnvironment(archive).partition, values);
 }
 
 /**
