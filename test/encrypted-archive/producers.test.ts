@@ -147,7 +147,7 @@ describe('EncryptedArchive producers: which buses, and bad input', () => {
     expect(() => archive.allowPutEventsFromAccounts([PRODUCER])).toThrow(/the event bus shared sets its whole policy \(Policy on AWS::Events::EventBus\)/);
   });
 
-  const archive = new EncryptedArchive(testStack(), 'Orders');
+  const refusing = new EncryptedArchive(testStack(), 'Orders');
   test.each<[string, (a: EncryptedArchive) => void, RegExp]>([
     ['an organization id without o-', a => a.allowPutEventsFromOrganization('a1b2c3d4e5'), /organizationId: got "a1b2c3d4e5"; must be "o-" followed by 10 to 32 lowercase letters or digits/],
     ['an organization id too short', a => a.allowPutEventsFromOrganization('o-a1b2c3d4e'), /organizationId: got "o-a1b2c3d4e"; must be "o-" followed by 10 to 32/],
@@ -162,9 +162,9 @@ describe('EncryptedArchive producers: which buses, and bad input', () => {
     ['the bus\'s own account', a => a.allowPutEventsFromAccounts([TEST_ENV.account]), /accountIds\[0\]: got "111122223333"; is the bus's own account, whose principals need no bus policy: grant them with eventBus\.grantPutEventsTo/],
   ])('rejects %s, naming the construct path and the argument', (_name, call, message) => {
     // a refused call changes nothing, so every case may use the same archive
-    expect(() => call(archive)).toThrow(/^invalid arguments for TestStack\/Orders\.allowPutEventsFrom(Organization|Accounts):\n/);
-    expect(() => call(archive)).toThrow(message);
-    expect(archive.node.tryFindChild('PutEventsFromOrganization') ?? archive.node.tryFindChild('PutEventsFromAccounts')).toBeUndefined();
+    expect(() => call(refusing)).toThrow(/^invalid arguments for TestStack\/Orders\.allowPutEventsFrom(Organization|Accounts):\n/);
+    expect(() => call(refusing)).toThrow(message);
+    expect(refusing.node.tryFindChild('PutEventsFromOrganization') ?? refusing.node.tryFindChild('PutEventsFromAccounts')).toBeUndefined();
   });
 
   test('values known only at deploy time are left to EventBridge', () => {
