@@ -42,7 +42,7 @@ export function allowOrganization(archive: ProducerBus, organizationId: string):
     errors.push(`organizationId: got ${JSON.stringify(organizationId)}; must be "o-" followed by 10 to 32 lowercase letters or digits (AWS Organizations)`);
   }
   throwIfAny(archive, where, errors);
-  const producers = editableProducers(archive, where, 'organization', typeof organizationId === 'string' ? [organizationId] : []);
+  const producers = editableProducers(archive, where, 'organization', [organizationId]);
   if (!producers.organizationIds.includes(organizationId)) producers.organizationIds.push(organizationId);
   policyFor(archive, producers, 'organization');
 }
