@@ -4,7 +4,8 @@ import { EncryptedArchive } from '../src';
 
 /**
  * An orders event bus whose events are archived for a year, for replay; bus, archive, dead-letter queue and alarm
- * topic all on one customer managed key. A producer may put events on the bus; an operator may replay the archive.
+ * topic all on one customer managed key. A producer may put events on the bus, and so may the principals of the
+ * organization's other accounts; an operator may replay the archive.
  */
 export function addEncryptedArchive(stack: Stack): void {
   const producer = new iam.Role(stack, 'OrdersProducer', {
@@ -21,5 +22,8 @@ export function addEncryptedArchive(stack: Stack): void {
     retention: Duration.days(365),
   });
   orders.eventBus.grantPutEventsTo(producer);
+  // Other accounts of the organization (each producer with events:PutEvents in its own IAM policy): one bus-policy
+  // statement with aws:PrincipalOrgID. Nothing more on the key: EventBridge encrypts their events.
+  orders.allowPutEventsFromOrganization('o-a1b2c3d4e5');
   orders.grantStartReplay(operatorRole);
 }

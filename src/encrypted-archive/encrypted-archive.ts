@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { busAlarms } from './alarms';
 import { grantConsumeBusDeadLetters } from './dead-letters';
 import { adoptEventBus, ArchivedBus, createEventBus, EXISTING_EVENT_BUS_WARNING } from './event-bus';
+import { allowAccounts, allowOrganization } from './producers';
 import { EncryptedArchiveProps } from './props';
 import { validateArchiveProps } from './validation';
 import { watchChannelKey } from '../audit/audit-key';
@@ -142,6 +143,51 @@ export class EncryptedArchive extends Construct implements IEncryptedResource {
       throw new PropValidationError(`${this.node.path}: grantConsumeDeadLetters: this construct archives an existing bus (eventBus), whose dead-letter queue it does not know; grant on that queue instead`);
     }
     return grantConsumeBusDeadLetters(this, grantee, this, this.deadLetterQueue, this.encryptionKey);
+  }
+
+  /**
+   * Lets principals of an AWS organization put events on the bus from their own accounts.
+   *
+   * Adds to the bus policy (`AWS::Events::EventBusPolicy`, child `PutEventsFromOrganization`) the statement the
+   * EventBridge guide shows for an organization: `events:PutEvents` on this bus for `Principal` `*` with
+   * `aws:PrincipalOrgID`. Every call adds its organization to that one statement. The `*` is held by the condition:
+   * only principals whose organization is the one named match (cdk-nag's `AwsSolutions-EVB1` accepts it for that
+   * reason), and each of them still needs `events:PutEvents` in its own IAM policy. A producer that forwards events
+   * with a rule must give the rule's target a role (`RoleArn`): with organization permissions EventBridge requires one.
+   *
+   * The key needs nothing more: EventBridge, not the producer, encrypts the event under this bus's key, with the
+   * statements the construct already adds for `events.amazonaws.com` under this bus's encryption context.
+   *
+   * Only for a bus this stack defines (the new bus, or an `eventBus` of this stack): for another bus the error shows
+   * the statement its owner must add.
+   *
+   * @param organizationId the organization's id, `o-` and 10 to 32 lowercase letters or digits
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-bus-permissions-manage.html
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html
+   */
+  public allowPutEventsFromOrganization(organizationId: string): void {
+    allowOrganization(this, organizationId);
+  }
+
+  /**
+   * Lets principals of other AWS accounts put events on the bus.
+   *
+   * Adds to the bus policy (`AWS::Events::EventBusPolicy`, child `PutEventsFromAccounts`) a statement allowing
+   * `events:PutEvents` on this bus to the accounts' roots, as the EventBridge guide's cross-account examples do. Every
+   * call adds its accounts to that one statement. Each producer still needs `events:PutEvents` in its own IAM policy;
+   * the bus's own account needs no bus policy (use `eventBus.grantPutEventsTo`) and is refused here.
+   *
+   * The key needs nothing more: EventBridge, not the producer, encrypts the event under this bus's key.
+   *
+   * Only for a bus this stack defines (the new bus, or an `eventBus` of this stack): for another bus the error shows
+   * the statement its owner must add.
+   *
+   * @param accountIds the producers' 12-digit account ids
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-bus-example-policy-cross-account.html
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html
+   */
+  public allowPutEventsFromAccounts(accountIds: string[]): void {
+    allowAccounts(this, accountIds);
   }
 
   /**

@@ -188,6 +188,18 @@ export const CONFIGURATIONS: Configuration[] = [
     }),
   },
 
+  {
+    // Producers of other accounts: an organization and named accounts on the bus policy, nothing on the key (strict
+    // mode, so no root delegation could hide a missing key statement). The trail and the verifier are proven elsewhere.
+    subject: 'EncryptedArchive',
+    variant: 'organization and account producers; no trail, no verifier',
+    app: build(stack => {
+      const orders = new EncryptedArchive(stack, 'Orders', { eventBusName: 'orders', keyOptions: STRICT, auditTrail: AuditTrail.none(), verifyEncryption: false });
+      orders.allowPutEventsFromOrganization('o-a1b2c3d4e5');
+      orders.allowPutEventsFromAccounts(['444455556666']);
+    }),
+  },
+
   // --- EncryptedRdsInstance ------------------------------------------------------------------------------------------
   { subject: 'EncryptedRdsInstance', variant: 'default', app: build(stack => new EncryptedRdsInstance(stack, 'Db', { engine: POSTGRES, vpc: compliantVpc(stack) })) },
   {

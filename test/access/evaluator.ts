@@ -171,9 +171,47 @@ export function resourcePolicyFor(world: DeployedWorld, action: string, resource
         }));
       return statements.length > 0 ? { Version: '2012-10-17', Statement: statements } : undefined;
     }
+    case 'events':
+      return eventBusPolicyFor(world, resourceArn);
     default:
       return undefined;
   }
+}
+
+/**
+ * The resource policy of an event bus of the world: the statements of every `AWS::Events::EventBusPolicy` naming the
+ * bus (by name; none names the default bus) and the bus's own `Policy`. Each policy resource adds one statement under
+ * its `StatementId` (PutPermission), in the `Statement` form or the older `Action`/`Principal`/`Condition` form, which
+ * grants an account id (its root) or, with `*`, whoever the condition admits. Two statements with one id on a bus, or
+ * policy resources next to the bus's own `Policy` (which sets the whole policy), are an error: each replaces the other.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-eventbuspolicy.html
+ * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutPermission.html
+ */
+function eventBusPolicyFor(world: DeployedWorld, resourceArn: string): any | undefined {
+  const bus = world.ofType('AWS::Events::EventBus').find(b => world.attribute(b, 'Arn') === resourceArn);
+  if (!bus) return undefined;
+  const name = world.nameOf(bus);
+  const own = world.properties(bus).Policy;
+  const added = world.ofType('AWS::Events::EventBusPolicy').map(p => world.properties(p)).filter(p => (p.EventBusName ?? 'default') === name);
+  if (own !== undefined && added.length > 0) {
+    throw new Error(`${resourceArn} has a Policy of its own and ${added.length} AWS::Events::EventBusPolicy: each replaces the other on deploy`);
+  }
+  if (own !== undefined) return typeof own === 'string' ? JSON.parse(own) : own;
+  const ids = added.map(p => p.StatementId);
+  const repeated = ids.filter((id, i) => ids.indexOf(id) !== i);
+  if (repeated.length > 0) throw new Error(`the statement ids ${repeated.join(', ')} are written twice on ${resourceArn}: each replaces the other on deploy`);
+  const statements = added.map(p => {
+    if (p.Statement !== undefined) return { ...(typeof p.Statement === 'string' ? JSON.parse(p.Statement) : p.Statement), Sid: p.StatementId };
+    return {
+      Sid: p.StatementId,
+      Effect: 'Allow',
+      Principal: p.Principal === '*' ? '*' : { AWS: `arn:${bus.partition}:iam::${p.Principal}:root` },
+      Action: p.Action,
+      Resource: resourceArn,
+      ...(p.Condition ? { Condition: { [p.Condition.Type]: { [p.Condition.Key]: p.Condition.Value } } } : {}),
+    };
+  });
+  return statements.length > 0 ? { Version: '2012-10-17', Statement: statements } : undefined;
 }
 
 /** The context AWS adds by itself for this caller and resource. */

@@ -8,6 +8,7 @@ import { auditTrailCatalog } from './catalog/audit-trail';
 import { connectionCatalog } from './catalog/connection';
 import { eventBusCatalog } from './catalog/event-bus';
 import { keyCatalog } from './catalog/key';
+import { producersCatalog } from './catalog/producers';
 import { rdsCatalog } from './catalog/rds';
 import { schedulerCatalog } from './catalog/scheduler';
 import { AccessPath, Catalog, Principals } from './catalog/types';
@@ -25,6 +26,7 @@ export const CATALOGS: Record<string, Catalog> = {
   alerts: alertsCatalog,
   key: keyCatalog,
   verifier: verifierCatalog,
+  producers: producersCatalog,
 };
 
 /** Where the fixtures deploy when their stack has no explicit environment. */

@@ -197,6 +197,8 @@ const TYPES: Record<string, TypeModel> = {
     ref: (r, w) => w.nameOf(r),
     attributes: { Arn: (r, w) => arn(r, 'events', `archive/${w.nameOf(r)}`) },
   },
+  // Nothing references a bus policy: its Ref is modelled as a generated physical id, as for the other policy types.
+  'AWS::Events::EventBusPolicy': { doc: `${CFN_DOCS}/aws-resource-events-eventbuspolicy.html`, ref: physicalId },
   'AWS::Events::Connection': {
     // "Arn: The ARN of the connection that was created by the request." (with a /<uuid> suffix);
     // "ArnForPolicy: The ARN of the resource that should be used in IAM policies" (without it);

@@ -61,6 +61,16 @@ export const DOCS = {
   eventBridgeSnsTopicPolicy: doc('https://docs.aws.amazon.com/eventbridge/latest/userguide/cross-service-confused-deputy-prevention.html',
     'For EventBridge event bus rule targets, the value of aws:SourceArn must be the rule ARN.'),
 
+  // --- EventBridge producers in other accounts --------------------------------------------------------------------
+  eventBusOrganizationProducers: doc('https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-bus-permissions-manage.html',
+    'grant permissions to all members of your AWS Organizations to use the PutEvents action: "Principal": "*", "Action": "events:PutEvents", "Resource": <the bus>, "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-yourOrgID"}}'),
+  eventBusAccountProducers: doc('https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-bus-example-policy-cross-account.html',
+    'The following example policy grants the account 111122223333 permission to publish events to the default event bus in the account 123456789012. ("Principal": {"AWS":"arn:aws:iam::111112222333:root"}, "Action": "events:PutEvents")'),
+  crossAccountIdentityPolicy: doc('https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html',
+    'To allow cross-account access, you attach a resource-based policy to the resource that you want to share. You must also attach an identity-based policy to the identity that acts as the principal in the request.'),
+  eventBusEncryptsForProducers: doc('https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-encryption-event-bus-target.html',
+    'When a custom or partner event is sent to an event bus, EventBridge encrypts that event according to the encryption at rest KMS key configuration for that event bus (the key is EventBridge\'s to use, eb-encryption-key-policy.html; docs are silent on the aws:SourceArn and aws:SourceAccount it presents for an event from another account)'),
+
   // --- SNS, SQS, CloudWatch alarms --------------------------------------------------------------------------------
   snsEventSourcesEncryptedTopics: doc('https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html',
     'Adding the aws:SourceAccount, aws:SourceArn, and aws:SourceOrgID to a AWS KMS policy is not supported for EventBridge-to-encrypted topics.'),
