@@ -1,10 +1,12 @@
 import { Duration, Stack } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { EncryptedArchive } from '../src';
 
 /**
- * An orders event bus whose events are archived for a year, for replay; bus, archive, dead-letter queue and alarm
- * topic all on one customer managed key. A producer may put events on the bus, and so may the principals of the
+ * An orders event bus whose events are archived for a year, for replay, on a customer managed key; its dead-letter
+ * queue, alarm topic and error log (the bus's `ERROR` records, delivered to a log group) are on the stack's
+ * dead-letter key, never the bus key. A producer may put events on the bus, and so may the principals of the
  * organization's other accounts; an operator may replay the archive.
  */
 export function addEncryptedArchive(stack: Stack): void {
@@ -20,6 +22,7 @@ export function addEncryptedArchive(stack: Stack): void {
   const orders = new EncryptedArchive(stack, 'Orders', {
     eventPattern: { source: ['com.example.orders'] },
     retention: Duration.days(365),
+    logging: { level: events.Level.ERROR },
   });
   orders.eventBus.grantPutEventsTo(producer);
   // Other accounts of the organization (each producer with events:PutEvents in its own IAM policy): one bus-policy

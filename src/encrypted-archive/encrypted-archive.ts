@@ -3,10 +3,12 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { busAlarms } from './alarms';
+import { BUS_LOG_DETAIL_WARNING, deliverBusLogs } from './bus-logging';
 import { grantConsumeBusDeadLetters } from './dead-letters';
 import { adoptEventBus, ArchivedBus, createEventBus, EXISTING_EVENT_BUS_WARNING } from './event-bus';
 import { allowAccounts, allowOrganization } from './producers';
@@ -41,6 +43,8 @@ import { EncryptionVerification, VerifiedResource } from '../verifier/encryption
 export class EncryptedArchive extends Construct implements IEncryptedResource {
   /** The warning id for an existing bus whose key and dead-letter queue the construct cannot set. */
   public static readonly EXISTING_EVENT_BUS_WARNING = EXISTING_EVENT_BUS_WARNING;
+  /** The warning id for bus logs that include full event detail (`logging.includeDetail` FULL). */
+  public static readonly BUS_LOG_DETAIL_WARNING = BUS_LOG_DETAIL_WARNING;
 
   /** The customer managed key that encrypts the bus (when created here) and the archive. */
   public readonly encryptionKey: kms.IKey;
@@ -70,6 +74,8 @@ export class EncryptedArchive extends Construct implements IEncryptedResource {
   public readonly alarmTopic: sns.ITopic;
   /** The deploy-time verification, unless turned off. */
   public readonly verification?: EncryptionVerification;
+  /** The log group the bus logs to (`logging`), or undefined when the bus does not log. */
+  public readonly logGroup?: logs.ILogGroup;
 
   constructor(scope: Construct, id: string, props: EncryptedArchiveProps = {}) {
     super(scope, id);
@@ -107,6 +113,9 @@ export class EncryptedArchive extends Construct implements IEncryptedResource {
 
     // statements, then verification
     this.addKeyStatements(encryption);
+    if (props.logging) {
+      this.logGroup = deliverBusLogs(this, { ...bus, key: this.encryptionKey, addKeyStatements: encryption.addKeyStatements }, props.logging, removalPolicy).logGroup;
+    }
     this.verification = this.verify(props);
   }
 

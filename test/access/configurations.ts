@@ -200,6 +200,13 @@ export const CONFIGURATIONS: Configuration[] = [
     }),
   },
 
+  {
+    // Bus logs at TRACE (every log type) to a log group on the stack's dead-letter key, the bus key in strict mode.
+    subject: 'EncryptedArchive',
+    variant: 'bus logging (TRACE, strict)',
+    app: build(stack => new EncryptedArchive(stack, 'Orders', { keyOptions: STRICT, logging: { level: events.Level.TRACE } })),
+  },
+
   // --- EncryptedRdsInstance ------------------------------------------------------------------------------------------
   { subject: 'EncryptedRdsInstance', variant: 'default', app: build(stack => new EncryptedRdsInstance(stack, 'Db', { engine: POSTGRES, vpc: compliantVpc(stack) })) },
   {

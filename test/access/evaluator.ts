@@ -148,6 +148,17 @@ export function resourcePolicyFor(world: DeployedWorld, action: string, resource
       const bucketName = resourceArn.split(':::')[1]?.split('/')[0];
       return only(world.ofType('AWS::S3::BucketPolicy').map(p => world.properties(p)).filter(p => p.Bucket === bucketName), 'bucket')?.PolicyDocument;
     }
+    case 'logs': {
+      // A log group's own resource policy (AWS::Logs::LogGroup ResourcePolicyDocument) applies to the group and its
+      // streams: arn:<p>:logs:<r>:<a>:log-group:<name>[:log-stream:<stream>]. (An account-level AWS::Logs::ResourcePolicy
+      // is not modelled: the world refuses templates holding one.)
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-loggroup.html#cfn-logs-loggroup-resourcepolicydocument
+      const group = world.ofType('AWS::Logs::LogGroup').find(g => {
+        const groupArn = world.attribute(g, 'Arn').replace(/:\*$/, '');
+        return resourceArn === groupArn || resourceArn.startsWith(`${groupArn}:log-stream:`) || resourceArn === `${groupArn}:*`;
+      });
+      return group ? world.properties(group).ResourcePolicyDocument : undefined;
+    }
     case 'sts': {
       const role = world.ofType('AWS::IAM::Role').find(r => world.attribute(r, 'Arn') === resourceArn);
       return role ? world.properties(role).AssumeRolePolicyDocument : undefined;

@@ -5,6 +5,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { alertsCatalog } from './catalog/alerts';
 import { auditTrailCatalog } from './catalog/audit-trail';
+import { busLoggingCatalog } from './catalog/bus-logging';
 import { connectionCatalog } from './catalog/connection';
 import { eventBusCatalog } from './catalog/event-bus';
 import { keyCatalog } from './catalog/key';
@@ -27,6 +28,7 @@ export const CATALOGS: Record<string, Catalog> = {
   key: keyCatalog,
   verifier: verifierCatalog,
   producers: producersCatalog,
+  busLogging: busLoggingCatalog,
 };
 
 /** Where the fixtures deploy when their stack has no explicit environment. */

@@ -61,6 +61,25 @@ describe('the deployed world', () => {
     expect(w.ref(w.resource('Parameters'))).toMatch(/^orders-parameters-[a-z0-9]{12}$/);
   });
 
+  test('vended-log resources: a delivery source and destination are referenced by name, a delivery by its id; their ARNs are logs ARNs', () => {
+    const w = world({
+      Group: { Type: 'AWS::Logs::LogGroup', Properties: { LogGroupName: '/x/y' } },
+      Source: { Type: 'AWS::Logs::DeliverySource', Properties: { Name: 'bus-errors', LogType: 'ERROR_LOGS', ResourceArn: 'arn:aws:events:eu-west-1:111122223333:event-bus/b' } },
+      Destination: { Type: 'AWS::Logs::DeliveryDestination', Properties: { Name: 'bus-logs', DestinationResourceArn: 'arn:aws:logs:eu-west-1:111122223333:log-group:/x/y' } },
+      Delivery: { Type: 'AWS::Logs::Delivery', Properties: { DeliverySourceName: { Ref: 'Source' }, DeliveryDestinationArn: { 'Fn::GetAtt': ['Destination', 'Arn'] } } },
+    });
+    expect(w.ref(w.resource('Source'))).toBe('bus-errors');
+    expect(w.attribute(w.resource('Source'), 'Arn')).toBe('arn:aws:logs:eu-west-1:111122223333:delivery-source:bus-errors');
+    expect(w.ref(w.resource('Destination'))).toBe('bus-logs');
+    expect(w.attribute(w.resource('Destination'), 'Arn')).toBe('arn:aws:logs:eu-west-1:111122223333:delivery-destination:bus-logs');
+    expect(w.attribute(w.resource('Destination'), 'DeliveryDestinationType')).toBe('CWL');
+    const id = w.ref(w.resource('Delivery'));
+    expect(id).toMatch(/^[a-z0-9]{16}$/);
+    expect(w.attribute(w.resource('Delivery'), 'Arn')).toBe(`arn:aws:logs:eu-west-1:111122223333:delivery:${id}`);
+    expect(w.attribute(w.resource('Delivery'), 'DeliveryDestinationType')).toBe('CWL');
+    expect(w.properties(w.resource('Delivery'))).toEqual({ DeliverySourceName: 'bus-errors', DeliveryDestinationArn: 'arn:aws:logs:eu-west-1:111122223333:delivery-destination:bus-logs' });
+  });
+
   test('a generated name is stable and unique per resource', () => {
     const w = world({ A: { Type: 'AWS::SQS::Queue' }, B: { Type: 'AWS::SQS::Queue' } });
     expect(w.nameOf(w.resource('A'))).toMatch(/^Orders-A-[A-Z0-9]{12}$/);

@@ -98,6 +98,14 @@ function clusterPort(r: DeployedResource, w: DeployedWorld): string {
   return port;
 }
 
+/** A delivery destination's type from the ARN of the resource it delivers to (CloudWatch Logs, S3, Firehose). */
+function deliveryDestinationType(destinationArn: string): string {
+  const service = destinationArn.split(':')[2];
+  const types: Record<string, string> = { logs: 'CWL', s3: 'S3', firehose: 'FH' };
+  if (!types[service]) throw new Error(`deployed world: a delivery destination to ${destinationArn} is not modelled`);
+  return types[service];
+}
+
 const TYPES: Record<string, TypeModel> = {
   'AWS::KMS::Key': {
     doc: `${CFN_DOCS}/aws-resource-kms-key.html#aws-resource-kms-key-return-values`,
@@ -134,6 +142,40 @@ const TYPES: Record<string, TypeModel> = {
     ref: (r, w) => w.nameOf(r),
     // "Arn: The ARN of the log group, such as arn:aws:logs:us-west-1:123456789012:log-group:/mystack-testgroup-12ABC1AB12A1:*"
     attributes: { Arn: (r, w) => arn(r, 'logs', `log-group:${w.nameOf(r)}:*`) },
+  },
+  'AWS::Logs::DeliverySource': {
+    // "Ref returns the delivery source's name"; "Arn: The ARN that uniquely identifies this delivery source";
+    // ARN form (Service Authorization Reference): arn:${Partition}:logs:${Region}:${Account}:delivery-source:${DeliverySourceName}
+    doc: `${CFN_DOCS}/aws-resource-logs-deliverysource.html#aws-resource-logs-deliverysource-return-values`,
+    name: named('Name', 60),
+    ref: (r, w) => w.nameOf(r),
+    attributes: { Arn: (r, w) => arn(r, 'logs', `delivery-source:${w.nameOf(r)}`), LogType: (r, w) => String(w.resolveIn(r.stackName, r.rawProperties.LogType)) },
+  },
+  'AWS::Logs::DeliveryDestination': {
+    // "Ref returns the delivery destination's name"; Arn: arn:${Partition}:logs:${Region}:${Account}:delivery-destination:${DeliveryDestinationName};
+    // "DeliveryDestinationType: Displays whether this delivery destination is CloudWatch Logs, Amazon S3, or Firehose" (CWL, S3, FH)
+    doc: `${CFN_DOCS}/aws-resource-logs-deliverydestination.html#aws-resource-logs-deliverydestination-return-values`,
+    name: named('Name', 60),
+    ref: (r, w) => w.nameOf(r),
+    attributes: {
+      Arn: (r, w) => arn(r, 'logs', `delivery-destination:${w.nameOf(r)}`),
+      DeliveryDestinationType: (r, w) => deliveryDestinationType(String(w.resolveIn(r.stackName, r.rawProperties.DestinationResourceArn))),
+    },
+  },
+  'AWS::Logs::Delivery': {
+    // "Ref returns the delivery's ID"; Arn: arn:${Partition}:logs:${Region}:${Account}:delivery:${DeliveryId}
+    doc: `${CFN_DOCS}/aws-resource-logs-delivery.html#aws-resource-logs-delivery-return-values`,
+    ref: r => fake(r, 'delivery', 16, 'abcdefghijklmnopqrstuvwxyz0123456789'),
+    attributes: {
+      Arn: (r, w) => arn(r, 'logs', `delivery:${w.ref(r)}`),
+      DeliveryId: (r, w) => w.ref(r),
+      DeliveryDestinationType: (r, w) => {
+        const destinationArn = String(w.resolveIn(r.stackName, r.rawProperties.DeliveryDestinationArn));
+        const destination = w.ofType('AWS::Logs::DeliveryDestination').find(d => w.attribute(d, 'Arn') === destinationArn);
+        if (!destination) throw new Error(`deployed world: the delivery ${r.logicalId} names no delivery destination of the world`);
+        return w.attribute(destination, 'DeliveryDestinationType');
+      },
+    },
   },
   'AWS::S3::Bucket': {
     doc: `${CFN_DOCS}/aws-resource-s3-bucket.html#aws-resource-s3-bucket-return-values`,

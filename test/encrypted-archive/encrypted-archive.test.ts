@@ -610,6 +610,7 @@ describe('EncryptedArchive: compliance', () => {
       retention: Duration.days(365),
       deadLetterQueue: userDeadLetterQueue,
       alarmTopic: new sns.Topic(stack, 'Ops', { masterKey: queueKey, enforceSSL: true }),
+      logging: { level: events.Level.TRACE },
     });
     new EncryptedArchive(stack, 'Existing', { eventBus: events.EventBus.fromEventBusName(stack, 'Shared', 'shared') });
     expect(formatFindings(unacknowledgedFindings(stack))).toEqual([]);
