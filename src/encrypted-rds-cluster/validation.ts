@@ -4,7 +4,7 @@ import { IConstruct } from 'constructs';
 import { EncryptedRdsClusterProps } from './props';
 import { checkEncryptionKey } from '../encrypted-resource/key-checks';
 import { checkMasterSecretRotation } from '../encrypted-resource/rds-master-secret';
-import { checkNotReserved, checkRdsEncryptionProps } from '../encrypted-resource/rds-validation';
+import { checkNotReserved, checkRdsEncryptionProps, checkRdsWindows } from '../encrypted-resource/rds-validation';
 import { claimPhysicalName } from '../internal/physical-names';
 import { PropValidator, requiredObject } from '../internal/validation';
 import {
@@ -56,6 +56,12 @@ export function validateRdsClusterProps(scope: IConstruct, props: EncryptedRdsCl
   v.range('backup.retention', backupDays, CLUSTER_BACKUP_RETENTION_DAYS.min, CLUSTER_BACKUP_RETENTION_DAYS.max, 'days');
   v.check(backupDays === undefined || Token.isUnresolved(backupDays) || !(backupDays >= 1 && backupDays < MIN_BACKUP_RETENTION_DAYS), 'backup.retention', `${backupDays} days`,
     'must be at least 7 days: the AWS Control Tower rule rds_cluster_backup_enabled_check expects a week of automated backups', false);
+  checkRdsWindows(v, {
+    maintenanceProp: 'preferredMaintenanceWindow',
+    maintenance: props.preferredMaintenanceWindow,
+    backupProp: 'backup.preferredWindow',
+    backup: props.backup?.preferredWindow,
+  });
   const monitoring = props.monitoringInterval?.toSeconds({ integral: false });
   v.check(monitoring === undefined || Token.isUnresolved(monitoring) || MONITORING_INTERVALS_SECONDS.includes(monitoring), 'monitoringInterval', `${monitoring} seconds`, 'allowed: 0 (off), 1, 5, 10, 15, 30 or 60 seconds', false);
   v.check(props.parameters === undefined || props.parameterGroup === undefined, 'parameters', 'parameters and a parameterGroup', 'give one or the other', false);
@@ -88,8 +94,9 @@ export interface BoundInstance {
 }
 
 /**
- * The checks on the instances, once aws-cdk-lib has made them (an `rds.IClusterInstance` tells its class only then):
- * Aurora Serverless v2 on an engine version that offers it, and Performance Insights asked for on a class without it.
+ * The checks on the instances, once aws-cdk-lib has made them (an `rds.IClusterInstance` tells its class and its
+ * options only then): Aurora Serverless v2 on an engine version that offers it, each instance's maintenance window,
+ * and Performance Insights asked for on a class without it.
  */
 export function validateClusterInstances(scope: IConstruct, props: EncryptedRdsClusterProps, facts: ClusterEngineFacts, instances: BoundInstance[]): void {
   const v = new PropValidator(scope);
@@ -98,6 +105,11 @@ export function validateClusterInstances(scope: IConstruct, props: EncryptedRdsC
   if (version && serverless.length > 0) {
     v.check(offers(SERVERLESS_V2_SINCE[facts.engineType], version), serverless[0].prop, `Aurora Serverless v2 on ${facts.engineType} ${version.join('.')}`,
       'that version does not offer Aurora Serverless v2: use a newer engine version or a provisioned instance class', false);
+  }
+  // each instance's own maintenance window (rds.ClusterInstance's preferredMaintenanceWindow, set on its L1)
+  for (const { prop, instance } of instances) {
+    const cfn = instance.node.defaultChild as rds.CfnDBInstance | undefined;
+    checkRdsWindows(v, { maintenanceProp: `${prop}.preferredMaintenanceWindow`, maintenance: cfn?.preferredMaintenanceWindow });
   }
   if (props.enablePerformanceInsights === true) {
     for (const { prop, instance } of instances) {

@@ -186,6 +186,12 @@ describe('EncryptedRdsCluster: bad input fails at synth time', () => {
     ['enablePerformanceInsights', { engine: AURORA_MYSQL, writer: rds.ClusterInstance.provisioned('Writer', { instanceType: new ec2.InstanceType('t3.medium') }), enablePerformanceInsights: true }],
     ['capacityAlarmThreshold', { capacityAlarmThreshold: 120 }],
     ['masterSecretRotation', { masterSecretRotation: Duration.hours(2) }],
+    ['preferredMaintenanceWindow', { preferredMaintenanceWindow: 'mon:03:00-mon:03:29' }],
+    ['backup.preferredWindow', { backup: { retention: Duration.days(7), preferredWindow: '23:30-24:00' } }],
+    ['backup.preferredWindow', { backup: { retention: Duration.days(7), preferredWindow: '23:50-00:19' } }],
+    ['backup.preferredWindow', { backup: { retention: Duration.days(7), preferredWindow: '23:45-00:15' }, preferredMaintenanceWindow: 'Tue:00:14-Tue:00:44' }],
+    ['writer.preferredMaintenanceWindow', { writer: rds.ClusterInstance.serverlessV2('Writer', { preferredMaintenanceWindow: 'sun:23:50-mon:00:19' }) }],
+    ['readers[0].preferredMaintenanceWindow', { readers: [rds.ClusterInstance.serverlessV2('Reader', { preferredMaintenanceWindow: 'mun:03:00-mun:03:30' })] }],
   ] as [string, Props][])('%s: %j is refused, naming the construct path and the prop', (prop, props) => {
     expect(fresh(props)).toThrow(new RegExp(`invalid props for ${vpcStack.stackName}/Bad\\d+[\\s\\S]*${prop.replace(/[.[\]]/g, '\\$&')}`));
   });
@@ -193,5 +199,21 @@ describe('EncryptedRdsCluster: bad input fails at synth time', () => {
   test('the boundaries are accepted: 0 ACUs where the version can pause, 256 ACUs, 0.5-ACU steps', () => {
     expect(attempt({ serverlessV2MinCapacity: 0, serverlessV2MaxCapacity: 256 })).not.toThrow();
     expect(fresh({ serverlessV2MinCapacity: 0.5, serverlessV2MaxCapacity: 1 })).not.toThrow();
+  });
+
+  test('windows: the messages name the prop, what was given and the rule', () => {
+    expect(fresh({ backup: { retention: Duration.days(7), preferredWindow: '03:00-03:30' }, preferredMaintenanceWindow: 'mon:03:29-mon:04:00' }))
+      .toThrow('backup.preferredWindow: got "03:00-03:30"; overlaps preferredMaintenanceWindow ("mon:03:29-mon:04:00") on at least one day');
+    expect(fresh({ readers: [rds.ClusterInstance.serverlessV2('Reader', { preferredMaintenanceWindow: 'MON:03:00-MON:03:30' })] }))
+      .toThrow('readers[0].preferredMaintenanceWindow: got "MON:03:00-MON:03:30"; must be ddd:hh24:mi-ddd:hh24:mi in UTC');
+  });
+
+  test('windows at their boundaries are accepted: 30 minutes, across midnight and the week, touching; an instance\'s window is not held to the cluster\'s backup window', () => {
+    expect(fresh({
+      backup: { retention: Duration.days(7), preferredWindow: '23:45-00:15' },
+      preferredMaintenanceWindow: 'sun:00:15-sun:00:45',
+      writer: rds.ClusterInstance.serverlessV2('Writer', { preferredMaintenanceWindow: 'Sun:23:45-Mon:00:15' }),
+      readers: [rds.ClusterInstance.serverlessV2('Reader', { preferredMaintenanceWindow: 'wed:03:00-wed:03:30' })],
+    })).not.toThrow();
   });
 });
