@@ -8,7 +8,7 @@ import { checkNotReserved, checkRdsEncryptionProps, checkRdsWindows } from '../e
 import { claimPhysicalName } from '../internal/physical-names';
 import { PropValidator, requiredObject } from '../internal/validation';
 import {
-  auroraVersion, CLUSTER_BACKUP_RETENTION_DAYS, ClusterEngineFacts, clusterEngineFacts, SERVERLESS_V2_AUTO_PAUSE_SINCE, SERVERLESS_V2_CAPACITY, SERVERLESS_V2_SINCE,
+  auroraVersion, CDK_DEFAULT_SERVERLESS_V2_MAX_CAPACITY, CLUSTER_BACKUP_RETENTION_DAYS, ClusterEngineFacts, clusterEngineFacts, SERVERLESS_V2_AUTO_PAUSE_SINCE, SERVERLESS_V2_CAPACITY, SERVERLESS_V2_SINCE,
   SUPPORTED_CLUSTER_ENGINES,
 } from '../services/rds/cluster-facts';
 import { INSTANCE_IDENTIFIER, MONITORING_INTERVALS_SECONDS, PORT } from '../services/rds/instance-facts';
@@ -152,6 +152,10 @@ function checkServerlessCapacity(v: PropValidator, props: EncryptedRdsClusterPro
     v.check(max >= c.maxAtLeast && max <= c.max && halfStep(max), 'serverlessV2MaxCapacity', `${max} ACUs`, `must be ${c.maxAtLeast} to ${c.max} ACUs in steps of ${c.step}`, false);
   }
   if (known(min) && known(max)) v.check(max >= min, 'serverlessV2MaxCapacity', `${max} ACUs`, `must not be below serverlessV2MinCapacity (${min} ACUs)`, false);
+  if (known(min) && max === undefined) {
+    v.check(!(min > CDK_DEFAULT_SERVERLESS_V2_MAX_CAPACITY), 'serverlessV2MinCapacity', `${min} ACUs`,
+      `is above serverlessV2MaxCapacity, which is ${CDK_DEFAULT_SERVERLESS_V2_MAX_CAPACITY} ACUs when not given (aws-cdk-lib's default): set serverlessV2MaxCapacity too`, false);
+  }
 }
 
 /** Whether `version` is at or after the first version of its major in `since` (every major from `fromMajor` on, later majors all). */

@@ -174,6 +174,8 @@ describe('EncryptedRdsCluster: bad input fails at synth time', () => {
     ['serverlessV2MinCapacity', { serverlessV2MinCapacity: 0.3 }],
     ['serverlessV2MaxCapacity', { serverlessV2MaxCapacity: 300 }],
     ['serverlessV2MaxCapacity', { serverlessV2MinCapacity: 8, serverlessV2MaxCapacity: 4 }],
+    // found by fuzzing: aws-cdk-lib's default maximum is 2 ACUs, and its own error named neither the path nor the prop
+    ['serverlessV2MinCapacity', { serverlessV2MinCapacity: 2.5 }],
     ['serverlessV2MinCapacity', { engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_15_2 }), serverlessV2MinCapacity: 0 }],
     ['backup.retention', { backup: { retention: Duration.days(3) } }],
     ['storageEncrypted', { storageEncrypted: false }],
@@ -196,9 +198,10 @@ describe('EncryptedRdsCluster: bad input fails at synth time', () => {
     expect(fresh(props)).toThrow(new RegExp(`invalid props for ${vpcStack.stackName}/Bad\\d+[\\s\\S]*${prop.replace(/[.[\]]/g, '\\$&')}`));
   });
 
-  test('the boundaries are accepted: 0 ACUs where the version can pause, 256 ACUs, 0.5-ACU steps', () => {
+  test('the boundaries are accepted: 0 ACUs where the version can pause, 256 ACUs, 0.5-ACU steps, a minimum of 2 ACUs with aws-cdk-lib\'s default maximum', () => {
     expect(attempt({ serverlessV2MinCapacity: 0, serverlessV2MaxCapacity: 256 })).not.toThrow();
     expect(fresh({ serverlessV2MinCapacity: 0.5, serverlessV2MaxCapacity: 1 })).not.toThrow();
+    expect(fresh({ serverlessV2MinCapacity: 2 })).not.toThrow();
   });
 
   test('windows: the messages name the prop, what was given and the rule', () => {
