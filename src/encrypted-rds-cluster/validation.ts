@@ -8,7 +8,8 @@ import { checkNotReserved, checkRdsEncryptionProps, checkRdsWindows } from '../e
 import { claimPhysicalName } from '../internal/physical-names';
 import { PropValidator, requiredObject } from '../internal/validation';
 import {
-  auroraVersion, CDK_DEFAULT_SERVERLESS_V2_MAX_CAPACITY, CLUSTER_BACKUP_RETENTION_DAYS, ClusterEngineFacts, clusterEngineFacts, SERVERLESS_V2_AUTO_PAUSE_SINCE, SERVERLESS_V2_CAPACITY, SERVERLESS_V2_SINCE,
+  auroraVersion, CDK_DEFAULT_SERVERLESS_V2_MAX_CAPACITY, CLUSTER_BACKUP_RETENTION_DAYS, ClusterEngineFacts, clusterEngineFacts, SERVERLESS_V2_AUTO_PAUSE_SINCE,
+  SERVERLESS_V2_CAPACITY, SERVERLESS_V2_SINCE,
   SUPPORTED_CLUSTER_ENGINES,
 } from '../services/rds/cluster-facts';
 import { INSTANCE_IDENTIFIER, MONITORING_INTERVALS_SECONDS, PORT } from '../services/rds/instance-facts';
