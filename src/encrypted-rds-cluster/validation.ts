@@ -4,7 +4,7 @@ import { IConstruct } from 'constructs';
 import { EncryptedRdsClusterProps } from './props';
 import { checkEncryptionKey } from '../encrypted-resource/key-checks';
 import { checkMasterSecretRotation } from '../encrypted-resource/rds-master-secret';
-import { checkNotReserved, checkRdsEncryptionProps, checkRdsWindows } from '../encrypted-resource/rds-validation';
+import { checkNotReserved, checkParametersHaveFamily, checkRdsEncryptionProps, checkRdsWindows } from '../encrypted-resource/rds-validation';
 import { claimPhysicalName } from '../internal/physical-names';
 import { PropValidator, requiredObject } from '../internal/validation';
 import {
@@ -66,6 +66,7 @@ export function validateRdsClusterProps(scope: IConstruct, props: EncryptedRdsCl
   const monitoring = props.monitoringInterval?.toSeconds({ integral: false });
   v.check(monitoring === undefined || Token.isUnresolved(monitoring) || MONITORING_INTERVALS_SECONDS.includes(monitoring), 'monitoringInterval', `${monitoring} seconds`, 'allowed: 0 (off), 1, 5, 10, 15, 30 or 60 seconds', false);
   v.check(props.parameters === undefined || props.parameterGroup === undefined, 'parameters', 'parameters and a parameterGroup', 'give one or the other', false);
+  checkParametersHaveFamily(v, props);
   if (!props.vpcSubnets) {
     v.check(props.vpc!.isolatedSubnets.length > 0 || props.vpc!.privateSubnets.length > 0, 'vpc', 'a VPC without private or isolated subnets',
       'the cluster goes in private subnets by default: add isolated or private subnets, or choose vpcSubnets yourself', false);

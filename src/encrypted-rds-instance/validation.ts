@@ -4,7 +4,7 @@ import { IConstruct } from 'constructs';
 import { EncryptedRdsInstanceProps } from './props';
 import { checkEncryptionKey } from '../encrypted-resource/key-checks';
 import { checkMasterSecretRotation } from '../encrypted-resource/rds-master-secret';
-import { checkNotReserved, checkRdsEncryptionProps, checkRdsWindows } from '../encrypted-resource/rds-validation';
+import { checkNotReserved, checkParametersHaveFamily, checkRdsEncryptionProps, checkRdsWindows } from '../encrypted-resource/rds-validation';
 import { claimPhysicalName } from '../internal/physical-names';
 import { PropValidator, requiredObject } from '../internal/validation';
 import { DEFAULT_INSTANCE_CLASS, EngineFacts, engineFacts, engineVersion, SUPPORTED_ENGINES } from '../services/rds/engine-facts';
@@ -99,6 +99,7 @@ export function validateRdsInstanceProps(scope: IConstruct, props: EncryptedRdsI
     }
   }
   v.check(props.parameters === undefined || props.parameterGroup === undefined, 'parameters', 'parameters and a parameterGroup', 'give one or the other', false);
+  checkParametersHaveFamily(v, props);
   if (!props.vpcSubnets) {
     v.check(props.vpc.isolatedSubnets.length > 0 || props.vpc.privateSubnets.length > 0, 'vpc', 'a VPC without private or isolated subnets',
       'the instance goes in private subnets by default: add isolated or private subnets, or choose vpcSubnets yourself', false);

@@ -188,6 +188,8 @@ describe('EncryptedRdsCluster: bad input fails at synth time', () => {
     ['enablePerformanceInsights', { engine: AURORA_MYSQL, writer: rds.ClusterInstance.provisioned('Writer', { instanceType: new ec2.InstanceType('t3.medium') }), enablePerformanceInsights: true }],
     ['capacityAlarmThreshold', { capacityAlarmThreshold: 120 }],
     ['masterSecretRotation', { masterSecretRotation: Duration.hours(2) }],
+    // found by fuzzing: aws-cdk-lib cannot make a parameter group for an unversioned engine, and threw its own error
+    ['parameters', { engine: rds.DatabaseClusterEngine.AURORA_POSTGRESQL, enforceTls: false, parameters: { work_mem: '65536' } }],
     ['preferredMaintenanceWindow', { preferredMaintenanceWindow: 'mon:03:00-mon:03:29' }],
     ['backup.preferredWindow', { backup: { retention: Duration.days(7), preferredWindow: '23:30-24:00' } }],
     ['backup.preferredWindow', { backup: { retention: Duration.days(7), preferredWindow: '23:50-00:19' } }],
