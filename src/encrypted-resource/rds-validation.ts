@@ -67,7 +67,8 @@ export function checkRdsEncryptionProps(v: PropValidator, scope: IConstruct, pro
  * `parameters` without TLS enforcement still need a parameter group, which aws-cdk-lib can only make for an engine with
  * a version (with TLS enforced, the construct's TLS check names the engine instead).
  */
-export function checkParametersHaveFamily(v: PropValidator, props: { engine: rds.IEngine; parameters?: { [name: string]: string }; parameterGroup?: rds.IParameterGroup; enforceTls?: boolean }): void {
+export function checkParametersHaveFamily(v: PropValidator,
+  props: { engine: rds.IEngine; parameters?: { [name: string]: string }; parameterGroup?: rds.IParameterGroup; enforceTls?: boolean }): void {
   if (props.enforceTls !== false || props.parameters === undefined || props.parameterGroup !== undefined) return;
   v.check(props.engine.parameterGroupFamily !== undefined, 'parameters', `parameters with ${props.engine.engineType} without a version`,
     'a parameter group can only be made for an engine with a version: give the engine a version, or pass a parameterGroup', false);
