@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { IConstruct } from 'constructs';
 import { EncryptedRdsClusterProps } from './props';
@@ -53,7 +53,12 @@ export function validateRdsClusterProps(scope: IConstruct, props: EncryptedRdsCl
   }
   checkEncryptionKey(v, scope, props);
   v.range('port', props.port, PORT.min, PORT.max);
-  const backupDays = props.backup?.retention.toDays({ integral: false });
+  // (a JavaScript caller can give backup without a retention, which aws-cdk-lib's BackupProps requires)
+  const retention = props.backup?.retention as unknown;
+  const isDuration = typeof retention === 'object' && retention !== null && typeof (retention as Duration).toDays === 'function';
+  v.check(props.backup === undefined || isDuration, 'backup.retention', retention === undefined || retention === null ? String(retention) : `a ${typeof retention}`,
+    'is required with backup: a Duration of 1 to 35 days (e.g. Duration.days(7))', false);
+  const backupDays = isDuration ? (retention as Duration).toDays({ integral: false }) : undefined;
   v.range('backup.retention', backupDays, CLUSTER_BACKUP_RETENTION_DAYS.min, CLUSTER_BACKUP_RETENTION_DAYS.max, 'days');
   v.check(backupDays === undefined || Token.isUnresolved(backupDays) || !(backupDays >= 1 && backupDays < MIN_BACKUP_RETENTION_DAYS), 'backup.retention', `${backupDays} days`,
     'must be at least 7 days: the AWS Control Tower rule rds_cluster_backup_enabled_check expects a week of automated backups', false);

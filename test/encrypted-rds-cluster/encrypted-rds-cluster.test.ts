@@ -178,6 +178,7 @@ describe('EncryptedRdsCluster: bad input fails at synth time', () => {
     ['serverlessV2MinCapacity', { serverlessV2MinCapacity: 2.5 }],
     ['serverlessV2MinCapacity', { engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_15_2 }), serverlessV2MinCapacity: 0 }],
     ['backup.retention', { backup: { retention: Duration.days(3) } }],
+    ['backup.retention', { backup: { preferredWindow: '01:00-01:30' } as any }],
     ['storageEncrypted', { storageEncrypted: false }],
     ['manageMasterUserPassword', { manageMasterUserPassword: false }],
     ['credentials.username', { credentials: rds.Credentials.fromUsername('select') }],
