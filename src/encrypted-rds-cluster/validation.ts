@@ -1,14 +1,15 @@
-import { Token } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { IConstruct } from 'constructs';
 import { EncryptedRdsClusterProps } from './props';
 import { checkEncryptionKey, checkTopicNotOnKey } from '../encrypted-resource/key-checks';
 import { checkMasterSecretRotation } from '../encrypted-resource/rds-master-secret';
-import { checkNotReserved, checkRdsEncryptionProps } from '../encrypted-resource/rds-validation';
+import { checkNotReserved, checkParametersHaveFamily, checkRdsEncryptionProps, checkRdsWindows } from '../encrypted-resource/rds-validation';
 import { claimPhysicalName } from '../internal/physical-names';
 import { PropValidator, requiredObject } from '../internal/validation';
 import {
-  auroraVersion, CLUSTER_BACKUP_RETENTION_DAYS, ClusterEngineFacts, clusterEngineFacts, SERVERLESS_V2_AUTO_PAUSE_SINCE, SERVERLESS_V2_CAPACITY, SERVERLESS_V2_SINCE,
+  auroraVersion, CDK_DEFAULT_SERVERLESS_V2_MAX_CAPACITY, CLUSTER_BACKUP_RETENTION_DAYS, ClusterEngineFacts, clusterEngineFacts, SERVERLESS_V2_AUTO_PAUSE_SINCE,
+  SERVERLESS_V2_CAPACITY, SERVERLESS_V2_SINCE,
   SUPPORTED_CLUSTER_ENGINES,
 } from '../services/rds/cluster-facts';
 import { INSTANCE_IDENTIFIER, MONITORING_INTERVALS_SECONDS, PORT } from '../services/rds/instance-facts';
@@ -53,13 +54,25 @@ export function validateRdsClusterProps(scope: IConstruct, props: EncryptedRdsCl
   checkEncryptionKey(v, scope, props);
   checkTopicNotOnKey(v, 'alarmTopic', props.alarmTopic, props.encryptionKey, "the cluster's alarms");
   v.range('port', props.port, PORT.min, PORT.max);
-  const backupDays = props.backup?.retention.toDays({ integral: false });
+  // (a JavaScript caller can give backup without a retention, which aws-cdk-lib's BackupProps requires)
+  const retention = props.backup?.retention as unknown;
+  const isDuration = typeof retention === 'object' && retention !== null && typeof (retention as Duration).toDays === 'function';
+  v.check(props.backup === undefined || isDuration, 'backup.retention', retention === undefined || retention === null ? String(retention) : `a ${typeof retention}`,
+    'is required with backup: a Duration of 1 to 35 days (e.g. Duration.days(7))', false);
+  const backupDays = isDuration ? (retention as Duration).toDays({ integral: false }) : undefined;
   v.range('backup.retention', backupDays, CLUSTER_BACKUP_RETENTION_DAYS.min, CLUSTER_BACKUP_RETENTION_DAYS.max, 'days');
   v.check(backupDays === undefined || Token.isUnresolved(backupDays) || !(backupDays >= 1 && backupDays < MIN_BACKUP_RETENTION_DAYS), 'backup.retention', `${backupDays} days`,
     'must be at least 7 days: the AWS Control Tower rule rds_cluster_backup_enabled_check expects a week of automated backups', false);
+  checkRdsWindows(v, {
+    maintenanceProp: 'preferredMaintenanceWindow',
+    maintenance: props.preferredMaintenanceWindow,
+    backupProp: 'backup.preferredWindow',
+    backup: props.backup?.preferredWindow,
+  });
   const monitoring = props.monitoringInterval?.toSeconds({ integral: false });
   v.check(monitoring === undefined || Token.isUnresolved(monitoring) || MONITORING_INTERVALS_SECONDS.includes(monitoring), 'monitoringInterval', `${monitoring} seconds`, 'allowed: 0 (off), 1, 5, 10, 15, 30 or 60 seconds', false);
   v.check(props.parameters === undefined || props.parameterGroup === undefined, 'parameters', 'parameters and a parameterGroup', 'give one or the other', false);
+  checkParametersHaveFamily(v, props);
   if (!props.vpcSubnets) {
     v.check(props.vpc!.isolatedSubnets.length > 0 || props.vpc!.privateSubnets.length > 0, 'vpc', 'a VPC without private or isolated subnets',
       'the cluster goes in private subnets by default: add isolated or private subnets, or choose vpcSubnets yourself', false);
@@ -89,8 +102,9 @@ export interface BoundInstance {
 }
 
 /**
- * The checks on the instances, once aws-cdk-lib has made them (an `rds.IClusterInstance` tells its class only then):
- * Aurora Serverless v2 on an engine version that offers it, and Performance Insights asked for on a class without it.
+ * The checks on the instances, once aws-cdk-lib has made them (an `rds.IClusterInstance` tells its class and its
+ * options only then): Aurora Serverless v2 on an engine version that offers it, each instance's maintenance window,
+ * and Performance Insights asked for on a class without it.
  */
 export function validateClusterInstances(scope: IConstruct, props: EncryptedRdsClusterProps, facts: ClusterEngineFacts, instances: BoundInstance[]): void {
   const v = new PropValidator(scope);
@@ -99,6 +113,11 @@ export function validateClusterInstances(scope: IConstruct, props: EncryptedRdsC
   if (version && serverless.length > 0) {
     v.check(offers(SERVERLESS_V2_SINCE[facts.engineType], version), serverless[0].prop, `Aurora Serverless v2 on ${facts.engineType} ${version.join('.')}`,
       'that version does not offer Aurora Serverless v2: use a newer engine version or a provisioned instance class', false);
+  }
+  // each instance's own maintenance window (rds.ClusterInstance's preferredMaintenanceWindow, set on its L1)
+  for (const { prop, instance } of instances) {
+    const cfn = instance.node.defaultChild as rds.CfnDBInstance | undefined;
+    checkRdsWindows(v, { maintenanceProp: `${prop}.preferredMaintenanceWindow`, maintenance: cfn?.preferredMaintenanceWindow });
   }
   if (props.enablePerformanceInsights === true) {
     for (const { prop, instance } of instances) {
@@ -141,6 +160,10 @@ function checkServerlessCapacity(v: PropValidator, props: EncryptedRdsClusterPro
     v.check(max >= c.maxAtLeast && max <= c.max && halfStep(max), 'serverlessV2MaxCapacity', `${max} ACUs`, `must be ${c.maxAtLeast} to ${c.max} ACUs in steps of ${c.step}`, false);
   }
   if (known(min) && known(max)) v.check(max >= min, 'serverlessV2MaxCapacity', `${max} ACUs`, `must not be below serverlessV2MinCapacity (${min} ACUs)`, false);
+  if (known(min) && max === undefined) {
+    v.check(!(min > CDK_DEFAULT_SERVERLESS_V2_MAX_CAPACITY), 'serverlessV2MinCapacity', `${min} ACUs`,
+      `is above serverlessV2MaxCapacity, which is ${CDK_DEFAULT_SERVERLESS_V2_MAX_CAPACITY} ACUs when not given (aws-cdk-lib's default): set serverlessV2MaxCapacity too`, false);
+  }
 }
 
 /** Whether `version` is at or after the first version of its major in `since` (every major from `fromMajor` on, later majors all). */

@@ -4,7 +4,7 @@ import { IConstruct } from 'constructs';
 import { EncryptedRdsInstanceProps } from './props';
 import { checkEncryptionKey, checkTopicNotOnKey } from '../encrypted-resource/key-checks';
 import { checkMasterSecretRotation } from '../encrypted-resource/rds-master-secret';
-import { checkNotReserved, checkRdsEncryptionProps } from '../encrypted-resource/rds-validation';
+import { checkNotReserved, checkParametersHaveFamily, checkRdsEncryptionProps, checkRdsWindows } from '../encrypted-resource/rds-validation';
 import { claimPhysicalName } from '../internal/physical-names';
 import { PropValidator, requiredObject } from '../internal/validation';
 import { DEFAULT_INSTANCE_CLASS, EngineFacts, engineFacts, engineVersion, SUPPORTED_ENGINES } from '../services/rds/engine-facts';
@@ -65,6 +65,12 @@ export function validateRdsInstanceProps(scope: IConstruct, props: EncryptedRdsI
   v.range('backupRetention', backupDays, 1, BACKUP_RETENTION_DAYS.max, 'days');
   v.check(backupDays === undefined || Token.isUnresolved(backupDays) || !(backupDays >= 1 && backupDays < MIN_BACKUP_RETENTION_DAYS), 'backupRetention', `${backupDays} days`,
     'must be at least 7 days: the AWS Control Tower rule rds_instance_backup_enabled_check requires a week of automated backups', false);
+  checkRdsWindows(v, {
+    maintenanceProp: 'preferredMaintenanceWindow',
+    maintenance: props.preferredMaintenanceWindow,
+    backupProp: 'preferredBackupWindow',
+    backup: props.preferredBackupWindow,
+  });
   const monitoring = props.monitoringInterval?.toSeconds({ integral: false });
   v.check(monitoring === undefined || Token.isUnresolved(monitoring) || MONITORING_INTERVALS_SECONDS.includes(monitoring), 'monitoringInterval', `${monitoring} seconds`, 'allowed: 0 (off), 1, 5, 10, 15, 30 or 60 seconds', false);
   if (facts) {
@@ -94,6 +100,7 @@ export function validateRdsInstanceProps(scope: IConstruct, props: EncryptedRdsI
     }
   }
   v.check(props.parameters === undefined || props.parameterGroup === undefined, 'parameters', 'parameters and a parameterGroup', 'give one or the other', false);
+  checkParametersHaveFamily(v, props);
   if (!props.vpcSubnets) {
     v.check(props.vpc.isolatedSubnets.length > 0 || props.vpc.privateSubnets.length > 0, 'vpc', 'a VPC without private or isolated subnets',
       'the instance goes in private subnets by default: add isolated or private subnets, or choose vpcSubnets yourself', false);

@@ -7,6 +7,7 @@ import { PropValidator } from '../internal/validation';
 import { checkLogRetention } from '../services/logs/retention';
 import { MASTER_USERNAME } from '../services/rds/instance-facts';
 import { isPerformanceInsightsRetention, reservedWords } from '../services/rds/naming-facts';
+import { parseBackupWindow, parseMaintenanceWindow, RDS_WINDOWS, RdsWindow, windowsOverlap } from '../services/rds/windows';
 
 /** The props of an RDS construct (instance or cluster) that decide where its data is encrypted and how its master user is made. */
 export interface RdsEncryptionProps {
@@ -59,9 +60,59 @@ export function checkRdsEncryptionProps(v: PropValidator, scope: IConstruct, pro
   checkLogRetention(v, 'cloudwatchLogsRetention', props.cloudwatchLogsRetention);
 }
 
+/**
+ * `parameters` without TLS enforcement still need a parameter group, which aws-cdk-lib can only make for an engine with
+ * a version (with TLS enforced, the construct's TLS check names the engine instead).
+ */
+export function checkParametersHaveFamily(v: PropValidator,
+  props: { engine: rds.IEngine; parameters?: { [name: string]: string }; parameterGroup?: rds.IParameterGroup; enforceTls?: boolean }): void {
+  if (props.enforceTls !== false || props.parameters === undefined || props.parameterGroup !== undefined) return;
+  v.check(props.engine.parameterGroupFamily !== undefined, 'parameters', `parameters with ${props.engine.engineType} without a version`,
+    'a parameter group can only be made for an engine with a version: give the engine a version, or pass a parameterGroup', false);
+}
+
 /** A database or master user name the engine reserves (compared in lower case; tokens are skipped). */
 export function checkNotReserved(v: PropValidator, prop: string, name: string | undefined, family: string): void {
   const words = reservedWords(family);
   if (!words || typeof name !== 'string' || Token.isUnresolved(name)) return;
   v.check(!words.has(name.toLowerCase()), prop, name, `is a word ${family} reserves: choose another name`);
+}
+
+/** A DB instance's or DB cluster's windows, each with the prop that carries it (for the message). */
+export interface RdsWindowProps {
+  /** The prop of the weekly maintenance window, e.g. `preferredMaintenanceWindow` or `readers[0].preferredMaintenanceWindow`. */
+  readonly maintenanceProp: string;
+  readonly maintenance: unknown;
+  /** The prop of the daily backup window, e.g. `preferredBackupWindow` or `backup.preferredWindow`; none for an Aurora instance. */
+  readonly backupProp?: string;
+  readonly backup?: unknown;
+}
+
+/**
+ * The maintenance and backup windows RDS would refuse (facts and links in `services/rds/windows.ts`): not in their
+ * format, shorter than 30 minutes, or overlapping each other on any day. Windows not given, and tokens, are skipped.
+ */
+export function checkRdsWindows(v: PropValidator, w: RdsWindowProps): void {
+  const maintenance = checkWindow(v, w.maintenanceProp, w.maintenance, parseMaintenanceWindow, RDS_WINDOWS.maintenanceFormat);
+  const backup = w.backupProp === undefined ? undefined : checkWindow(v, w.backupProp, w.backup, parseBackupWindow, RDS_WINDOWS.backupFormat);
+  if (maintenance && backup) {
+    v.check(!windowsOverlap(maintenance, backup), w.backupProp!, w.backup,
+      `overlaps ${w.maintenanceProp} (${JSON.stringify(w.maintenance)}) on at least one day: RDS refuses a backup window that overlaps the maintenance window, move one of them`);
+  }
+}
+
+/** One window: its format and length. Returns it parsed when it is a valid literal, to check the overlap. */
+function checkWindow(v: PropValidator, prop: string, value: unknown, parse: (text: string) => RdsWindow | undefined, format: string): RdsWindow | undefined {
+  if (value === undefined || Token.isUnresolved(value)) return undefined;
+  if (typeof value !== 'string') {
+    v.check(false, prop, value === null ? 'null' : typeof value === 'object' ? 'an object' : `a ${typeof value}`, `must be a string ${format}`, false);
+    return undefined;
+  }
+  const window = parse(value);
+  if (!window) {
+    v.check(false, prop, value, `must be ${format}`);
+    return undefined;
+  }
+  v.check(window.minutes >= RDS_WINDOWS.minMinutes, prop, value, `is ${window.minutes} minutes long; must be at least ${RDS_WINDOWS.minMinutes} minutes`);
+  return window.minutes >= RDS_WINDOWS.minMinutes ? window : undefined;
 }

@@ -176,8 +176,11 @@ describe('EncryptedRdsCluster: bad input fails at synth time', () => {
     ['serverlessV2MinCapacity', { serverlessV2MinCapacity: 0.3 }],
     ['serverlessV2MaxCapacity', { serverlessV2MaxCapacity: 300 }],
     ['serverlessV2MaxCapacity', { serverlessV2MinCapacity: 8, serverlessV2MaxCapacity: 4 }],
+    // found by fuzzing: aws-cdk-lib's default maximum is 2 ACUs, and its own error named neither the path nor the prop
+    ['serverlessV2MinCapacity', { serverlessV2MinCapacity: 2.5 }],
     ['serverlessV2MinCapacity', { engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_15_2 }), serverlessV2MinCapacity: 0 }],
     ['backup.retention', { backup: { retention: Duration.days(3) } }],
+    ['backup.retention', { backup: { preferredWindow: '01:00-01:30' } as any }],
     ['storageEncrypted', { storageEncrypted: false }],
     ['manageMasterUserPassword', { manageMasterUserPassword: false }],
     ['credentials.username', { credentials: rds.Credentials.fromUsername('select') }],
@@ -192,12 +195,37 @@ describe('EncryptedRdsCluster: bad input fails at synth time', () => {
       const key = new kms.Key(vpcStack, 'OwnKey', { enableKeyRotation: true });
       return { encryptionKey: key, alarmTopic: new sns.Topic(vpcStack, 'TopicOnOwnKey', { masterKey: key }) };
     })()],
+    // found by fuzzing: aws-cdk-lib cannot make a parameter group for an unversioned engine, and threw its own error
+    ['parameters', { engine: rds.DatabaseClusterEngine.AURORA_POSTGRESQL, enforceTls: false, parameters: { work_mem: '65536' } }],
+    ['preferredMaintenanceWindow', { preferredMaintenanceWindow: 'mon:03:00-mon:03:29' }],
+    ['backup.preferredWindow', { backup: { retention: Duration.days(7), preferredWindow: '23:30-24:00' } }],
+    ['backup.preferredWindow', { backup: { retention: Duration.days(7), preferredWindow: '23:50-00:19' } }],
+    ['backup.preferredWindow', { backup: { retention: Duration.days(7), preferredWindow: '23:45-00:15' }, preferredMaintenanceWindow: 'Tue:00:14-Tue:00:44' }],
+    ['writer.preferredMaintenanceWindow', { writer: rds.ClusterInstance.serverlessV2('Writer', { preferredMaintenanceWindow: 'sun:23:50-mon:00:19' }) }],
+    ['readers[0].preferredMaintenanceWindow', { readers: [rds.ClusterInstance.serverlessV2('Reader', { preferredMaintenanceWindow: 'mun:03:00-mun:03:30' })] }],
   ] as [string, Props][])('%s: %j is refused, naming the construct path and the prop', (prop, props) => {
     expect(fresh(props)).toThrow(new RegExp(`invalid props for ${vpcStack.stackName}/Bad\\d+[\\s\\S]*${prop.replace(/[.[\]]/g, '\\$&')}`));
   });
 
-  test('the boundaries are accepted: 0 ACUs where the version can pause, 256 ACUs, 0.5-ACU steps', () => {
+  test('the boundaries are accepted: 0 ACUs where the version can pause, 256 ACUs, 0.5-ACU steps, a minimum of 2 ACUs with aws-cdk-lib\'s default maximum', () => {
     expect(attempt({ serverlessV2MinCapacity: 0, serverlessV2MaxCapacity: 256 })).not.toThrow();
     expect(fresh({ serverlessV2MinCapacity: 0.5, serverlessV2MaxCapacity: 1 })).not.toThrow();
+    expect(fresh({ serverlessV2MinCapacity: 2 })).not.toThrow();
+  });
+
+  test('windows: the messages name the prop, what was given and the rule', () => {
+    expect(fresh({ backup: { retention: Duration.days(7), preferredWindow: '03:00-03:30' }, preferredMaintenanceWindow: 'mon:03:29-mon:04:00' }))
+      .toThrow('backup.preferredWindow: got "03:00-03:30"; overlaps preferredMaintenanceWindow ("mon:03:29-mon:04:00") on at least one day');
+    expect(fresh({ readers: [rds.ClusterInstance.serverlessV2('Reader', { preferredMaintenanceWindow: 'MON:03:00-MON:03:30' })] }))
+      .toThrow('readers[0].preferredMaintenanceWindow: got "MON:03:00-MON:03:30"; must be ddd:hh24:mi-ddd:hh24:mi in UTC');
+  });
+
+  test('windows at their boundaries are accepted: 30 minutes, across midnight and the week, touching; an instance\'s window is not held to the cluster\'s backup window', () => {
+    expect(fresh({
+      backup: { retention: Duration.days(7), preferredWindow: '23:45-00:15' },
+      preferredMaintenanceWindow: 'sun:00:15-sun:00:45',
+      writer: rds.ClusterInstance.serverlessV2('Writer', { preferredMaintenanceWindow: 'Sun:23:45-Mon:00:15' }),
+      readers: [rds.ClusterInstance.serverlessV2('Reader', { preferredMaintenanceWindow: 'wed:03:00-wed:03:30' })],
+    })).not.toThrow();
   });
 });

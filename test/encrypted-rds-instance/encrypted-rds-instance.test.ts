@@ -1,4 +1,4 @@
-import { App, Duration, RemovalPolicy, SecretValue, Size, Stack } from 'aws-cdk-lib';
+import { App, Duration, Fn, RemovalPolicy, SecretValue, Size, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -606,6 +606,9 @@ describe('EncryptedRdsInstance: bad input fails at synth time', () => {
     ['an unsupported engine', () => ({ engine: rds.DatabaseInstanceEngine.sqlServerEx({ version: rds.SqlServerEngineVersion.VER_16 }) }), 'engine: got "sqlserver-ex"; allowed engines: postgres, mysql, mariadb'],
     ['an unversioned engine (no TLS parameter group possible)', () => ({ engine: rds.DatabaseInstanceEngine.POSTGRES }), 'engine: got postgres without a version; give the engine a version'],
     ['a parameter that turns TLS off', () => ({ parameters: { 'rds.force_ssl': '0' } }), 'parameters["rds.force_ssl"]: got "0"; turns TLS enforcement off'],
+    ['parameters without TLS on an unversioned engine (found by fuzzing the cluster: aws-cdk-lib threw its own error)',
+      () => ({ engine: rds.DatabaseInstanceEngine.POSTGRES, enforceTls: false, parameters: { work_mem: '65536' } }),
+      'parameters: got parameters with postgres without a version; a parameter group can only be made for an engine with a version'],
     ['an imported parameter group', s => ({ parameterGroup: rds.ParameterGroup.fromParameterGroupName(s, 'P', 'shared') }), 'parameterGroup: got an imported parameter group'],
     ['Performance Insights forced on a class without it', () => ({ engine: MYSQL, instanceType: T3_MICRO, enablePerformanceInsights: true }), 'enablePerformanceInsights: got true; RDS for mysql does not support Performance Insights on db.t3.micro'],
     ['a log type the engine does not have', () => ({ cloudwatchLogsExports: ['slowquery'] }), 'cloudwatchLogsExports: got "slowquery"; allowed for postgres: postgresql, upgrade'],
@@ -719,6 +722,60 @@ describe('EncryptedRdsInstance: bad input fails at synth time', () => {
     const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'Data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
     expect(() => new EncryptedRdsInstance(stack, 'Db', { engine: POSTGRES, vpc, storageEncrypted: false, port: 80, monitoringInterval: Duration.seconds(7) }))
       .toThrow(/storageEncrypted[\s\S]*port[\s\S]*monitoringInterval/);
+  });
+});
+
+describe('EncryptedRdsInstance: maintenance and backup windows', () => {
+  // One stack for the whole table: a refused window throws before anything is built, an accepted one builds an
+  // instance (never synthesized).
+  const stack = testStack();
+  const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'Data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+  let n = 0;
+  const build = (windows: Props) => () => new EncryptedRdsInstance(stack, `Db${n++}`, { engine: POSTGRES, vpc, ...windows });
+  const maintenance = (preferredMaintenanceWindow: string) => ({ preferredMaintenanceWindow });
+  const backup = (preferredBackupWindow: string) => ({ preferredBackupWindow });
+
+  const refused: Array<[string, Props, string]> = [
+    ['a 29-minute maintenance window', maintenance('mon:03:00-mon:03:29'), 'preferredMaintenanceWindow: got "mon:03:00-mon:03:29"; is 29 minutes long; must be at least 30 minutes'],
+    ['a 29-minute backup window', backup('03:00-03:29'), 'preferredBackupWindow: got "03:00-03:29"; is 29 minutes long; must be at least 30 minutes'],
+    ['a 29-minute backup window across midnight', backup('23:50-00:19'), 'preferredBackupWindow: got "23:50-00:19"; is 29 minutes long'],
+    ['a 29-minute maintenance window from Sunday into Monday', maintenance('sun:23:50-mon:00:19'), 'preferredMaintenanceWindow: got "sun:23:50-mon:00:19"; is 29 minutes long'],
+    ['a backup window that starts where it ends', backup('03:00-03:00'), 'preferredBackupWindow: got "03:00-03:00"; is 0 minutes long'],
+    ['windows that overlap by one minute', { ...backup('03:00-03:30'), ...maintenance('mon:03:29-mon:04:00') },
+      'preferredBackupWindow: got "03:00-03:30"; overlaps preferredMaintenanceWindow ("mon:03:29-mon:04:00") on at least one day'],
+    ['windows that overlap by one minute, the backup window across midnight', { ...backup('23:45-00:15'), ...maintenance('tue:00:14-tue:00:44') },
+      'preferredBackupWindow: got "23:45-00:15"; overlaps preferredMaintenanceWindow'],
+    ['windows that overlap by one minute, the maintenance window from Sunday into Monday', { ...backup('00:29-01:00'), ...maintenance('sun:23:30-mon:00:30') },
+      'preferredBackupWindow: got "00:29-01:00"; overlaps preferredMaintenanceWindow'],
+    ['a maintenance window longer than a day (it meets every backup window)', { ...backup('12:00-12:30'), ...maintenance('mon:13:00-tue:13:00') }, 'preferredBackupWindow: got "12:00-12:30"; overlaps'],
+    ['a day name RDS does not know', maintenance('mun:03:00-mon:03:30'), 'preferredMaintenanceWindow: got "mun:03:00-mon:03:30"; must be ddd:hh24:mi-ddd:hh24:mi in UTC'],
+    ['a day name spelled out', maintenance('monday:03:00-monday:03:30'), 'preferredMaintenanceWindow: got "monday:03:00-monday:03:30"; must be ddd:hh24:mi-ddd:hh24:mi'],
+    ['a day name in capitals (the docs spell mon or Mon)', maintenance('MON:03:00-MON:03:30'), 'preferredMaintenanceWindow: got "MON:03:00-MON:03:30"; must be ddd:hh24:mi-ddd:hh24:mi in UTC (days mon to sun or Mon to Sun'],
+    ['a maintenance window ending at 24:00', maintenance('mon:23:30-mon:24:00'), 'preferredMaintenanceWindow: got "mon:23:30-mon:24:00"; must be ddd:hh24:mi-ddd:hh24:mi'],
+    ['a backup window ending at 24:00', backup('23:30-24:00'), 'preferredBackupWindow: got "23:30-24:00"; must be hh24:mi-hh24:mi in UTC'],
+    ['minute 60', backup('03:60-04:30'), 'preferredBackupWindow: got "03:60-04:30"; must be hh24:mi-hh24:mi'],
+    ['a one-digit hour', backup('3:00-3:30'), 'preferredBackupWindow: got "3:00-3:30"; must be hh24:mi-hh24:mi'],
+    ['a maintenance window without days', maintenance('03:00-03:30'), 'preferredMaintenanceWindow: got "03:00-03:30"; must be ddd:hh24:mi-ddd:hh24:mi'],
+    ['a backup window with days', backup('mon:03:00-mon:03:30'), 'preferredBackupWindow: got "mon:03:00-mon:03:30"; must be hh24:mi-hh24:mi'],
+    ['spaces around the dash', backup('03:00 - 03:30'), 'preferredBackupWindow: got "03:00 - 03:30"; must be hh24:mi-hh24:mi'],
+    ['a window given as a number (JavaScript)', { preferredBackupWindow: 330 as any }, 'preferredBackupWindow: got a number; must be a string hh24:mi-hh24:mi'],
+  ];
+  test.each(refused)('refused: %s', (_name, windows, message) => {
+    expect(build(windows)).toThrow(message);
+  });
+
+  const accepted: Array<[string, Props]> = [
+    ['exactly 30 minutes each', { ...backup('04:00-04:30'), ...maintenance('mon:03:00-mon:03:30') }],
+    ['a backup window across midnight', { ...backup('23:45-00:15'), ...maintenance('wed:03:00-wed:03:30') }],
+    ['a maintenance window from Sunday into Monday (aws-cdk-lib\'s example)', { ...backup('02:00-02:30'), ...maintenance('Sun:23:45-Mon:00:15') }],
+    ['the backup window ending where the maintenance window starts', { ...backup('03:00-03:30'), ...maintenance('mon:03:30-mon:04:00') }],
+    ['the maintenance window ending where the backup window starts', { ...backup('03:00-03:30'), ...maintenance('mon:02:30-mon:03:00') }],
+    ['a backup window across midnight ending where a Sunday maintenance window starts', { ...backup('23:45-00:15'), ...maintenance('sun:00:15-sun:00:45') }],
+    ['the User Guide\'s example, days capitalized', maintenance('Sun:05:00-Sun:06:00')],
+    ['windows known only at deploy time (tokens)', { preferredBackupWindow: Fn.importValue('backup-window'), preferredMaintenanceWindow: Fn.importValue('maintenance-window') }],
+  ];
+  test.each(accepted)('accepted: %s', (_name, windows) => {
+    expect(build(windows)).not.toThrow();
   });
 });
 

@@ -11,7 +11,9 @@ import { AuditTrail, EncryptionKey } from '../../src';
 import { EncryptedRdsInstance } from '../../src/encrypted-rds-instance/encrypted-rds-instance';
 import { compliantVpc } from '../encrypted-rds-instance/fixtures';
 import { fuzzProps } from '../support/fuzz';
-import { badKeyArbitrary, badKeyOf, keyOptionsArbitrary, keyOptionsOf, nullPropArbitrary, uniqueName, withNull } from '../support/fuzz-arbitraries';
+import {
+  badKeyArbitrary, badKeyOf, buildJudgingWindows, keyOptionsArbitrary, keyOptionsOf, nullPropArbitrary, rdsWindowPairArbitrary, uniqueName, windowProblems, withNull,
+} from '../support/fuzz-arbitraries';
 
 /**
  * The user's VPC, keys and topic, shared by every case of one stack (a batch holds 25 instances): the compliant VPC of
@@ -185,6 +187,10 @@ const propsArb = fc.record({
     ),
     3,
   ), { nil: undefined, freq: 3 }),
+  // (last, as above) in one case in four, the maintenance and backup windows: random starts and lengths (so now and
+  // then they overlap, run past midnight or from Sunday into Monday), next to each other, 25 to 35 minutes, malformed;
+  // judged against the reference in `build`
+  windows: fc.oneof({ arbitrary: fc.constant({} as { maintenance?: string; backup?: string }), weight: 3 }, { arbitrary: rdsWindowPairArbitrary(16), weight: 1 }),
 });
 type Props = typeof propsArb extends fc.Arbitrary<infer P> ? P : never;
 
@@ -199,7 +205,12 @@ function build(stack: Stack, id: string, p: Props): void {
   const group = () => new rds.ParameterGroup(stack, `${id}Parameters`, { engine: engine.parameterGroupFamily ? engine : ENGINES.postgres16, parameters: { max_connections: '200' } });
   const parameters = { max_connections: '200' };
 
-  const db = new EncryptedRdsInstance(stack, id, withNull({
+  const windows = windowProblems([
+    { prop: 'preferredMaintenanceWindow', kind: 'maintenance', value: p.windows.maintenance },
+    { prop: 'preferredBackupWindow', kind: 'backup', value: p.windows.backup, against: 'preferredMaintenanceWindow' },
+  ]);
+
+  const db = buildJudgingWindows(windows, ['preferredMaintenanceWindow', 'preferredBackupWindow'], () => new EncryptedRdsInstance(stack, id, withNull({
     engine,
     vpc: p.vpc === 'publicOnly' ? f.publicOnly() : f.vpc,
     vpcSubnets: p.vpc === 'compliantWithSubnets' ? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } : undefined,
@@ -248,7 +259,9 @@ function build(stack: Stack, id: string, p: Props): void {
     iamAuthentication: p.iamAuthentication,
     autoMinorVersionUpgrade: p.autoMinorVersionUpgrade,
     removalPolicy: p.removalPolicy,
-  }, p.nulled));
+    preferredMaintenanceWindow: p.windows.maintenance,
+    preferredBackupWindow: p.windows.backup,
+  }, p.nulled)));
   acknowledgeOverrides(db, p);
   // (with iamAuthentication false, grantConnect is rejected naming iamAuthentication)
   if (p.grantConnect !== undefined) db.grantConnect(f.app, p.grantConnect);
@@ -293,6 +306,6 @@ test('EncryptedRdsInstance: random props end in a clean template or a validation
     'storageEncryptionKey', 'performanceInsightEncryptionKey', 'manageMasterUserPassword', 'cpuUtilizationAlarmThreshold',
     'connectionsAlarmThreshold', 'freeStorageAlarmThreshold', 'vpc', 'alias', 'rotationPeriod', 'pendingWindow',
     'databaseName', 'allocatedStorage', 'performanceInsightRetention', 'cloudwatchLogsRetention', 'encryptionKey',
-    'iops', 'storageThroughput', 'maxAllocatedStorage',
+    'iops', 'storageThroughput', 'maxAllocatedStorage', 'preferredMaintenanceWindow', 'preferredBackupWindow',
   ]));
 });

@@ -3,6 +3,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import { AuditTrail, EncryptionKeyOptions } from '../../src';
+import { PropValidationError } from '../../src/internal/validation';
 
 /**
  * Mostly `valid`, sometimes `invalid` (one value in `invalidOneIn`), so that enough cases are accepted: the nag/guard
@@ -100,10 +101,144 @@ export function badKeyOf(scope: Construct, id: string, choice: BadKey): kms.IKey
 
 /** Now and then, one optional prop given as `null` by a JavaScript caller (which must be a validation error). */
 export function nullPropArbitrary<K extends string>(...props: K[]): fc.Arbitrary<K | undefined> {
-  return fc.oneof({ arbitrary: fc.constant(undefined), weight: 19 }, { arbitrary: fc.constantFrom(...props), weight: 1 });
+  return nullPropOneIn(20, ...props);
+}
+
+/** As `nullPropArbitrary`, one case in `oneIn`. */
+export function nullPropOneIn<K extends string>(oneIn: number, ...props: K[]): fc.Arbitrary<K | undefined> {
+  return fc.oneof({ arbitrary: fc.constant(undefined), weight: oneIn - 1 }, { arbitrary: fc.constantFrom(...props), weight: 1 });
 }
 
 /** `props` with `prop` set to null, when one was drawn. */
 export function withNull<P extends object>(props: P, prop: string | undefined): P {
   return prop === undefined ? props : { ...props, [prop]: null };
+}
+
+const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * A weekly maintenance window (`ddd:hh24:mi-ddd:hh24:mi`) or a daily backup window (`hh24:mi-hh24:mi`): mostly a
+ * random start and a length of 30 minutes to 2 hours (so they run past midnight and from Sunday into Monday, and
+ * now and then overlap each other), one in nine 25 to 35 minutes long, one in `invalidOneIn` malformed.
+ */
+export function rdsWindowArbitrary(kind: 'maintenance' | 'backup', invalidOneIn: number): fc.Arbitrary<string> {
+  const week = kind === 'maintenance';
+  const span = week ? 7 * 1440 : 1440;
+  const at = (minute: number, capitalize: boolean) => {
+    const m = ((minute % span) + span) % span;
+    const day = DAYS[Math.floor(m / 1440)];
+    const time = `${pad(Math.floor((m % 1440) / 60))}:${pad(m % 60)}`;
+    return week ? `${capitalize ? day[0].toUpperCase() + day.slice(1) : day}:${time}` : time;
+  };
+  const window = (minutes: fc.Arbitrary<number>) => fc.tuple(fc.integer({ min: 0, max: span - 1 }), minutes, fc.boolean())
+    .map(([start, length, capitalize]) => `${at(start, capitalize)}-${at(start + length, capitalize)}`);
+  const malformed = week
+    ? fc.constantFrom('MON:03:00-MON:03:30', 'mun:03:00-mun:03:30', 'mon:23:30-mon:24:00', 'mon:3:00-mon:3:30', 'mon:03:00-mon:03:00', '03:00-03:30', 'monday:03:00-monday:03:30', 'mon:03:00 - mon:03:30')
+    : fc.constantFrom('23:30-24:00', '03:60-04:30', '3:00-3:30', '03:00-03:00', 'mon:03:00-mon:03:30', '03:00', '0300-0330');
+  return mostly(
+    window(fc.oneof({ arbitrary: fc.integer({ min: 30, max: 120 }), weight: 8 }, { arbitrary: fc.integer({ min: 25, max: 35 }), weight: 1 })),
+    fc.oneof(malformed, fc.string({ maxLength: 24 })),
+    invalidOneIn,
+  );
+}
+
+/**
+ * A DB's maintenance and backup windows (each may be absent), one pair in three placed next to each other: the backup
+ * window starting a minute before, at, or a minute after the end of the maintenance window, or ending so at its start,
+ * where a rule that gets the edge wrong shows.
+ */
+export function rdsWindowPairArbitrary(invalidOneIn: number): fc.Arbitrary<{ maintenance?: string; backup?: string }> {
+  const independent = fc.record({
+    maintenance: fc.option(rdsWindowArbitrary('maintenance', invalidOneIn), { nil: undefined }),
+    backup: fc.option(rdsWindowArbitrary('backup', invalidOneIn), { nil: undefined }),
+  });
+  const time = (minute: number) => {
+    const m = ((minute % 1440) + 1440) % 1440;
+    return `${pad(Math.floor(m / 60))}:${pad(m % 60)}`;
+  };
+  const adjacent = fc.tuple(rdsWindowArbitrary('maintenance', invalidOneIn), fc.integer({ min: 30, max: 90 }), fc.constantFrom(-1, 0, 1), fc.boolean())
+    .map(([maintenance, length, shift, after]) => {
+      const m = /^\w{3}:(\d\d):(\d\d)-\w{3}:(\d\d):(\d\d)$/.exec(maintenance);
+      if (!m) return { maintenance };
+      const start = Number(m[1]) * 60 + Number(m[2]);
+      const end = Number(m[3]) * 60 + Number(m[4]);
+      const backupStart = after ? end + shift : start + shift - length;
+      return { maintenance, backup: `${time(backupStart)}-${time(backupStart + length)}` };
+    });
+  return fc.oneof({ arbitrary: independent, weight: 2 }, { arbitrary: adjacent, weight: 1 });
+}
+
+/**
+ * The minutes of the week a window covers, or a reason it is not a window RDS accepts: the reference the fuzz suites
+ * hold the library's window rules to, written the slow way (minute by minute, formats by lookup) so that it shares no
+ * arithmetic with `services/rds/windows.ts`.
+ */
+export function windowMinutes(kind: 'maintenance' | 'backup', text: string): Set<number> | string {
+  const hours = new Map(Array.from({ length: 24 }, (_, h) => [pad(h), h]));
+  const minutes = new Map(Array.from({ length: 60 }, (_, m) => [pad(m), m]));
+  const days = new Map([...DAYS.map((d, i) => [d, i] as const), ...DAYS.map((d, i) => [d[0].toUpperCase() + d.slice(1), i] as const)]);
+  const ends = text.split('-');
+  if (ends.length !== 2) return 'format';
+  const parse = (end: string): number | undefined => {
+    const parts = end.split(':');
+    if (parts.length !== (kind === 'maintenance' ? 3 : 2)) return undefined;
+    const [d, h, m] = kind === 'maintenance' ? parts : ['mon', ...parts];
+    if (!days.has(d) || !hours.has(h) || !minutes.has(m)) return undefined;
+    return days.get(d)! * 1440 + hours.get(h)! * 60 + minutes.get(m)!;
+  };
+  const [start, end] = ends.map(parse);
+  if (start === undefined || end === undefined) return 'format';
+  const covered = new Set<number>();
+  const span = kind === 'maintenance' ? 7 * 1440 : 1440;
+  for (let m = start; m % span !== end; m++) covered.add(m % span);
+  if (covered.size < 30) return 'length';
+  if (kind === 'maintenance') return covered;
+  // a backup window recurs every day of the week
+  const week = new Set<number>();
+  for (let day = 0; day < 7; day++) covered.forEach(m => week.add(day * 1440 + m));
+  return week;
+}
+
+/**
+ * Which of a DB's windows RDS would refuse, by the reference above: each prop with its reason (format, length, or
+ * overlap, named on the backup window; a backup window names the maintenance window it must not overlap in
+ * `against`). Undefined windows are fine.
+ */
+export function windowProblems(windows: { prop: string; kind: 'maintenance' | 'backup'; value: string | undefined; against?: string }[]): Map<string, string> {
+  const problems = new Map<string, string>();
+  const covered = new Map<string, Set<number>>();
+  for (const w of windows) {
+    if (w.value === undefined) continue;
+    const minutes = windowMinutes(w.kind, w.value);
+    if (typeof minutes === 'string') problems.set(w.prop, minutes);
+    else covered.set(w.prop, minutes);
+  }
+  for (const w of windows) {
+    const backup = covered.get(w.prop);
+    const maintenance = w.against === undefined ? undefined : covered.get(w.against);
+    if (backup && maintenance && [...backup].some(m => maintenance.has(m))) problems.set(w.prop, 'overlap');
+  }
+  return problems;
+}
+
+/**
+ * Builds a construct whose windows `problems` judged (see `windowProblems`), holding the library to that reference
+ * both ways: accepted, no window may have a problem; refused, every window prop the error names must have one. Any
+ * disagreement is thrown as a plain error, which fails the fuzz run with the case.
+ */
+export function buildJudgingWindows<T>(problems: Map<string, string>, windowProps: string[], make: () => T): T {
+  let built: T;
+  try {
+    built = make();
+  } catch (error) {
+    if (error instanceof PropValidationError) {
+      const named = [...error.message.matchAll(/^ {2}- (.+?): got /gm)].map(m => m[1]).filter(prop => windowProps.includes(prop));
+      const wrongly = named.filter(prop => !problems.has(prop));
+      if (wrongly.length > 0) throw new Error(`refused ${wrongly.join(', ')}, which RDS accepts:\n${error.message}`);
+    }
+    throw error;
+  }
+  if (problems.size > 0) throw new Error(`accepted windows RDS refuses: ${[...problems].map(([prop, why]) => `${prop} (${why})`).join(', ')}`);
+  return built;
 }

@@ -8,8 +8,42 @@ import { PropValidationError } from '../../src/internal/validation';
 /** How many cases each construct's fuzz test runs in the test command (FUZZ_RUNS overrides, e.g. for `npx projen fuzz`). */
 export const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 200);
 
-/** Valid cases are checked with the nag/guard harness in batches of this many constructs per stack. */
+/**
+ * The cases a suite runs: FUZZ_RUNS when set (`npx projen fuzz`), else `inTestCommand`, for a construct whose batches
+ * are too slow to check for the test command's 200 cases.
+ */
+export function fuzzRuns(inTestCommand: number): number {
+  return process.env.FUZZ_RUNS === undefined ? inTestCommand : FUZZ_RUNS;
+}
+
+/** Valid cases are checked with the nag/guard harness in batches of this many constructs per stack, by default. */
 const BATCH = 25;
+
+/**
+ * What a suite checks in the template of an accepted case, beyond the harness's oracle (e.g. that every resource of
+ * the case is on the construct's key). `build` returns it; it runs on the synthesized template of the case's batch,
+ * so no case is synthesized twice.
+ */
+export type CaseCheck = (template: { Resources: { [logicalId: string]: any } }) => void;
+
+/** How a suite runs. */
+export interface FuzzOptions {
+  /**
+   * Whether the accepted cases go through the five cdk-nag packs and the Control Tower guard rules. A suite whose
+   * batches are slow to check turns it off in the test command (the construct's own tests check its default and
+   * fullest configurations) and keeps it for `npx projen fuzz`.
+   *
+   * @default true
+   */
+  readonly nagGuard?: boolean;
+
+  /**
+   * Accepted cases per batch stack: fewer for a construct of many resources (a stack holds at most 500).
+   *
+   * @default 25
+   */
+  readonly batch?: number;
+}
 
 /** What a fuzz run found. */
 export interface FuzzOutcome {
@@ -28,13 +62,18 @@ export interface FuzzOutcome {
  * unacknowledged finding. A TypeError, an undefined access or any other error fails the run.
  *
  * Each case is first built alone (`Fuzz/Subject`, never synthesized): that decides whether it is rejected, and with
- * which message. Each accepted case is then built again into a batch stack of `BATCH` cases and synthesized there,
- * once: the batch's template is checked for cycles (a cycle among one case's resources is a cycle of the batch too)
- * and goes through the nag/guard harness. Synthesis, not construction, is what a case costs.
+ * which message. Each accepted case is then built again into a batch stack of `options.batch` cases and synthesized
+ * there, once: the batch's template is checked for cycles (a cycle among one case's resources is a cycle of the batch
+ * too), goes through the nag/guard harness (unless `options.nagGuard` is false), and through each case's own
+ * `CaseCheck`, if `build` returned one. Synthesis, not construction, is what a case costs.
  *
- * @param build creates the construct under test in `stack` with id `id` from the generated props
+ * @param build creates the construct under test in `stack` with id `id` from the generated props, and may return a
+ * check of the case's part of the batch template
  */
-export function fuzzProps<P>(arbitrary: fc.Arbitrary<P>, build: (stack: Stack, id: string, props: P) => void, runs = FUZZ_RUNS): FuzzOutcome {
+export function fuzzProps<P>(arbitrary: fc.Arbitrary<P>, build: (stack: Stack, id: string, props: P) => void | CaseCheck, runs = FUZZ_RUNS,
+  options: FuzzOptions = {}): FuzzOutcome {
+  const nagGuard = options.nagGuard ?? true;
+  const batch = options.batch ?? BATCH;
   const accepted: P[] = [];
   const propsNamed = new Set<string>();
   let rejected = 0;
@@ -59,16 +98,23 @@ export function fuzzProps<P>(arbitrary: fc.Arbitrary<P>, build: (stack: Stack, i
   );
 
   // The accepted cases, in batches: one synthesis each, checked for cycles and by the nag/guard harness.
-  for (let start = 0; start < accepted.length; start += BATCH) {
-    const stack = new Stack(new App(), `FuzzBatch${start / BATCH}`, { env: TEST_ENV });
-    const cases = accepted.slice(start, start + BATCH);
-    cases.forEach((props, i) => build(stack, `Case${start + i}`, props));
-    const findings = formatFindings(unacknowledgedFindings(stack));
+  for (let start = 0; start < accepted.length; start += batch) {
+    const stack = new Stack(new App(), `FuzzBatch${start / batch}`, { env: TEST_ENV });
+    const cases = accepted.slice(start, start + batch);
+    const checks = cases.map((props, i) => build(stack, `Case${start + i}`, props));
+    const findings = nagGuard ? formatFindings(unacknowledgedFindings(stack)) : [];
     // unacknowledgedFindings synthesized the app: this is the same assembly, not a second synthesis
     const template = (stack.node.root as App).synth().getStackByName(stack.stackName).template;
     const cycle = findCycle(template);
     if (cycle) throw new Error(`dependency cycle: ${cycle.join(' -> ')}${casesNamed(cycle.join(' '), start, cases)}`);
     if (findings.length > 0) throw new Error(`accepted props produced findings:\n${findings.slice(0, 20).join('\n')}${casesNamed(findings.slice(0, 20).join(' '), start, cases)}`);
+    checks.forEach((check, i) => {
+      try {
+        check?.(template);
+      } catch (error) {
+        throw new Error(`accepted props failed the suite's template check: ${(error as Error).message}\nCase${start + i}: ${JSON.stringify(cases[i])}`);
+      }
+    });
   }
   return { rejected, accepted: accepted.length, propsNamed: [...propsNamed].sort() };
 }

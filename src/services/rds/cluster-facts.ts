@@ -133,6 +133,12 @@ export const SERVERLESS_V2_AUTO_PAUSE_SINCE: { [engineType: string]: { [major: n
 export const SERVERLESS_V2_CAPACITY = { min: 0, pausedMin: 0, unpausedMin: 0.5, max: 256, maxAtLeast: 1, step: 0.5, gibPerAcu: 2 };
 
 /**
+ * The `serverlessV2MaxCapacity` aws-cdk-lib's `DatabaseCluster` sets when none is given, in ACUs (it refuses, with an
+ * error of its own, a `serverlessV2MinCapacity` above it).
+ */
+export const CDK_DEFAULT_SERVERLESS_V2_MAX_CAPACITY = 2;
+
+/**
  * The log group RDS exports a cluster's log of one type to: `/aws/rds/cluster/<cluster identifier>/<log type>`. RDS
  * creates it, unencrypted and kept forever, unless it exists.
  *
