@@ -17,7 +17,9 @@ import { IEncryptedResource } from '../encrypted-resource/props';
 import { exportedLogGroups, exportedLogTypes } from '../encrypted-resource/rds-log-groups';
 import { watchMasterSecret } from '../encrypted-resource/rds-master-secret';
 import { enhancedMonitoring } from '../encrypted-resource/rds-monitoring';
+import { defaultDatabaseSubnets } from '../encrypted-resource/rds-network-checks';
 import { tlsParameterGroup } from '../encrypted-resource/rds-parameter-group';
+import { warnOnRdsDataLoss } from '../encrypted-resource/rds-removal-checks';
 import { setUpEncryption, verifyEncryption } from '../encrypted-resource/setup';
 import { acknowledgeEach } from '../internal/acknowledgements';
 import { stackEnvironment } from '../internal/arns';
@@ -137,6 +139,8 @@ export class EncryptedRdsCluster extends Construct implements IEncryptedResource
       ?? instances.every(i => i.instance.instanceSize === undefined || facts.supportsPerformanceInsights(i.instance.instanceSize));
     if (this.performanceInsightsEnabled) enablePerformanceInsights(cfnCluster, instances, key, props.performanceInsightRetention);
     acknowledgeCluster(this.cluster, instances, facts, props);
+    // settings that lose data without a word (a key deleted before its snapshot, no snapshot and no protection): warnings
+    warnOnRdsDataLoss(key, { database: this.cluster, kind: 'DB cluster', logGroups: Object.values(this.logGroups) });
 
     // statements: what RDS needs of the key, and what CloudWatch Logs needs for each log group
     const env = stackEnvironment(this);
@@ -250,7 +254,7 @@ export class EncryptedRdsCluster extends Construct implements IEncryptedResource
       copyTagsToSnapshot: true,
       removalPolicy: RemovalPolicy.SNAPSHOT,
       autoMinorVersionUpgrade: true,
-      vpcSubnets: { subnetType: props.vpc!.isolatedSubnets.length > 0 ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      vpcSubnets: defaultDatabaseSubnets(props.vpc!),
       securityGroups: props.securityGroups ?? [new ec2.SecurityGroup(this, 'SecurityGroup', {
         vpc: props.vpc!,
         description: `Encrypted Aurora cluster ${this.node.path}`,

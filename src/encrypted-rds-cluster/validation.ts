@@ -3,7 +3,9 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import { IConstruct } from 'constructs';
 import { EncryptedRdsClusterProps } from './props';
 import { checkEncryptionKey, checkTopicNotOnKey } from '../encrypted-resource/key-checks';
+import { checkInstanceClasses, checkMasterUsername } from '../encrypted-resource/rds-engine-checks';
 import { checkMasterSecretRotation } from '../encrypted-resource/rds-master-secret';
+import { checkPublicAccess } from '../encrypted-resource/rds-network-checks';
 import { checkNotReserved, checkParametersHaveFamily, checkRdsEncryptionProps, checkRdsWindows } from '../encrypted-resource/rds-validation';
 import { claimPhysicalName } from '../internal/physical-names';
 import { PropValidator, requiredObject } from '../internal/validation';
@@ -45,6 +47,7 @@ export function validateRdsClusterProps(scope: IConstruct, props: EncryptedRdsCl
     const rule = DATABASE_NAME[facts.family];
     v.name('defaultDatabaseName', props.defaultDatabaseName, rule.pattern, rule.maxLength, rule.allowed);
     checkNotReserved(v, 'defaultDatabaseName', props.defaultDatabaseName, facts.family);
+    checkMasterUsername(v, facts.family, facts.engineType, props.credentials?.username);
     for (const logType of props.cloudwatchLogsExports ?? []) {
       v.check(facts.logTypes.includes(logType), 'cloudwatchLogsExports', logType, `allowed for ${facts.engineType}: ${facts.logTypes.join(', ')}`);
     }
@@ -108,6 +111,10 @@ export interface BoundInstance {
  */
 export function validateClusterInstances(scope: IConstruct, props: EncryptedRdsClusterProps, facts: ClusterEngineFacts, instances: BoundInstance[]): void {
   const v = new PropValidator(scope);
+  // what RDS refuses at deploy time: a class it does not offer the engine, public access without public subnets
+  checkInstanceClasses(v, scope, facts.engineType, instances.map(i => ({ prop: i.prop, instanceClass: i.instance.instanceSize })));
+  instances.filter(i => (i.instance.node.defaultChild as rds.CfnDBInstance).publiclyAccessible === true)
+    .forEach(i => checkPublicAccess(v, { prop: i.prop, given: 'publiclyAccessible: true' }, props.vpc!, props.vpcSubnets));
   const version = auroraVersion(props.engine);
   const serverless = instances.filter(i => i.instance.type === rds.InstanceType.SERVERLESS_V2);
   if (version && serverless.length > 0) {

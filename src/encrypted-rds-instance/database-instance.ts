@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct, IConstruct } from 'constructs';
 import { EncryptedRdsInstanceProps } from './props';
+import { defaultDatabaseSubnets } from '../encrypted-resource/rds-network-checks';
 import { acknowledgeEach } from '../internal/acknowledgements';
 import { rdsIdentifier } from '../internal/names';
 import { definedOnly } from '../internal/props';
@@ -79,7 +80,7 @@ export function newDatabaseInstance(scope: Construct, props: EncryptedRdsInstanc
     removalPolicy: RemovalPolicy.SNAPSHOT,
     autoMinorVersionUpgrade: true,
     publiclyAccessible: false,
-    vpcSubnets: defaultSubnets(props.vpc),
+    vpcSubnets: defaultDatabaseSubnets(props.vpc),
     // a prop given as undefined means "the default": it must not erase the defaults above
     ...definedOnly(instanceProps),
     instanceIdentifier: settings.instanceIdentifier,
@@ -115,8 +116,3 @@ export function acknowledgeInstance(cfnInstance: rds.CfnDBInstance, facts: Engin
   acknowledgeEach(cfnInstance, reasons);
 }
 
-
-/** Isolated subnets when the VPC has them (a database needs no internet route), else private ones. */
-function defaultSubnets(vpc: ec2.IVpc): ec2.SubnetSelection {
-  return { subnetType: vpc.isolatedSubnets.length > 0 ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS };
-}

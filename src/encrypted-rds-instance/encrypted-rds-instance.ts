@@ -19,6 +19,7 @@ import { exportedLogGroups, exportedLogTypes } from '../encrypted-resource/rds-l
 import { watchMasterSecret } from '../encrypted-resource/rds-master-secret';
 import { enhancedMonitoring } from '../encrypted-resource/rds-monitoring';
 import { tlsParameterGroup } from '../encrypted-resource/rds-parameter-group';
+import { warnOnRdsDataLoss } from '../encrypted-resource/rds-removal-checks';
 import { Encryption, setUpEncryption, verifyEncryption } from '../encrypted-resource/setup';
 import { formatArn, stackEnvironment } from '../internal/arns';
 import { PropValidator } from '../internal/validation';
@@ -140,6 +141,8 @@ export class EncryptedRdsInstance extends Construct implements IEncryptedResourc
     this.connections = this.instance.connections;
     this.port = props.port ?? facts.defaultPort;
     acknowledgeInstance(cfnInstance, facts, props.port);
+    // settings that lose data without a word (a key deleted before its snapshot, no snapshot and no protection): warnings
+    warnOnRdsDataLoss(key, { database: this.instance, kind: 'DB instance', logGroups: Object.values(this.logGroups) });
 
     // statements: what RDS needs of the key, and what CloudWatch Logs needs for each log group
     this.addKeyStatements(encryption, logTypes);

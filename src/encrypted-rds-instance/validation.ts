@@ -3,7 +3,9 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import { IConstruct } from 'constructs';
 import { EncryptedRdsInstanceProps } from './props';
 import { checkEncryptionKey, checkTopicNotOnKey } from '../encrypted-resource/key-checks';
+import { checkInstanceClasses, checkMasterUsername } from '../encrypted-resource/rds-engine-checks';
 import { checkMasterSecretRotation } from '../encrypted-resource/rds-master-secret';
+import { checkPublicAccess } from '../encrypted-resource/rds-network-checks';
 import { checkNotReserved, checkParametersHaveFamily, checkRdsEncryptionProps, checkRdsWindows } from '../encrypted-resource/rds-validation';
 import { claimPhysicalName } from '../internal/physical-names';
 import { PropValidator, requiredObject } from '../internal/validation';
@@ -60,6 +62,10 @@ export function validateRdsInstanceProps(scope: IConstruct, props: EncryptedRdsI
   }
   checkEncryptionKey(v, scope, props);
   checkTopicNotOnKey(v, 'alarmTopic', props.alarmTopic, props.encryptionKey, "the database's alarms");
+  // what RDS refuses at deploy time: a class it does not offer the engine, a master user name it reserves, public access without public subnets
+  if (facts) checkInstanceClasses(v, scope, facts.family, [{ prop: 'instanceType', instanceClass: props.instanceType?.toString() ?? DEFAULT_INSTANCE_CLASS }]);
+  if (facts) checkMasterUsername(v, facts.family, facts.family, props.credentials?.username);
+  if (props.publiclyAccessible === true) checkPublicAccess(v, { prop: 'publiclyAccessible', given: 'true' }, props.vpc, props.vpcSubnets);
   v.range('port', props.port, PORT.min, PORT.max);
   const backupDays = props.backupRetention?.toDays({ integral: false });
   v.range('backupRetention', backupDays, 1, BACKUP_RETENTION_DAYS.max, 'days');

@@ -91,8 +91,18 @@ const INSTANCE_TYPES = {
   t4gsmall: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.SMALL),
   m5large: ec2.InstanceType.of(ec2.InstanceClass.M5, ec2.InstanceSize.LARGE),
   r6gxlarge: ec2.InstanceType.of(ec2.InstanceClass.R6G, ec2.InstanceSize.XLARGE),
-  // a class whose memory the construct does not know: the connections threshold is guessed, with a warning
-  c5large: ec2.InstanceType.of(ec2.InstanceClass.C5, ec2.InstanceSize.LARGE),
+  // a class whose memory the construct does not know (the connections threshold is guessed, with a warning); RDS
+  // offers db.m3 to PostgreSQL and MySQL, not to MariaDB (refused there)
+  m3medium: ec2.InstanceType.of(ec2.InstanceClass.M3, ec2.InstanceSize.MEDIUM),
+};
+
+/**
+ * Classes RDS has not for these engines, or never: an EC2 family, a family no one has, Oracle's and SQL Server's
+ * only, a size the family lacks, the `db.` prefix aws-cdk-lib adds again. Beside them, the newest and smallest it has.
+ */
+const DEPLOY_TIME_CLASSES = {
+  valid: { m8glarge: 'm8g.large', t4gmicro: 't4g.micro', x2iedn: 'x2iedn.xlarge' },
+  invalid: { c5large: 'c5.large', x9large: 'x9.large', z1dlarge: 'z1d.large', m6imetal: 'm6i.metal', dbPrefix: 'db.m5.large' },
 };
 
 const keyOptionsArb = keyOptionsArbitrary(5);
@@ -103,7 +113,7 @@ const propsArb = fc.record({
     fc.constantFrom<EngineName>('postgres16', 'postgres16', 'postgres15', 'mysql80', 'mariadb1011'),
     fc.constantFrom<EngineName>('mariadb104', 'mariadb105', 'postgresUnversioned', 'sqlServer'),
   ),
-  instanceType: fc.constantFrom(undefined, undefined, 't3micro', 't4gsmall', 'm5large', 'r6gxlarge', 'c5large'),
+  instanceType: fc.constantFrom(undefined, undefined, 't3micro', 't4gsmall', 'm5large', 'r6gxlarge', 'm3medium'),
   instanceIdentifier: fc.option(mostly(
     fc.stringMatching(/^[A-Za-z][A-Za-z0-9]{0,20}(-[A-Za-z0-9]{1,10}){0,3}$/),
     fc.constantFrom('orders--db', '1db', 'db-', '', 'db_1', 'd'.repeat(64), 'orders db'),
@@ -191,6 +201,23 @@ const propsArb = fc.record({
   // then they overlap, run past midnight or from Sunday into Monday), next to each other, 25 to 35 minutes, malformed;
   // judged against the reference in `build`
   windows: fc.oneof({ arbitrary: fc.constant({} as { maintenance?: string; backup?: string }), weight: 3 }, { arbitrary: rdsWindowPairArbitrary(16), weight: 1 }),
+  // (last again) what RDS refuses at deploy time (issue #27), at the boundary: a master user name the engine reserves
+  // (admin: PostgreSQL only; the valid ones are no default name either, which Control Tower's CT.RDS.PR.22 flags),
+  // public access (the fixtures' VPC has isolated subnets only: always refused), and a DB instance class (replaces
+  // instanceType when drawn)
+  deployTime: fc.option(mostly(
+    fc.oneof(
+      fc.constantFrom('app_owner', 'admin1').map(username => ({ username })),
+      fc.constant({ publiclyAccessible: false }),
+      fc.constantFrom(...Object.values(DEPLOY_TIME_CLASSES.valid)).map(instanceClass => ({ instanceClass })),
+    ),
+    fc.oneof(
+      fc.constantFrom('admin', 'Admin').map(username => ({ username })),
+      fc.constant({ publiclyAccessible: true }),
+      fc.constantFrom(...Object.values(DEPLOY_TIME_CLASSES.invalid)).map(instanceClass => ({ instanceClass })),
+    ),
+    6,
+  ), { nil: undefined, freq: 3 }),
 });
 type Props = typeof propsArb extends fc.Arbitrary<infer P> ? P : never;
 
@@ -214,7 +241,9 @@ function build(stack: Stack, id: string, p: Props): void {
     engine,
     vpc: p.vpc === 'publicOnly' ? f.publicOnly() : f.vpc,
     vpcSubnets: p.vpc === 'compliantWithSubnets' ? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } : undefined,
-    instanceType: p.instanceType === undefined ? undefined : INSTANCE_TYPES[p.instanceType as keyof typeof INSTANCE_TYPES],
+    instanceType: p.deployTime && 'instanceClass' in p.deployTime ? new ec2.InstanceType(p.deployTime.instanceClass)
+      : p.instanceType === undefined ? undefined : INSTANCE_TYPES[p.instanceType as keyof typeof INSTANCE_TYPES],
+    publiclyAccessible: p.deployTime && 'publiclyAccessible' in p.deployTime ? p.deployTime.publiclyAccessible : undefined,
     instanceIdentifier: uniqueName(p.instanceIdentifier, id, 63),
     databaseName: p.databaseName,
     storageType: (p.storageTuning ?? p.storage)?.type as rds.StorageType | undefined,
@@ -224,11 +253,12 @@ function build(stack: Stack, id: string, p: Props): void {
     allocatedStorage: (p.storageTuning ?? p.storage)?.gib,
     performanceInsightRetention: p.performanceInsightRetention as rds.PerformanceInsightRetention | undefined,
     cloudwatchLogsRetention: p.logRetention as logs.RetentionDays | undefined,
-    credentials: p.credentials === undefined ? undefined
-      : p.credentials.kind === 'username' ? rds.Credentials.fromUsername(p.credentials.name)
-        : p.credentials.kind === 'password' ? rds.Credentials.fromPassword('owner', SecretValue.unsafePlainText('hunter2hunter2'))
-          : p.credentials.kind === 'generated' ? rds.Credentials.fromGeneratedSecret('owner', { excludeCharacters: '"@/' })
-            : rds.Credentials.fromUsername('owner', { encryptionKey: f.otherKey }),
+    credentials: p.deployTime && 'username' in p.deployTime ? rds.Credentials.fromUsername(p.deployTime.username)
+      : p.credentials === undefined ? undefined
+        : p.credentials.kind === 'username' ? rds.Credentials.fromUsername(p.credentials.name)
+          : p.credentials.kind === 'password' ? rds.Credentials.fromPassword('owner', SecretValue.unsafePlainText('hunter2hunter2'))
+            : p.credentials.kind === 'generated' ? rds.Credentials.fromGeneratedSecret('owner', { excludeCharacters: '"@/' })
+              : rds.Credentials.fromUsername('owner', { encryptionKey: f.otherKey }),
     port: p.port,
     backupRetention: p.backupRetentionDays === undefined ? undefined : Duration.days(p.backupRetentionDays),
     monitoringInterval: p.monitoringSeconds === undefined ? undefined : Duration.seconds(p.monitoringSeconds),
@@ -277,6 +307,10 @@ function acknowledgeOverrides(db: EncryptedRdsInstance, p: Props): void {
     if (scope) ids.forEach(id => Validations.of(scope).acknowledge({ id, reason: `The user chose ${choice}.` }));
   };
   const instance = db.instance.node.defaultChild as rds.CfnDBInstance;
+  // a default master user name RDS accepts (admin on MySQL and MariaDB): Control Tower's CT.RDS.PR.22 flags it
+  if (p.deployTime && 'username' in p.deployTime && ['admin', 'postgres'].includes(p.deployTime.username)) {
+    acknowledge(instance, ['rds_instance_default_admin_check'], `master user ${p.deployTime.username}`);
+  }
   if (p.multiAz === false) {
     acknowledge(instance, ['AwsSolutions-RDS3', 'HIPAA.Security-RDSMultiAZSupport', 'NIST.800.53.R5-RDSMultiAZSupport', 'rds_instance_multi_az_support_check'], 'multiAz: false');
   }
@@ -306,6 +340,6 @@ test('EncryptedRdsInstance: random props end in a clean template or a validation
     'storageEncryptionKey', 'performanceInsightEncryptionKey', 'manageMasterUserPassword', 'cpuUtilizationAlarmThreshold',
     'connectionsAlarmThreshold', 'freeStorageAlarmThreshold', 'vpc', 'alias', 'rotationPeriod', 'pendingWindow',
     'databaseName', 'allocatedStorage', 'performanceInsightRetention', 'cloudwatchLogsRetention', 'encryptionKey',
-    'iops', 'storageThroughput', 'maxAllocatedStorage', 'preferredMaintenanceWindow', 'preferredBackupWindow',
+    'iops', 'storageThroughput', 'maxAllocatedStorage', 'preferredMaintenanceWindow', 'preferredBackupWindow', 'instanceType', 'publiclyAccessible',
   ]));
 });

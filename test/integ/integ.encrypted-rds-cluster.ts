@@ -6,7 +6,7 @@
  * cluster's resource id), and an alarm notification reaches the alarm topic.
  */
 import { IntegTest } from '@aws-cdk/integ-tests-alpha';
-import { App, RemovalPolicy } from 'aws-cdk-lib';
+import { Annotations, App, RemovalPolicy } from 'aws-cdk-lib';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
 import { databaseProbe, expectDatabaseSessions, expectMasterSecretReadableAndRotated, isolatedVpc, masterSecretReader, masterSecretReaderWithoutKms } from './integ-rds-support';
@@ -55,7 +55,7 @@ export function build(app: App, options: IntegAppOptions): IntegTest {
  * @see https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2-auto-pause.html
  */
 export function disposableCluster(scope: Construct, id: string, keyOptions: EncryptionKeyOptions, auditTrail = AuditTrail.none()): EncryptedRdsCluster {
-  return new EncryptedRdsCluster(scope, id, {
+  const cluster = new EncryptedRdsCluster(scope, id, {
     engine: rds.DatabaseClusterEngine.auroraPostgres({ version: AURORA_POSTGRES_VERSION }),
     vpc: isolatedVpc(scope, `${id}Vpc`),
     writer: rds.ClusterInstance.serverlessV2('Writer'),
@@ -66,6 +66,8 @@ export function disposableCluster(scope: Construct, id: string, keyOptions: Encr
     keyOptions,
     auditTrail,
   });
+  Annotations.of(cluster).acknowledgeWarning('cdk-encrypted-constructs:rds-deleted-without-snapshot', 'acceptance test: the cluster holds only test data and is deleted with its stack');
+  return cluster;
 }
 
 runWhenMain(module, build);

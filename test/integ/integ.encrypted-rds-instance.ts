@@ -4,7 +4,7 @@
  * client in the VPC connects with TLS (enforced) and with IAM authentication.
  */
 import { IntegTest } from '@aws-cdk/integ-tests-alpha';
-import { App, RemovalPolicy } from 'aws-cdk-lib';
+import { Annotations, App, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
@@ -38,7 +38,7 @@ export function build(app: App, options: IntegAppOptions): IntegTest {
  * no deletion protection, no final snapshot.
  */
 export function disposableDatabase(scope: Construct, id: string, keyOptions: EncryptionKeyOptions, auditTrail = AuditTrail.none()): EncryptedRdsInstance {
-  return new EncryptedRdsInstance(scope, id, {
+  const db = new EncryptedRdsInstance(scope, id, {
     engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }),
     instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO),
     vpc: isolatedVpc(scope, `${id}Vpc`),
@@ -48,6 +48,8 @@ export function disposableDatabase(scope: Construct, id: string, keyOptions: Enc
     keyOptions,
     auditTrail,
   });
+  Annotations.of(db).acknowledgeWarning('cdk-encrypted-constructs:rds-deleted-without-snapshot', 'acceptance test: the instance holds only test data and is deleted with its stack');
+  return db;
 }
 
 runWhenMain(module, build);

@@ -9,10 +9,13 @@ const SERVICES = path.join(__dirname, '..', '..', 'src', 'services');
 const ENGINE_DOCS = ['https://www.postgresql.org/', 'https://github.com/postgres/', 'https://dev.mysql.com/', 'https://mariadb.com/'];
 /**
  * Other sources a fact may rest on: the standards AWS's API reference cites (RFCs), AWS's own published doc sources
- * (github.com/awsdocs, for text since removed from the live page), and one observed behaviour AWS does not document
- * (the archive retention maximum; see docs/known-limits.md).
+ * (github.com/awsdocs, for text since removed from the live page), and observed behaviour AWS does not document (the
+ * archive retention maximum; the master user name RDS refuses for PostgreSQL engines; see docs/known-limits.md).
  */
-const OTHER_SOURCES = ['https://www.rfc-editor.org/rfc/', 'https://github.com/awsdocs/', 'https://github.com/hashicorp/terraform-provider-aws/issues/35065'];
+const OTHER_SOURCES = [
+  'https://www.rfc-editor.org/rfc/', 'https://github.com/awsdocs/', 'https://github.com/hashicorp/terraform-provider-aws/issues/35065',
+  'https://github.com/aws/aws-cdk/issues/10579', 'https://github.com/aws-cloudformation/cfn-lint/pull/4425',
+];
 
 function files(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap(entry => {
