@@ -1,2 +1,3 @@
 export * from './props';
 export * from './encrypted-archive';
+export * from './rule-props';
