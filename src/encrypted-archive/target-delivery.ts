@@ -80,7 +80,10 @@ export class TargetDelivery {
       this.checkEnvironment('target', queue);
       const key = this.checkKey('target', queue, queueKey(queue));
       this.allowRule(queue, RULE_TARGETS_SID, 'sqs:SendMessage', 'deliver the rule\'s events');
-      if (key) this.keyStatements(key, [this.queueKeyStatement()], `the rule ${this.owner.rule.node.path} delivering to the queue ${queue.node.path}`);
+      if (key) {
+        this.keyStatements(key, [this.queueKeyStatement()], `the rule ${this.owner.rule.node.path} delivering to the queue ${queue.node.path}`);
+        watchChannelKey(this.owner.rule, key);
+      }
       this.deadLetters(options.deadLetterQueue, queue, key, true);
       return {
         ...targets.bindBaseTargetConfig(options),
@@ -110,6 +113,7 @@ export class TargetDelivery {
       if (key) {
         this.keyStatements(key, KeyPolicyStatements.topic({ ...stackEnvironment(this.owner.rule), servicePrincipals: ['events.amazonaws.com'] }),
           `the rule ${this.owner.rule.node.path} delivering to the topic ${topic.node.path}`);
+        watchChannelKey(this.owner.rule, key);
       }
       this.deadLetters(options.deadLetterQueue, topic, key, true);
       return { ...targets.bindBaseTargetConfig(options), arn: topic.topicArn, input: options.message, targetResource: topic };

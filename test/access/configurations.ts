@@ -5,6 +5,7 @@
 import { App, Duration, SecretValue, Stack, TimeZone } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rds from 'aws-cdk-lib/aws-rds';
@@ -167,6 +168,25 @@ export const CONFIGURATIONS: Configuration[] = [
         retention: Duration.days(365),
         deadLetterQueue: new sqs.Queue(stack, 'Dlq', { encryptionMasterKey: queueKey, enforceSSL: true }),
         alarmTopic: new sns.Topic(stack, 'Ops', { masterKey: queueKey, enforceSSL: true }),
+      });
+    }),
+  },
+
+  {
+    // addRule: a queue (strict-mode key) and a topic (own key), one dead-letter queue on a third key for both
+    subject: 'EncryptedArchive',
+    variant: 'rules to encrypted targets',
+    app: build(stack => {
+      const billingKey = new EncryptionKey(stack, 'BillingKey', { protects: 'billing messages', ...STRICT });
+      const notifyKey = new EncryptionKey(stack, 'NotifyKey', { protects: 'order notifications' });
+      const deadLetterKey = new EncryptionKey(stack, 'DeadLetterKey', { protects: 'undelivered orders' });
+      const undelivered = new sqs.Queue(stack, 'Undelivered', { encryptionMasterKey: deadLetterKey, enforceSSL: true });
+      new EncryptedArchive(stack, 'Orders', { eventPattern: { source: ['com.example.orders'] } }).addRule('ToBilling', {
+        eventPattern: { detailType: ['OrderPlaced'] },
+        targets: [
+          new eventTargets.SqsQueue(new sqs.Queue(stack, 'BillingQueue', { encryptionMasterKey: billingKey, enforceSSL: true }), { deadLetterQueue: undelivered }),
+          new eventTargets.SnsTopic(new sns.Topic(stack, 'NotifyTopic', { masterKey: notifyKey, enforceSSL: true }), { deadLetterQueue: undelivered }),
+        ],
       });
     }),
   },

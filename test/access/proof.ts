@@ -9,6 +9,7 @@ import { connectionCatalog } from './catalog/connection';
 import { eventBusCatalog } from './catalog/event-bus';
 import { keyCatalog } from './catalog/key';
 import { rdsCatalog } from './catalog/rds';
+import { ruleTargetsCatalog } from './catalog/rule-targets';
 import { schedulerCatalog } from './catalog/scheduler';
 import { AccessPath, Catalog, Principals } from './catalog/types';
 import { prepareVerifierCalls, verifierCatalog } from './catalog/verifier';
@@ -25,6 +26,7 @@ export const CATALOGS: Record<string, Catalog> = {
   alerts: alertsCatalog,
   key: keyCatalog,
   verifier: verifierCatalog,
+  ruleTargets: ruleTargetsCatalog,
 };
 
 /** Where the fixtures deploy when their stack has no explicit environment. */

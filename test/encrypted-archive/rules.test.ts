@@ -141,7 +141,7 @@ describe('EncryptedArchive.addRule: the issue\'s example', () => {
 
   test('the target and dead-letter keys are watched by the key-tampering alert', () => {
     const patterns = JSON.stringify(Object.values<any>(json.Resources).filter(r => r.Type === 'AWS::Events::Rule' && r.Properties.EventPattern?.source?.[0] === 'aws.kms'));
-    for (const key of [example.deadLetterKey]) {
+    for (const key of [example.billingKey, example.notifyKey, example.deadLetterKey]) {
       expect(patterns).toContain(stack.getLogicalId(key.node.defaultChild as kms.CfnKey));
     }
   });

@@ -140,4 +140,8 @@ export const DOCS = {
     'key: arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}'),
   controlTowerKmsGrants: doc('https://docs.aws.amazon.com/controltower/latest/controlreference/kms-rules.html',
     'CT.KMS.PR.3: Require an AWS KMS key policy to have a statement that limits creation of AWS KMS grants to AWS services'),
+
+  // --- EventBridge rule targets (EncryptedArchive.addRule) -----------------------------------------------------------
+  eventBridgeSqsTargetPolicy: doc('https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sqs-permissions',
+    '"Principal": {"Service": "events.amazonaws.com"}, "Action": "sqs:SendMessage", "Condition": {"ArnEquals": {"aws:SourceArn": "arn:aws:events:region:account-id:rule/rule-name"}}'),
 } as const;
