@@ -6,13 +6,14 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { IConstruct } from 'constructs';
+import { eventBusTarget, firehoseTarget, kinesisTarget } from './role-targets';
+import { deadLetterQueueOf, FoundKey, optionsOf, queueKey, topicKey, usesRole } from './target-inspection';
 import { watchChannelKey } from '../audit/audit-key';
 import { stackEnvironment } from '../internal/arns';
 import { PropValidationError } from '../internal/validation';
 import { addKeyStatements } from '../key/key-policy';
 import { KeyPolicyStatements } from '../key/statements';
 import { RULE_FACTS } from '../services/events/rule-facts';
-import { KEY_FACTS } from '../services/kms/keys';
 import { allowFromSources } from '../stack/shared-statements';
 
 /** The warning id for a target or dead-letter queue whose resource policy this app cannot edit. */
@@ -53,7 +54,7 @@ export interface DeliveringRule {
 export class TargetDelivery {
   private targetCount = 0;
 
-  constructor(private readonly owner: DeliveringRule) {}
+  constructor(public readonly owner: DeliveringRule) {}
 
   /** The target as the rule binds it: the library's binding for SQS and SNS, aws-cdk-lib's for the others. */
   public encrypted(target: events.IRuleTarget): events.IRuleTarget {
@@ -63,6 +64,9 @@ export class TargetDelivery {
     }
     if (target instanceof targets.SqsQueue) return this.queueTarget(target);
     if (target instanceof targets.SnsTopic && !usesRole(target)) return this.topicTarget(target);
+    if (target instanceof targets.KinesisStream) return kinesisTarget(this, target);
+    if (target instanceof targets.FirehoseDeliveryStream || target instanceof targets.KinesisFirehoseStreamV2) return firehoseTarget(this, target);
+    if (target instanceof targets.EventBus && optionsOf<targets.EventBusProps>(target, 'EventBus').role === undefined) return eventBusTarget(this, target);
     return this.otherTarget(target);
   }
 
@@ -135,7 +139,7 @@ export class TargetDelivery {
   }
 
   /** A target the library binds itself, for this rule only (a mirror rule in another environment gets aws-cdk-lib's binding). */
-  private bindOnce(target: events.IRuleTarget, bind: () => events.RuleTargetConfig): events.IRuleTarget {
+  public bindOnce(target: events.IRuleTarget, bind: () => events.RuleTargetConfig): events.IRuleTarget {
     return { bind: (rule, id) => (rule === this.owner.rule ? bind() : target.bind(rule, id)) };
   }
 
@@ -147,7 +151,7 @@ export class TargetDelivery {
    * @param writePolicy whether to write the queue policy (aws-cdk-lib's targets write it themselves)
    * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
    */
-  private deadLetters(queue: sqs.IQueue | undefined, target: IConstruct | undefined, targetKey: kms.IKey | undefined, writePolicy: boolean, arn?: string): void {
+  public deadLetters(queue: sqs.IQueue | undefined, target: IConstruct | undefined, targetKey: kms.IKey | undefined, writePolicy: boolean, arn?: string): void {
     if (!queue) {
       if (arn !== undefined) this.unknownDeadLetterQueue(arn);
       return;
@@ -197,7 +201,7 @@ export class TargetDelivery {
   }
 
   /** Statements for a key: written on a key of this stack, printed in the followable warning for any other. */
-  private keyStatements(key: kms.IKey, statements: iam.PolicyStatement[], purpose: string): void {
+  public keyStatements(key: kms.IKey, statements: iam.PolicyStatement[], purpose: string): void {
     addKeyStatements(this.owner.rule, key, statements, purpose);
   }
 
@@ -222,7 +226,7 @@ export class TargetDelivery {
   }
 
   /** The queue, topic or stream must be in the rule's account and region: the statements name deliveries within one. */
-  private checkEnvironment(prop: string, resource: IConstruct & { env: { account: string; region: string } }): void {
+  public checkEnvironment(prop: string, resource: IConstruct & { env: { account: string; region: string } }): void {
     const stack = Stack.of(this.owner.rule);
     const differs = (a: string, b: string) => !Token.isUnresolved(a) && !Token.isUnresolved(b) && a !== b;
     if (differs(resource.env.account, stack.account) || differs(resource.env.region, stack.region)) {
@@ -233,16 +237,17 @@ export class TargetDelivery {
   }
 
   /**
-   * The customer managed key a queue, topic or dead-letter queue is encrypted with, after refusing the keys it cannot
-   * be: an AWS managed key (EventBridge delivers as `events.amazonaws.com`, which an AWS managed key's policy does not
-   * allow and nobody can add) and the bus key (its policy lets EventBridge use it only under this bus's context).
+   * The customer managed key a target or dead-letter queue is encrypted with, after refusing the keys it cannot be: an
+   * AWS managed key where EventBridge delivers as `events.amazonaws.com` (which an AWS managed key's policy does not allow
+   * and nobody can add; a role-based target may use one: `awsManagedAllowed`), and the bus key (its policy lets
+   * EventBridge use it only under this bus's context).
    *
    * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html
    * @see https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html
    * @see https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-key
    */
-  private checkKey(prop: string, resource: IConstruct, found: FoundKey): kms.IKey | undefined {
-    if (found.awsManaged !== undefined) {
+  public checkKey(prop: string, resource: IConstruct, found: FoundKey, options: { awsManagedAllowed?: boolean } = {}): kms.IKey | undefined {
+    if (found.awsManaged !== undefined && !options.awsManagedAllowed) {
       this.fail(prop, `${resource.node.path} on the AWS managed key ${found.awsManaged}`,
         'must be encrypted with a customer managed key (or SSE-SQS for a queue): EventBridge delivers as its service principal events.amazonaws.com, '
         + 'which the policy of an AWS managed key does not allow and which nobody can add to it, so every delivery would fail');
@@ -255,72 +260,9 @@ export class TargetDelivery {
     return found.key;
   }
 
-  private fail(prop: string, given: string, allowed: string): never {
+  public fail(prop: string, given: string, allowed: string): never {
     throw new PropValidationError(`invalid target for ${this.owner.rule.node.path}:\n  - ${prop}: got ${given}; ${allowed}`);
   }
-}
-
-/** A resource's key: the customer managed key object, or the alias of the AWS managed key it names. */
-interface FoundKey {
-  readonly key?: kms.IKey;
-  readonly awsManaged?: string;
-}
-
-function queueKey(queue: sqs.IQueue): FoundKey {
-  const cfn = queue.node.defaultChild;
-  return keyOf(queue, queue.encryptionMasterKey, cfn instanceof sqs.CfnQueue ? cfn.kmsMasterKeyId : undefined);
-}
-
-function topicKey(topic: sns.ITopic): FoundKey {
-  const cfn = topic.node.defaultChild;
-  return keyOf(topic, topic.masterKey, cfn instanceof sns.CfnTopic ? cfn.kmsMasterKeyId : undefined);
-}
-
-/**
- * The key object, and whether it (or the key id on the L1, e.g. `alias/aws/sqs` for `QueueEncryption.KMS_MANAGED`,
- * whose queue has no key object) names an AWS managed key by its `alias/aws/<service>` alias or alias ARN. An AWS
- * managed key named by its key id cannot be recognised here (docs/known-limits.md).
- */
-function keyOf(scope: IConstruct, key: kms.IKey | undefined, cfnKeyId: string | undefined): FoundKey {
-  const stack = Stack.of(scope);
-  const names = key ? [(key as Partial<kms.IAlias>).aliasName, key.keyArn, key.keyId] : [cfnKeyId];
-  for (const name of names) {
-    if (name === undefined) continue;
-    const text = JSON.stringify(stack.resolve(name));
-    const alias = /alias\/aws\/[A-Za-z0-9/_-]+/.exec(text);
-    if (alias && KEY_FACTS.awsManagedAlias.test(alias[0])) return { key, awsManaged: alias[0] };
-  }
-  return { key };
-}
-
-/**
- * The options an aws-cdk-lib target was built with (its `deadLetterQueue`, `message`, retry policy, ...). aws-cdk-lib
- * keeps them in the target's private field `props`; when a version renames it, the construct fails at synth rather
- * than binding the target without them (and tests/encrypted-archive/rules.test.ts fails first).
- */
-function optionsOf<T>(target: object, name: string): T {
-  const options = (target as { props?: unknown }).props;
-  if (typeof options !== 'object' || options === null) {
-    throw new PropValidationError(`cdk-encrypted-constructs cannot read the options of this aws-cdk-lib ${name} target (its private field "props" is missing); `
-      + 'this version of aws-cdk-lib is not supported by EncryptedArchive.addRule');
-  }
-  return options as T;
-}
-
-/** Whether an SNS target publishes with a role (aws-cdk-lib binds it: the role, not EventBridge's principal, uses the key). */
-function usesRole(target: targets.SnsTopic): boolean {
-  const options = optionsOf<targets.SnsTopicProps>(target, 'SnsTopic');
-  return options.authorizeUsingRole === true || options.role !== undefined;
-}
-
-/**
- * The dead-letter queue a target names by ARN: the one in the options of aws-cdk-lib's targets, else a queue of the app
- * with that ARN.
- */
-function deadLetterQueueOf(rule: events.Rule, target: events.IRuleTarget, arn: string): sqs.IQueue | undefined {
-  const given = (target as { props?: { deadLetterQueue?: sqs.IQueue } }).props?.deadLetterQueue;
-  if (given && given.queueArn === arn) return given;
-  return rule.node.root.node.findAll().find((c): c is sqs.QueueBase => c instanceof sqs.QueueBase && c.queueArn === arn);
 }
 
 function ordinal(n: number): string {

@@ -7,6 +7,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -173,7 +175,8 @@ export const CONFIGURATIONS: Configuration[] = [
   },
 
   {
-    // addRule: a queue (strict-mode key) and a topic (own key), one dead-letter queue on a third key for both
+    // addRule: a queue and a stream (strict-mode key), a topic (own key), a Firehose stream and another bus, one
+    // dead-letter queue on a third key for all that take one
     subject: 'EncryptedArchive',
     variant: 'rules to encrypted targets',
     app: build(stack => {
@@ -186,6 +189,9 @@ export const CONFIGURATIONS: Configuration[] = [
         targets: [
           new eventTargets.SqsQueue(new sqs.Queue(stack, 'BillingQueue', { encryptionMasterKey: billingKey, enforceSSL: true }), { deadLetterQueue: undelivered }),
           new eventTargets.SnsTopic(new sns.Topic(stack, 'NotifyTopic', { masterKey: notifyKey, enforceSSL: true }), { deadLetterQueue: undelivered }),
+          new eventTargets.KinesisStream(new kinesis.Stream(stack, 'Records', { streamName: 'order-records', encryptionKey: billingKey }), { deadLetterQueue: undelivered }),
+          new eventTargets.FirehoseDeliveryStream(firehose.DeliveryStream.fromDeliveryStreamArn(stack, 'Lake', `arn:aws:firehose:${TEST_ENV.region}:${TEST_ENV.account}:deliverystream/order-lake`)),
+          new eventTargets.EventBus(events.EventBus.fromEventBusArn(stack, 'Analytics', `arn:aws:events:${TEST_ENV.region}:${TEST_ENV.account}:event-bus/analytics`), { deadLetterQueue: undelivered }),
         ],
       });
     }),

@@ -322,8 +322,9 @@ async function ruleDeliveryFailure(world: DeployedWorld, rule: DeployedResource)
   const heard: Route[] = [];
   const problems: string[] = [];
   for (const target of withDeadLetters) {
-    const destination = topicByArn(world, target.Arn) ?? queueByArn(world, target.Arn);
-    const destinationKey = destination ? keyByArn(world, world.properties(destination).KmsMasterKeyId) : undefined;
+    const destination = topicByArn(world, target.Arn) ?? queueByArn(world, target.Arn) ?? world.ofType('AWS::Kinesis::Stream').find(s => world.attribute(s, 'Arn') === target.Arn);
+    const destinationProps = destination ? world.properties(destination) : undefined;
+    const destinationKey = keyByArn(world, destinationProps?.KmsMasterKeyId ?? destinationProps?.StreamEncryption?.KeyId);
     const failedKeyArn = destinationKey ? world.attribute(destinationKey, 'Arn') : undefined;
     const queue = queueByArn(world, target.DeadLetterConfig.Arn)!;
     const kept = await deliveryRoute(world, `dead-letter queue ${label(queue)}`, events, queue, source, failedKeyArn);

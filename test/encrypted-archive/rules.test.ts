@@ -3,13 +3,15 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AuditTrail, EncryptedArchive, EncryptedArchiveProps, EncryptionKey } from '../../src';
 import { TARGET_POLICY_NOT_MANAGED_WARNING } from '../../src/encrypted-archive/target-delivery';
-import { acknowledgeDeadLetterQueue } from '../../src/internal/acknowledgements';
+import { acknowledgeDeadLetterQueue, acknowledgeEach } from '../../src/internal/acknowledgements';
 import { KEY_POLICY_STATEMENTS_REQUIRED_WARNING } from '../../src/key/key-policy';
 import { formatFindings, unacknowledgedFindings } from '../support/compliance';
 import { TEST_ENV, testStack } from '../support/fixtures';
@@ -230,6 +232,98 @@ describe('EncryptedArchive.addRule: targets added later, other targets, shared q
   });
 });
 
+describe('EncryptedArchive.addRule: targets EventBridge reaches with a role (Kinesis, Firehose, another bus)', () => {
+  const stack = testStack();
+  const streamKey = new EncryptionKey(stack, 'StreamKey', { protects: 'order records', strictMode: true, administrators: [new iam.AccountRootPrincipal()] });
+  const deadLetterKey = new EncryptionKey(stack, 'DeadLetterKey', { protects: 'undelivered orders' });
+  const stream = new kinesis.Stream(stack, 'Stream', { streamName: 'orders', encryptionKey: streamKey });
+  const managedStream = new kinesis.Stream(stack, 'ManagedStream', { encryption: kinesis.StreamEncryption.MANAGED });
+  const delivery = firehose.DeliveryStream.fromDeliveryStreamArn(stack, 'Firehose', `arn:aws:firehose:eu-west-1:${ACCOUNT}:deliverystream/orders`);
+  const otherBus = events.EventBus.fromEventBusArn(stack, 'Analytics', `arn:aws:events:eu-west-1:${ACCOUNT}:event-bus/analytics`);
+  const undelivered = new sqs.Queue(stack, 'Undelivered', { encryptionMasterKey: deadLetterKey, enforceSSL: true });
+  const rule = new EncryptedArchive(stack, 'Orders', LEAN).addRule('Fanout', {
+    ruleName: 'fanout',
+    eventPattern: { source: ['com.example.orders'] },
+    targets: [
+      new targets.KinesisStream(stream, { partitionKeyPath: '$.detail.id', deadLetterQueue: undelivered }),
+      new targets.KinesisStream(managedStream),
+      new targets.FirehoseDeliveryStream(delivery),
+      new targets.EventBus(otherBus, { deadLetterQueue: undelivered }),
+    ],
+  });
+  const json = Template.fromStack(stack).toJSON();
+  const roleRef = { 'Fn::GetAtt': [stack.getLogicalId(rule.node.findChild('TargetRole').node.defaultChild as iam.CfnRole), 'Arn'] };
+
+  test('one role per rule, trusted by EventBridge for this rule and account (checked when presented), with one customer managed policy', () => {
+    const role = json.Resources[stack.getLogicalId(rule.node.findChild('TargetRole').node.defaultChild as iam.CfnRole)];
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([{
+      Effect: 'Allow',
+      Principal: EVENTS,
+      Action: 'sts:AssumeRole',
+      Condition: { StringEqualsIfExists: { 'aws:SourceAccount': ACCOUNT }, ArnEqualsIfExists: { 'aws:SourceArn': RULE_ARN('fanout') } },
+    }]);
+    expect(role.Properties.Policies).toBeUndefined();
+    Template.fromStack(stack).hasResourceProperties('AWS::Events::Rule', {
+      Targets: [
+        Match.objectLike({ Id: 'Target0', RoleArn: roleRef, KinesisParameters: { PartitionKeyPath: '$.detail.id' }, DeadLetterConfig: { Arn: stack.resolve(undelivered.queueArn) } }),
+        Match.objectLike({ Id: 'Target1', RoleArn: roleRef }),
+        Match.objectLike({ Id: 'Target2', RoleArn: roleRef, Arn: delivery.deliveryStreamArn }),
+        Match.objectLike({ Id: 'Target3', RoleArn: roleRef, Arn: otherBus.eventBusArn, DeadLetterConfig: { Arn: stack.resolve(undelivered.queueArn) } }),
+      ],
+    });
+  });
+
+  test('the role may put records on the streams, generate data keys for the encrypted one through Kinesis under its context, and put events on the other bus: nothing else', () => {
+    const policy = Object.values<any>(json.Resources).find(r => r.Type === 'AWS::IAM::ManagedPolicy');
+    expect(policy.Properties.PolicyDocument.Statement).toEqual([
+      { Effect: 'Allow', Action: 'kinesis:PutRecord', Resource: stack.resolve(stream.streamArn) },
+      {
+        Effect: 'Allow',
+        Action: 'kms:GenerateDataKey',
+        Resource: stack.resolve(streamKey.keyArn),
+        Condition: { StringEquals: { 'kms:ViaService': 'kinesis.eu-west-1.amazonaws.com' }, StringLike: { 'kms:EncryptionContext:aws:kinesis:arn': stack.resolve(stream.streamArn) } },
+      },
+      { Effect: 'Allow', Action: 'kinesis:PutRecord', Resource: stack.resolve(managedStream.streamArn) },
+      { Effect: 'Allow', Action: ['firehose:PutRecord', 'firehose:PutRecordBatch'], Resource: delivery.deliveryStreamArn },
+      { Effect: 'Allow', Action: 'events:PutEvents', Resource: otherBus.eventBusArn },
+    ]);
+  });
+
+  test('the stream\'s key names the role (strict mode: nothing else would let it in), through Kinesis, for the stream by its built ARN', () => {
+    expect(keyStatements(json, stack, streamKey).filter(s => /^KinesisStreamProducer/.test(s.Sid))).toEqual([{
+      Sid: expect.stringMatching(/^KinesisStreamProducer/),
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+      Action: 'kms:GenerateDataKey',
+      Resource: '*',
+      Condition: {
+        ArnEquals: { 'aws:PrincipalArn': roleRef },
+        StringEquals: { 'kms:ViaService': 'kinesis.eu-west-1.amazonaws.com' },
+        StringLike: { 'kms:EncryptionContext:aws:kinesis:arn': `arn:aws:kinesis:eu-west-1:${ACCOUNT}:stream/orders` },
+      },
+    }]);
+    expect(findCycle(json)).toBeUndefined();
+  });
+
+  test('the dead-letter queue shared by the stream and bus targets gets one statement for the rule, and its key the EventBridge statement', () => {
+    expect(policyOf(json, stack, 'AWS::SQS::QueuePolicy', undelivered.queueUrl).filter(s => s.Effect === 'Allow')).toEqual([expect.objectContaining({
+      Sid: 'EncryptedArchiveRuleDeadLetters', Principal: EVENTS, Condition: { ArnEquals: { 'aws:SourceArn': [RULE_ARN('fanout')] } },
+    })]);
+    expect(keyStatements(json, stack, deadLetterKey).filter(s => s.Principal?.Service)).toEqual([expect.objectContaining({
+      Principal: EVENTS, Condition: { ArnLikeIfExists: { 'aws:SourceArn': RULE_ARN('fanout') } },
+    })]);
+  });
+
+  test('an event-bus target with the user\'s own role keeps aws-cdk-lib\'s binding', () => {
+    const other = testStack();
+    const role = new iam.Role(other, 'Mine', { assumedBy: new iam.ServicePrincipal('events.amazonaws.com') });
+    new EncryptedArchive(other, 'Orders', LEAN).addRule('ToBus', { eventPattern: { source: ['a'] }, targets: [new targets.EventBus(events.EventBus.fromEventBusName(other, 'B', 'b'), { role })] });
+    const template = Template.fromStack(other);
+    template.hasResourceProperties('AWS::Events::Rule', { Targets: [Match.objectLike({ RoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Mine'), 'Arn'] } })] });
+    expect(Object.keys(template.findResources('AWS::IAM::ManagedPolicy'))).toEqual([]);
+  });
+});
+
 describe('EncryptedArchive.addRule: what cannot work fails at synth, saying why', () => {
   const ARCHIVE_PATH = 'TestStack/Orders';
   type Case = [string, (stack: Stack, archive: EncryptedArchive) => void, RegExp];
@@ -269,6 +363,12 @@ describe('EncryptedArchive.addRule: what cannot work fails at synth, saying why'
     ['a queue of another account', (stack, archive) => archive.addRule('R', {
       eventPattern: { source: ['a'] }, targets: [new targets.SqsQueue(sqs.Queue.fromQueueArn(stack, 'Q', 'arn:aws:sqs:eu-west-1:999988887777:q'))],
     }), /target: got TestStack\/Q in 999988887777\/eu-west-1; must be in the archive's account and region/],
+    ['a stream on the archive\'s key', (stack, archive) => archive.addRule('R', {
+      eventPattern: { source: ['a'] }, targets: [new targets.KinesisStream(new kinesis.Stream(stack, 'S', { encryptionKey: archive.encryptionKey }))],
+    }), /target: got TestStack\/S on the archive's key/],
+    ['a stream of another region', (stack, archive) => archive.addRule('R', {
+      eventPattern: { source: ['a'] }, targets: [new targets.KinesisStream(kinesis.Stream.fromStreamArn(stack, 'S', `arn:aws:kinesis:us-east-1:${ACCOUNT}:stream/s`))],
+    }), /target: got TestStack\/S in 111122223333\/us-east-1; must be in the archive's account and region/],
     ['a sixth target', (stack, archive) => archive.addRule('R', {
       eventPattern: { source: ['a'] }, targets: Array.from({ length: 6 }, (_, i) => new targets.SqsQueue(new sqs.Queue(stack, `Q${i}`))),
     }), /a rule takes at most 5 targets/],
@@ -296,7 +396,7 @@ describe('EncryptedArchive.addRule: what cannot work fails at synth, saying why'
 });
 
 describe('EncryptedArchive.addRule: compliance', () => {
-  test('a rule whose every target has a dead-letter queue has no unacknowledged cdk-nag (5 packs) or Control Tower findings', () => {
+  test('a rule to a queue, a topic, a stream and another bus, each with a dead-letter queue, has no unacknowledged cdk-nag (5 packs) or Control Tower findings', () => {
     // cdk-nag's Serverless-EventBusDLQ asks a dead-letter queue of every target: the issue's topic target has none, so
     // the compliant form gives it one. The archive is lean: its own resources are checked in encrypted-archive.test.ts.
     const app = new App();
@@ -315,6 +415,11 @@ describe('EncryptedArchive.addRule: compliance', () => {
     });
     rule.addTarget(new targets.SqsQueue(new sqs.Queue(stack, 'Audit', { encryptionMasterKey: dataKey, enforceSSL: true, deadLetterQueue: { queue: deadLetters, maxReceiveCount: 5 } }),
       { deadLetterQueue: deadLetters }));
+    const records = new kinesis.Stream(stack, 'Records', { encryptionKey: dataKey });
+    // the user's choice this library exists for: a customer managed key rather than aws/kinesis
+    acknowledgeEach(records, { 'AwsSolutions-KDS3': 'The stream is encrypted with a customer managed key on purpose (cdk-encrypted-constructs).' });
+    rule.addTarget(new targets.KinesisStream(records, { deadLetterQueue: deadLetters }));
+    rule.addTarget(new targets.EventBus(events.EventBus.fromEventBusArn(stack, 'Analytics', `arn:aws:events:eu-west-1:${ACCOUNT}:event-bus/analytics`), { deadLetterQueue: deadLetters }));
     expect(formatFindings(unacknowledgedFindings(stack))).toEqual([]);
   });
 });
