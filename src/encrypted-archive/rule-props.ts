@@ -24,9 +24,10 @@ export interface EncryptedRuleProps {
   readonly eventPattern: events.EventPattern;
 
   /**
-   * The targets that receive the matching events. SQS queues, SNS topics and the targets' dead-letter queues on
-   * customer managed keys get the key-policy and resource-policy statements EventBridge needs, scoped to this rule;
-   * targets added later with `rule.addTarget(...)` are handled the same way.
+   * The targets that receive the matching events. SQS queues, SNS topics, Kinesis and Firehose streams, other event
+   * buses and the targets' dead-letter queues get the key-policy, resource-policy and role statements EventBridge needs
+   * on customer managed keys, scoped to this rule; targets added later with `rule.addTarget(...)` are handled the same
+   * way.
    *
    * EventBridge allows up to 5 targets per rule.
    *
