@@ -101,7 +101,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   tsconfig: { compilerOptions: { inlineSourceMap: false, inlineSources: false } },
   tsconfigDev: { include: ['../examples/**/*.ts', '../scripts/**/*.ts', '../bench/**/*.ts'] },
 
-  gitignore: ['examples/cdk.out', 'cdk.out', '.bench/', 'dist/', '*.tsbuildinfo', 'test/integ/*.snapshot/', 'cdk-integ.out.*', '.jsii.tabl.json'],
+  gitignore: ['examples/cdk.out', 'cdk.out', '.bench/', 'dist/', '*.tsbuildinfo', 'test/integ/*.snapshot/', 'cdk-integ.out.*', '.jsii.tabl.json', '/node_modules'],
   npmignoreEnabled: true,
 });
 // projen ignores every `logs` folder (log files); src/services/logs/ is the CloudWatch Logs facts module, not logs.

@@ -7,8 +7,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { addEncryptedArchive } from './encrypted-archive';
 import { addEncryptedConnection } from './encrypted-connection';
+import { addEncryptedRdsCluster } from './encrypted-rds-cluster';
 import { addEncryptedRdsInstance } from './encrypted-rds-instance';
 import { addEncryptedSchedule } from './encrypted-schedule';
+import { addOrdersService } from './orders-service';
 import { EncryptionKey, KeyAuditTrail } from '../src';
 
 export class ExampleStack extends Stack {
@@ -29,11 +31,13 @@ export class ExampleStack extends Stack {
     });
     trail.watchKey(teamKey);
 
-    // The four constructs, as their users would write them.
+    // The five constructs, as their users would write them; the two databases serve the same orders service.
     addEncryptedArchive(this);
     addEncryptedConnection(this);
     addEncryptedSchedule(this);
-    addEncryptedRdsInstance(this);
+    const ordersService = addOrdersService(this);
+    addEncryptedRdsInstance(this, ordersService);
+    addEncryptedRdsCluster(this, ordersService);
   }
 }
 

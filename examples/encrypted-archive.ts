@@ -1,4 +1,5 @@
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -6,10 +7,12 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { EncryptedArchive, EncryptionKey } from '../src';
 
 /**
- * An orders event bus whose events are archived for a year, for replay; bus and archive on one customer managed key.
- * A producer may put events on the bus; an operator may replay the archive. A rule delivers the placed orders to a
- * billing queue and a notification topic, each on a key of its own, keeping what it cannot deliver in a queue on a
- * third key (never the key whose failure it would keep).
+ * An orders event bus whose events are archived for a year, for replay, on a customer managed key; its dead-letter
+ * queue, alarm topic and error log (the bus's `ERROR` records, delivered to a log group) are on the stack's
+ * dead-letter key, never the bus key. A producer may put events on the bus, and so may the principals of the
+ * organization's other accounts; an operator may replay the archive. A rule delivers the placed orders to a billing
+ * queue and a notification topic, each on a key of its own, keeping what it cannot deliver in a queue on a third key
+ * (never the key whose failure it would keep).
  */
 export function addEncryptedArchive(stack: Stack): void {
   const producer = new iam.Role(stack, 'OrdersProducer', {
@@ -24,8 +27,12 @@ export function addEncryptedArchive(stack: Stack): void {
   const orders = new EncryptedArchive(stack, 'Orders', {
     eventPattern: { source: ['com.example.orders'] },
     retention: Duration.days(365),
+    logging: { level: events.Level.ERROR },
   });
   orders.eventBus.grantPutEventsTo(producer);
+  // Other accounts of the organization (each producer with events:PutEvents in its own IAM policy): one bus-policy
+  // statement with aws:PrincipalOrgID. Nothing more on the key: EventBridge encrypts their events.
+  orders.allowPutEventsFromOrganization('o-a1b2c3d4e5');
   orders.grantStartReplay(operatorRole);
 
   // The rule's targets, as their owners would write them: a queue and a topic on customer managed keys, and one

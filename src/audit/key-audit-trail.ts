@@ -14,10 +14,11 @@ import { accountKey, registerTrail, topLevelStack, trailsOf } from './trail-regi
 import { createTrailStorage, TrailStorage } from './trail-storage';
 import { formatArn, stackEnvironment } from '../internal/arns';
 import { deterministicName } from '../internal/names';
-import { PropValidationError } from '../internal/validation';
+import { PropValidationError, PropValidator } from '../internal/validation';
 import { EncryptionKey } from '../key/encryption-key';
 import { addKeyStatements } from '../key/key-policy';
 import { KeyPolicyStatements } from '../key/statements';
+import { checkLogRetention } from '../services/logs/retention';
 
 /**
  * Properties of a `KeyAuditTrail`.
@@ -33,9 +34,10 @@ export interface KeyAuditTrailProps {
   readonly multiRegion?: boolean;
 
   /**
-   * How long the trail's CloudWatch Logs copy is kept.
+   * How long the trail's CloudWatch Logs copy is kept: one of the periods CloudWatch Logs offers (`logs.RetentionDays`).
    *
    * @default logs.RetentionDays.ONE_YEAR
+   * @see https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
    */
   readonly logRetention?: logs.RetentionDays;
 
@@ -127,6 +129,7 @@ export class KeyAuditTrail extends Construct implements IAlertHub {
 
   constructor(scope: Construct, id: string, props: KeyAuditTrailProps = {}) {
     super(scope, id);
+    validateKeyAuditTrailProps(this, props);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     this.multiRegion = props.multiRegion ?? true;
     const trailName = deterministicName(this, 128);
@@ -222,4 +225,15 @@ export class KeyAuditTrail extends Construct implements IAlertHub {
     cfnTrail.node.addDependency(storage.logsPolicy);
     return trail;
   }
+}
+
+/**
+ * The trail's props from any caller: an object, no null, a log retention CloudWatch Logs offers (a value it does not
+ * offer fails the deploy of the log group).
+ */
+function validateKeyAuditTrailProps(scope: Construct, props: KeyAuditTrailProps): void {
+  const v = new PropValidator(scope);
+  if (!v.props(props, {})) v.throwIfInvalid();
+  checkLogRetention(v, 'logRetention', props.logRetention);
+  v.throwIfInvalid();
 }

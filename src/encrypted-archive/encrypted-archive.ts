@@ -3,12 +3,15 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { busAlarms } from './alarms';
+import { BUS_LOG_DETAIL_WARNING, deliverBusLogs } from './bus-logging';
 import { grantConsumeBusDeadLetters } from './dead-letters';
 import { adoptEventBus, ArchivedBus, createEventBus, EXISTING_EVENT_BUS_WARNING } from './event-bus';
+import { allowAccounts, allowOrganization } from './producers';
 import { EncryptedArchiveProps } from './props';
 import { EncryptedRuleProps } from './rule-props';
 import { addArchiveRule } from './rules';
@@ -42,6 +45,8 @@ import { EncryptionVerification, VerifiedResource } from '../verifier/encryption
 export class EncryptedArchive extends Construct implements IEncryptedResource {
   /** The warning id for an existing bus whose key and dead-letter queue the construct cannot set. */
   public static readonly EXISTING_EVENT_BUS_WARNING = EXISTING_EVENT_BUS_WARNING;
+  /** The warning id for bus logs that include full event detail (`logging.includeDetail` FULL). */
+  public static readonly BUS_LOG_DETAIL_WARNING = BUS_LOG_DETAIL_WARNING;
 
   /** The customer managed key that encrypts the bus (when created here) and the archive. */
   public readonly encryptionKey: kms.IKey;
@@ -71,6 +76,8 @@ export class EncryptedArchive extends Construct implements IEncryptedResource {
   public readonly alarmTopic: sns.ITopic;
   /** The deploy-time verification, unless turned off. */
   public readonly verification?: EncryptionVerification;
+  /** The log group the bus logs to (`logging`), or undefined when the bus does not log. */
+  public readonly logGroup?: logs.ILogGroup;
 
   constructor(scope: Construct, id: string, props: EncryptedArchiveProps = {}) {
     super(scope, id);
@@ -108,6 +115,9 @@ export class EncryptedArchive extends Construct implements IEncryptedResource {
 
     // statements, then verification
     this.addKeyStatements(encryption);
+    if (props.logging) {
+      this.logGroup = deliverBusLogs(this, { ...bus, key: this.encryptionKey, addKeyStatements: encryption.addKeyStatements }, props.logging, removalPolicy).logGroup;
+    }
     this.verification = this.verify(props);
   }
 
@@ -181,6 +191,51 @@ export class EncryptedArchive extends Construct implements IEncryptedResource {
    */
   public addRule(id: string, props: EncryptedRuleProps): events.Rule {
     return addArchiveRule(this, id, props);
+  }
+
+  /**
+   * Lets principals of an AWS organization put events on the bus from their own accounts.
+   *
+   * Adds to the bus policy (`AWS::Events::EventBusPolicy`, child `PutEventsFromOrganization`) the statement the
+   * EventBridge guide shows for an organization: `events:PutEvents` on this bus for `Principal` `*` with
+   * `aws:PrincipalOrgID`. Every call adds its organization to that one statement. The `*` is held by the condition:
+   * only principals whose organization is the one named match (cdk-nag's `AwsSolutions-EVB1` accepts it for that
+   * reason), and each of them still needs `events:PutEvents` in its own IAM policy. A producer that forwards events
+   * with a rule must give the rule's target a role (`RoleArn`): with organization permissions EventBridge requires one.
+   *
+   * The key needs nothing more: EventBridge, not the producer, encrypts the event under this bus's key, with the
+   * statements the construct already adds for `events.amazonaws.com` under this bus's encryption context.
+   *
+   * Only for a bus this stack defines (the new bus, or an `eventBus` of this stack): for another bus the error shows
+   * the statement its owner must add.
+   *
+   * @param organizationId the organization's id, `o-` and 10 to 32 lowercase letters or digits
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-bus-permissions-manage.html
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html
+   */
+  public allowPutEventsFromOrganization(organizationId: string): void {
+    allowOrganization(this, organizationId);
+  }
+
+  /**
+   * Lets principals of other AWS accounts put events on the bus.
+   *
+   * Adds to the bus policy (`AWS::Events::EventBusPolicy`, child `PutEventsFromAccounts`) a statement allowing
+   * `events:PutEvents` on this bus to the accounts' roots, as the EventBridge guide's cross-account examples do. Every
+   * call adds its accounts to that one statement. Each producer still needs `events:PutEvents` in its own IAM policy;
+   * the bus's own account needs no bus policy (use `eventBus.grantPutEventsTo`) and is refused here.
+   *
+   * The key needs nothing more: EventBridge, not the producer, encrypts the event under this bus's key.
+   *
+   * Only for a bus this stack defines (the new bus, or an `eventBus` of this stack): for another bus the error shows
+   * the statement its owner must add.
+   *
+   * @param accountIds the producers' 12-digit account ids
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-bus-example-policy-cross-account.html
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html
+   */
+  public allowPutEventsFromAccounts(accountIds: string[]): void {
+    allowAccounts(this, accountIds);
   }
 
   /**

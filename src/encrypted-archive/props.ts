@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { BusLogging } from './bus-logging';
 import { EncryptedResourceProps } from '../encrypted-resource/props';
 
 /**
@@ -101,4 +102,17 @@ export interface EncryptedArchiveProps extends EncryptedResourceProps {
    * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Logging of the new bus: EventBridge's records of how it processes events (errors; or also the major steps; or
+   * every step), delivered through CloudWatch Logs' vended-log resources to a log group encrypted with a customer
+   * managed key (the stack's dead-letter key unless given, never the bus key), kept one year unless told otherwise.
+   * The bus key gets the statements EventBridge documents for encrypting the records in transit. Not allowed together
+   * with `eventBus`.
+   *
+   * @default - the bus does not log
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-bus-logs.html
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/encryption-bus-logs.html
+   */
+  readonly logging?: BusLogging;
 }

@@ -1,6 +1,7 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
+import { validateBusLogging } from './bus-logging';
 import { EncryptedArchiveProps } from './props';
 import { checkEncryptionKey } from '../encrypted-resource/key-checks';
 import { claimPhysicalName } from '../internal/physical-names';
@@ -68,6 +69,7 @@ export function validateArchiveProps(scope: Construct, props: EncryptedArchivePr
     v.check(!differs(account, stack.account) && !differs(region, stack.region), 'eventBus', `a bus in ${account}/${region}`,
       `must be in the stack's account and region (${stack.account}/${stack.region}): an archive receives events only from a bus of its own account and region`, false);
   }
+  validateBusLogging(v, props.logging, props.eventBus !== undefined, props.encryptionKey);
   v.throwIfInvalid();
 }
 

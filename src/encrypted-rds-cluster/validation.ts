@@ -2,7 +2,7 @@ import { Token } from 'aws-cdk-lib';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { IConstruct } from 'constructs';
 import { EncryptedRdsClusterProps } from './props';
-import { checkEncryptionKey } from '../encrypted-resource/key-checks';
+import { checkEncryptionKey, checkTopicNotOnKey } from '../encrypted-resource/key-checks';
 import { checkMasterSecretRotation } from '../encrypted-resource/rds-master-secret';
 import { checkNotReserved, checkRdsEncryptionProps } from '../encrypted-resource/rds-validation';
 import { claimPhysicalName } from '../internal/physical-names';
@@ -51,6 +51,7 @@ export function validateRdsClusterProps(scope: IConstruct, props: EncryptedRdsCl
     checkServerlessCapacity(v, props, facts);
   }
   checkEncryptionKey(v, scope, props);
+  checkTopicNotOnKey(v, 'alarmTopic', props.alarmTopic, props.encryptionKey, "the cluster's alarms");
   v.range('port', props.port, PORT.min, PORT.max);
   const backupDays = props.backup?.retention.toDays({ integral: false });
   v.range('backup.retention', backupDays, CLUSTER_BACKUP_RETENTION_DAYS.min, CLUSTER_BACKUP_RETENTION_DAYS.max, 'days');

@@ -2,7 +2,7 @@ import { Token } from 'aws-cdk-lib';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { IConstruct } from 'constructs';
 import { EncryptedRdsInstanceProps } from './props';
-import { checkEncryptionKey } from '../encrypted-resource/key-checks';
+import { checkEncryptionKey, checkTopicNotOnKey } from '../encrypted-resource/key-checks';
 import { checkMasterSecretRotation } from '../encrypted-resource/rds-master-secret';
 import { checkNotReserved, checkRdsEncryptionProps } from '../encrypted-resource/rds-validation';
 import { claimPhysicalName } from '../internal/physical-names';
@@ -59,6 +59,7 @@ export function validateRdsInstanceProps(scope: IConstruct, props: EncryptedRdsI
     v.check(piOn, 'performanceInsightRetention', `${piRetention} days`, 'is set while Performance Insights is off (enablePerformanceInsights false, or an instance class without it): omit it', false);
   }
   checkEncryptionKey(v, scope, props);
+  checkTopicNotOnKey(v, 'alarmTopic', props.alarmTopic, props.encryptionKey, "the database's alarms");
   v.range('port', props.port, PORT.min, PORT.max);
   const backupDays = props.backupRetention?.toDays({ integral: false });
   v.range('backupRetention', backupDays, 1, BACKUP_RETENTION_DAYS.max, 'days');

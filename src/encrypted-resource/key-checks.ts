@@ -1,5 +1,6 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { IConstruct } from 'constructs';
 import { EncryptedResourceProps } from './props';
 import { PropValidator } from '../internal/validation';
@@ -11,11 +12,21 @@ import { KEY_FACTS } from '../services/kms/keys';
  * requires rotation.
  */
 export function checkEncryptionKey(v: PropValidator, scope: IConstruct, props: EncryptedResourceProps): void {
-  const key = props.encryptionKey;
+  checkKey(v, scope, props.encryptionKey, 'encryptionKey', props.verifyEncryption !== false && props.verifyKeyRotation !== false ? 'verifyKeyRotation' : undefined);
+}
+
+/**
+ * Records every reason `key` (given as `prop`) cannot serve a service's encryption or the deploy-time check: see
+ * `checkEncryptionKey`.
+ *
+ * @param rotationCheck the prop that turns the deploy-time rotation check off, when the check will run; undefined when
+ * it will not (then a key with rotation off is fine)
+ */
+export function checkKey(v: PropValidator, scope: IConstruct, key: kms.IKey | undefined, prop: string, rotationCheck: string | undefined): void {
   if (key === undefined || key === null) return;
   const stack = Stack.of(scope);
   if (typeof key !== 'object' || typeof (key as Partial<kms.IKey>).keyArn !== 'string') {
-    v.check(false, 'encryptionKey', typeof key, 'must be a kms.IKey (e.g. a kms.Key, or kms.Key.fromKeyArn(...))', false);
+    v.check(false, prop, typeof key, 'must be a kms.IKey (e.g. a kms.Key, or kms.Key.fromKeyArn(...))', false);
     return;
   }
 
@@ -23,23 +34,23 @@ export function checkEncryptionKey(v: PropValidator, scope: IConstruct, props: E
   const keyArn = key.keyArn;
   if (typeof alias.aliasName === 'string') {
     const name = Token.isUnresolved(alias.aliasName) ? 'an alias' : `the alias ${alias.aliasName}`;
-    v.check(false, 'encryptionKey', name, KEY_FACTS.awsManagedAlias.test(alias.aliasName)
+    v.check(false, prop, name, KEY_FACTS.awsManagedAlias.test(alias.aliasName)
       ? 'must be a customer managed key: an AWS managed key (alias/aws/...) cannot take the statements this construct adds to its policy'
       : 'must be the key itself, not an alias (IAM statements on an alias ARN grant nothing, and an alias can be repointed): pass alias.aliasTargetKey or the key', false);
     return;
   }
   if (!Token.isUnresolved(keyArn)) {
     if (KEY_FACTS.awsManagedAlias.test(keyArn)) {
-      v.check(false, 'encryptionKey', keyArn, 'must be a customer managed key: an AWS managed key (alias/aws/...) cannot take the statements this construct adds to its policy');
+      v.check(false, prop, keyArn, 'must be a customer managed key: an AWS managed key (alias/aws/...) cannot take the statements this construct adds to its policy');
       return;
     }
-    v.check(!KEY_FACTS.aliasArn.test(keyArn), 'encryptionKey', keyArn,
+    v.check(!KEY_FACTS.aliasArn.test(keyArn), prop, keyArn,
       'must be a key ARN (arn:<partition>:kms:<region>:<account>:key/<key id>), not an alias ARN: IAM statements on an alias ARN grant nothing');
   }
 
   const keyRegion = key.env?.region;
   if (keyRegion !== undefined && !Token.isUnresolved(keyRegion) && !Token.isUnresolved(stack.region)) {
-    v.check(keyRegion === stack.region, 'encryptionKey', `a key in ${keyRegion}`,
+    v.check(keyRegion === stack.region, prop, `a key in ${keyRegion}`,
       `must be in the stack's region (${stack.region}): KMS keys are regional, and a service uses keys of its own region only`, false);
   }
 
@@ -49,11 +60,26 @@ export function checkEncryptionKey(v: PropValidator, scope: IConstruct, props: E
     const keyUsage = Stack.of(cfnKey).resolve(cfnKey.keyUsage);
     const symmetric = (keySpec === undefined || keySpec === KEY_FACTS.keySpec || typeof keySpec !== 'string')
       && (keyUsage === undefined || keyUsage === KEY_FACTS.keyUsage || typeof keyUsage !== 'string');
-    v.check(symmetric, 'encryptionKey', `a key with keySpec ${keySpec ?? KEY_FACTS.keySpec} and keyUsage ${keyUsage ?? KEY_FACTS.keyUsage}`,
+    v.check(symmetric, prop, `a key with keySpec ${keySpec ?? KEY_FACTS.keySpec} and keyUsage ${keyUsage ?? KEY_FACTS.keyUsage}`,
       'must be a symmetric encryption key (keySpec SYMMETRIC_DEFAULT, keyUsage ENCRYPT_DECRYPT): the service encrypts with symmetric keys only', false);
     const rotation = Stack.of(cfnKey).resolve(cfnKey.enableKeyRotation);
-    const verifiesRotation = props.verifyEncryption !== false && props.verifyKeyRotation !== false;
-    v.check(!verifiesRotation || rotation === true || (rotation !== false && rotation !== undefined), 'encryptionKey', 'a key with rotation off',
-      'the deploy-time verification requires rotation: enable it (enableKeyRotation: true), or set verifyKeyRotation false if the key is rotated another way', false);
+    v.check(rotationCheck === undefined || rotation === true || (rotation !== false && rotation !== undefined), prop, 'a key with rotation off',
+      `the deploy-time verification requires rotation: enable it (enableKeyRotation: true), or set ${rotationCheck} false if the key is rotated another way`, false);
   }
+}
+
+/**
+ * Records an error when a topic that must report the failure of `key` is encrypted with `key` itself: SNS cannot
+ * publish to a topic whose key is disabled or unusable (`KMSDisabledException`), so the alarm or alert would die with
+ * the key it reports on.
+ *
+ * @param prop the prop that gave the topic, e.g. `alarmTopic`
+ * @param what what the topic carries, e.g. `the database's alarms`
+ * @see https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html
+ */
+export function checkTopicNotOnKey(v: PropValidator, prop: string, topic: sns.ITopic | undefined, key: kms.IKey | undefined, what: string): void {
+  if (key === undefined || topic?.masterKey === undefined) return;
+  v.check(topic.masterKey !== key, prop, topic.node.path,
+    `must not be encrypted with the construct's own key (encryptionKey): ${what} fire when that key fails, and SNS cannot publish with a failed key; `
+    + `use a topic on another key, or omit ${prop}`, false);
 }

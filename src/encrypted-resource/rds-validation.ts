@@ -4,8 +4,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { IConstruct } from 'constructs';
 import { PropValidator } from '../internal/validation';
+import { checkLogRetention } from '../services/logs/retention';
 import { MASTER_USERNAME } from '../services/rds/instance-facts';
-import { isPerformanceInsightsRetention, LOG_RETENTION_DAYS, reservedWords } from '../services/rds/naming-facts';
+import { isPerformanceInsightsRetention, reservedWords } from '../services/rds/naming-facts';
 
 /** The props of an RDS construct (instance or cluster) that decide where its data is encrypted and how its master user is made. */
 export interface RdsEncryptionProps {
@@ -55,11 +56,7 @@ export function checkRdsEncryptionProps(v: PropValidator, scope: IConstruct, pro
     v.check(isPerformanceInsightsRetention(piRetention), 'performanceInsightRetention', `${piRetention} days`,
       'allowed: 7, a multiple of 31 up to 713 (1 to 23 months) or 731 days (use rds.PerformanceInsightRetention)', false);
   }
-  const logRetention = props.cloudwatchLogsRetention as number | undefined;
-  if (logRetention !== undefined && !Token.isUnresolved(logRetention)) {
-    v.check(logRetention === logs.RetentionDays.INFINITE || LOG_RETENTION_DAYS.includes(logRetention), 'cloudwatchLogsRetention', `${logRetention} days`,
-      `allowed: ${LOG_RETENTION_DAYS.join(', ')} days or RetentionDays.INFINITE (use logs.RetentionDays)`, false);
-  }
+  checkLogRetention(v, 'cloudwatchLogsRetention', props.cloudwatchLogsRetention);
 }
 
 /** A database or master user name the engine reserves (compared in lower case; tokens are skipped). */

@@ -12,7 +12,7 @@ import { confineTargetStatements, redirectableProps, ScheduleExecutionRole, targ
 import { ScheduleGroupDeadLetters } from './group-alarms';
 import { addScheduleStatements } from './permissions';
 import { EncryptedScheduleProps, ScheduleKeyPolicyScope } from './props';
-import { validatePayload, validateScheduleProps, warnIfInThePast } from './validation';
+import { validatePayload, validateScheduleProps, warnIfDeadLetterQueueElsewhere, warnIfInThePast } from './validation';
 import { watchChannelKey } from '../audit/audit-key';
 import { IEncryptedResource } from '../encrypted-resource/props';
 import { setUpEncryption, verifyEncryption } from '../encrypted-resource/setup';
@@ -124,6 +124,7 @@ export class EncryptedSchedule extends Construct implements IEncryptedResource {
     const givenQueue = props.deadLetterQueue ?? targetProps?.deadLetterQueue;
     const groupDeadLetters = !givenQueue && groupScope && ownRole !== undefined && props.encryptionKey !== undefined
       ? ScheduleGroupDeadLetters.of(this, this.scheduleGroupName, this.encryptionKey) : undefined;
+    if (givenQueue) warnIfDeadLetterQueueElsewhere(this, givenQueue);
     const deadLetters = scheduleDeadLetterQueue(this, givenQueue, groupDeadLetters);
     this.deadLetterQueue = deadLetters.queue;
     this.deadLetterQueueKey = deadLetters.key;

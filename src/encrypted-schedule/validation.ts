@@ -1,14 +1,18 @@
 import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { IConstruct } from 'constructs';
 import { expressionProblem, isKnownTimeZone } from './expression';
-import { checkEncryptionKey } from '../encrypted-resource/key-checks';
+import { checkEncryptionKey, checkTopicNotOnKey } from '../encrypted-resource/key-checks';
 import { EncryptedResourceProps } from '../encrypted-resource/props';
 import { claimPhysicalName } from '../internal/physical-names';
 import { PropValidator, requiredObject } from '../internal/validation';
 import { SCHEDULER_LIMITS as LIMITS } from '../services/scheduler/facts';
+
+/** The warning id users acknowledge for a dead-letter queue in another region or account than the schedule. */
+export const DEAD_LETTER_QUEUE_ELSEWHERE_WARNING = 'cdk-encrypted-constructs:schedule-dead-letter-queue-elsewhere';
 
 /** The warning id users acknowledge for a one-time schedule whose time has passed. */
 export const AT_IN_THE_PAST_WARNING = 'cdk-encrypted-constructs:schedule-at-in-the-past';
@@ -26,6 +30,7 @@ export interface CheckedScheduleProps extends EncryptedResourceProps {
   readonly maxEventAge?: Duration;
   readonly deadLetterQueue?: sqs.IQueue;
   readonly target?: scheduler.IScheduleTarget;
+  readonly alarmTopic?: sns.ITopic;
 }
 
 /**
@@ -77,6 +82,7 @@ export function validateScheduleProps(scope: IConstruct, props: CheckedScheduleP
       'must be a standard queue: EventBridge Scheduler cannot use a FIFO queue as a dead-letter queue');
   }
   checkEncryptionKey(v, scope, props);
+  checkTopicNotOnKey(v, 'alarmTopic', props.alarmTopic, props.encryptionKey, "the schedule's alarms (failed invocations, dead letters)");
   // Two schedules of one group with one name: CloudFormation fails on the second (names are unique per group).
   claimPhysicalName(v, scope, 'scheduleName', 'EventBridge Scheduler schedule', props.scheduleName === undefined ? undefined
     : `${props.scheduleGroup?.scheduleGroupName ?? 'default'}/${props.scheduleName}`, props.scheduleName);
@@ -168,4 +174,28 @@ function minutes(duration: Duration | undefined): number | undefined {
   if (duration === undefined) return undefined;
   const value = duration.toMinutes({ integral: false });
   return Token.isUnresolved(value) ? undefined : value;
+}
+
+/**
+ * Warns (acknowledgeably) when the dead-letter queue is in another region or account than the schedule. The Scheduler
+ * guide documents neither (it is silent, so this is not an error), and neither can work as the construct sets it up:
+ * the execution role may use the queue's key only through SQS in the schedule's region (`kms:ViaService`), and a
+ * queue of another account must allow the role in its own queue and key policies, which this stack cannot edit. A
+ * dead letter that cannot be delivered is lost without a word.
+ *
+ * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/configuring-schedule-dlq.html
+ */
+export function warnIfDeadLetterQueueElsewhere(scope: IConstruct, queue: sqs.IQueue): void {
+  const stack = Stack.of(scope);
+  const where = (value: string | undefined, own: string) => value !== undefined && !Token.isUnresolved(value) && !Token.isUnresolved(own) && value !== own ? value : undefined;
+  const region = where(queue.env?.region, stack.region);
+  const account = where(queue.env?.account, stack.account);
+  if (region === undefined && account === undefined) return;
+  const elsewhere = [region && `region ${region}`, account && `account ${account}`].filter(Boolean).join(' and ');
+  Annotations.of(scope).addWarningV2(DEAD_LETTER_QUEUE_ELSEWHERE_WARNING, [
+    `The dead-letter queue ${queue.node.path} is in ${elsewhere}, not the schedule's (${stack.region}, ${stack.account}).`,
+    'EventBridge Scheduler documents no dead-letter queue outside the schedule\'s region and account, and the execution role may use the queue\'s key',
+    `only through SQS in ${stack.region}: failed payloads may be lost. Use a queue of this region and account, or acknowledge this warning once you have`,
+    'proved delivery (the queue\'s and its key\'s policies must allow the execution role).',
+  ].join(' '));
 }

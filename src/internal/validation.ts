@@ -47,6 +47,7 @@ export class PropValidator {
     const record = props as { [prop: string]: unknown };
     for (const [prop, value] of Object.entries(record)) {
       if (value === null && !(prop in required)) this.check(false, prop, 'null', 'omit the prop instead (null is not a value)', false);
+      else if (!OPAQUE_PROPS.has(prop)) this.nullsWithin(prop, value, 1);
     }
     for (const [prop, { allowed, is }] of Object.entries(required)) {
       const value = record[prop];
@@ -59,6 +60,27 @@ export class PropValidator {
     return this.errors.length === before;
   }
 
+  /**
+   * Records the `null` and `undefined` entries of arrays, and the `null` members of plain objects, inside a prop (e.g.
+   * `keyOptions.administrators[0]`): a JavaScript caller's `[null]` would otherwise end in a TypeError deep inside the
+   * construct. Only arrays and plain objects are walked (never constructs, tokens or class instances), a few levels deep.
+   */
+  private nullsWithin(path: string, value: unknown, depth: number): void {
+    if (depth > MAX_NULL_DEPTH || typeof value !== 'object' || value === null) return;
+    if (Array.isArray(value)) {
+      value.forEach((entry, i) => {
+        if (entry === null || entry === undefined) this.check(false, `${path}[${i}]`, describe(entry), 'arrays must not hold null or undefined entries', false);
+        else this.nullsWithin(`${path}[${i}]`, entry, depth + 1);
+      });
+    } else if (Object.getPrototypeOf(value) === Object.prototype) {
+      for (const [member, entry] of Object.entries(value)) {
+        if (OPAQUE_PROPS.has(member)) continue;
+        if (entry === null) this.check(false, `${path}.${member}`, 'null', 'omit the prop instead (null is not a value)', false);
+        else this.nullsWithin(`${path}.${member}`, entry, depth + 1);
+      }
+    }
+  }
+
   /** Throws one error listing every recorded problem, if any. */
   public throwIfInvalid(): void {
     if (this.errors.length === 0) return;
@@ -66,6 +88,16 @@ export class PropValidator {
     throw new PropValidationError(`invalid props for ${this.scope.node.path}:\n${lines}`);
   }
 }
+
+/** How deep `nullsWithin` looks into a prop (props are structs of structs at most a few levels deep). */
+const MAX_NULL_DEPTH = 4;
+
+/**
+ * Props whose `null`s are values, not mistakes: an EventBridge event pattern matches null with `[null]`
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html#eb-filtering-null-values), and a
+ * target input is the user's payload.
+ */
+const OPAQUE_PROPS = new Set(['eventPattern', 'input']);
 
 /** A required prop: what is allowed (for the message) and a shape check JavaScript callers cannot skip. */
 export interface RequiredProp {

@@ -2,6 +2,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { VERIFICATION_CONTEXT_KEY, verifierContextConditions } from './conditions';
 import { cloudTrailStatements, TrailKeyStatementProps } from '../services/cloudtrail/statements';
 import { apiDestinationsServiceLinkedRoleArn } from '../services/events/arns';
+import { busLogStatements } from '../services/events/bus-logs';
 import { API_DESTINATIONS_TAG_KEY } from '../services/events/connection-facts';
 import { connectionCrossAccountStatement, connectionStatements, ConnectionKeyStatementProps, eventBusStatements, EventBusKeyStatementProps } from '../services/events/statements';
 import { keyEnvironment, KeyStatementEnvironment } from '../services/kms/environment';
@@ -133,6 +134,20 @@ export class KeyPolicyStatements {
    */
   public static eventBus(props: EventBusKeyStatementProps): iam.PolicyStatement[] {
     return eventBusStatements(props);
+  }
+
+  /**
+   * EventBridge event bus logs: on the key of a bus whose logs are enabled, `events.amazonaws.com` may generate data
+   * keys to encrypt the `detail` and `error` sections of the log records in transit, and CloudWatch Logs' delivery
+   * service (`delivery.logs.amazonaws.com`) may decrypt them (and generate data keys), both only under the documented
+   * `SourceArn` context of CloudWatch Logs in this account and region. The destination (a log group) is encrypted with
+   * its own key: see `KeyPolicyStatements.logGroup`.
+   *
+   * @returns the statements for EventBridge and for log delivery, one per principal
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/encryption-bus-logs.html
+   */
+  public static eventBusLogs(props: KeyStatementEnvironment = {}): iam.PolicyStatement[] {
+    return busLogStatements(props);
   }
 
   /**

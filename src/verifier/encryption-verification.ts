@@ -3,6 +3,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
 import { EncryptionVerifierOptions, VerifierProvider } from './provider';
 import { VerifiedResource } from './verified-resource';
+import { checkKey } from '../encrypted-resource/key-checks';
 import { stackEnvironment } from '../internal/arns';
 import { PropValidator, requiredObject } from '../internal/validation';
 import { VERIFICATION_CONTEXT_KEY } from '../key/conditions';
@@ -72,6 +73,10 @@ export class EncryptionVerification extends Construct {
         is: value => Array.isArray(value) && value.every(r => r instanceof VerifiedResource),
       },
     })) v.throwIfInvalid();
+    // A key that cannot round-trip (asymmetric, HMAC), an alias or AWS managed key, or rotation off while it is checked:
+    // the check would fail on every deploy.
+    checkKey(v, this, props.key, 'key', props.checkRotation === false ? undefined : 'checkRotation');
+    v.throwIfInvalid();
     const provider = VerifierProvider.of(this);
     this.verificationContext = { [VERIFICATION_CONTEXT_KEY]: this.node.path };
 

@@ -1,6 +1,7 @@
+import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
-import { checkArn } from '../internal/validation';
+import { checkArn, PropValidationError } from '../internal/validation';
 
 /**
  * A resource whose key binding the verifier checks, and what the verifier may call to check it.
@@ -16,6 +17,9 @@ export class VerifiedResource {
    */
   public static schedule(scheduleName: string, groupName: string, scheduleArn: string, dependency?: IConstruct, keyPolicyScheduleArn?: string): VerifiedResource {
     checkArn('VerifiedResource.schedule', 'scheduleArn', scheduleArn, SCHEDULE_ARN, 'arn:<partition>:scheduler:<region>:<account>:schedule/<group>/<name>');
+    checkIdentifier('VerifiedResource.schedule', 'scheduleName', scheduleName, SCHEDULER_NAME, SCHEDULER_NAME_ALLOWED);
+    checkIdentifier('VerifiedResource.schedule', 'groupName', groupName, SCHEDULER_NAME, SCHEDULER_NAME_ALLOWED);
+    checkArnNames('VerifiedResource.schedule', scheduleArn, `/${groupName}/${scheduleName}`, 'scheduleArn must end in /<groupName>/<scheduleName>');
     return new VerifiedResource(
       { Type: 'AWS::Scheduler::Schedule', Name: scheduleName, GroupName: groupName },
       [new iam.PolicyStatement({ actions: ['scheduler:GetSchedule'], resources: [scheduleArn] })],
@@ -28,6 +32,8 @@ export class VerifiedResource {
   /** An EventBridge event bus: `DescribeEventBus` must return `KmsKeyIdentifier` = the key. */
   public static eventBus(eventBusName: string, eventBusArn: string, dependency?: IConstruct): VerifiedResource {
     checkArn('VerifiedResource.eventBus', 'eventBusArn', eventBusArn, EVENT_BUS_ARN, 'arn:<partition>:events:<region>:<account>:event-bus/<name>');
+    checkIdentifier('VerifiedResource.eventBus', 'eventBusName', eventBusName, EVENT_BUS_NAME, '1 to 256 letters, digits, ".", "_", "-" and "/"');
+    checkArnNames('VerifiedResource.eventBus', eventBusArn, `/${eventBusName}`, 'eventBusArn must end in /<eventBusName>');
     return new VerifiedResource(
       { Type: 'AWS::Events::EventBus', Name: eventBusName },
       [new iam.PolicyStatement({ actions: ['events:DescribeEventBus'], resources: [eventBusArn] })],
@@ -38,6 +44,8 @@ export class VerifiedResource {
   /** An EventBridge archive: `DescribeArchive` must return `KmsKeyIdentifier` = the key. */
   public static archive(archiveName: string, archiveArn: string, dependency?: IConstruct): VerifiedResource {
     checkArn('VerifiedResource.archive', 'archiveArn', archiveArn, ARCHIVE_ARN, 'arn:<partition>:events:<region>:<account>:archive/<name>');
+    checkIdentifier('VerifiedResource.archive', 'archiveName', archiveName, ARCHIVE_NAME, '1 to 48 letters, digits, ".", "_" and "-"');
+    checkArnNames('VerifiedResource.archive', archiveArn, `/${archiveName}`, 'archiveArn must end in /<archiveName>');
     return new VerifiedResource(
       { Type: 'AWS::Events::Archive', Name: archiveName },
       [new iam.PolicyStatement({ actions: ['events:DescribeArchive'], resources: [archiveArn] })],
@@ -57,6 +65,8 @@ export class VerifiedResource {
   public static connection(connectionName: string, connectionArn: string, secretArn: string, dependency?: IConstruct): VerifiedResource {
     checkArn('VerifiedResource.connection', 'connectionArn', connectionArn, CONNECTION_ARN, 'arn:<partition>:events:<region>:<account>:connection/<name> (the IAM form, without /<uuid>)');
     checkArn('VerifiedResource.connection', 'secretArn', secretArn, SECRET_ARN, 'arn:<partition>:secretsmanager:<region>:<account>:secret:<name>');
+    checkIdentifier('VerifiedResource.connection', 'connectionName', connectionName, CONNECTION_NAME, '1 to 64 letters, digits, ".", "_" and "-"');
+    checkArnNames('VerifiedResource.connection', connectionArn, `/${connectionName}`, 'connectionArn must end in /<connectionName>');
     return new VerifiedResource(
       { Type: 'AWS::Events::Connection', Name: connectionName },
       [
@@ -73,6 +83,8 @@ export class VerifiedResource {
    */
   public static dbInstance(instanceIdentifier: string, instanceArn: string, options: DbInstanceVerificationOptions = {}, dependency?: IConstruct): VerifiedResource {
     checkArn('VerifiedResource.dbInstance', 'instanceArn', instanceArn, DB_INSTANCE_ARN, 'arn:<partition>:rds:<region>:<account>:db:<identifier>');
+    checkIdentifier('VerifiedResource.dbInstance', 'instanceIdentifier', instanceIdentifier, RDS_IDENTIFIER, RDS_IDENTIFIER_ALLOWED);
+    checkArnNames('VerifiedResource.dbInstance', instanceArn, `:${lowerCase(instanceIdentifier)}`, 'instanceArn must end in :<instanceIdentifier> (in lower case)');
     return new VerifiedResource(
       {
         Type: 'AWS::RDS::DBInstance',
@@ -100,6 +112,8 @@ export class VerifiedResource {
    */
   public static dbCluster(clusterIdentifier: string, clusterArn: string, options: DbClusterVerificationOptions = {}, dependency?: IConstruct): VerifiedResource {
     checkArn('VerifiedResource.dbCluster', 'clusterArn', clusterArn, DB_CLUSTER_ARN, 'arn:<partition>:rds:<region>:<account>:cluster:<identifier>');
+    checkIdentifier('VerifiedResource.dbCluster', 'clusterIdentifier', clusterIdentifier, RDS_IDENTIFIER, RDS_IDENTIFIER_ALLOWED);
+    checkArnNames('VerifiedResource.dbCluster', clusterArn, `:${lowerCase(clusterIdentifier)}`, 'clusterArn must end in :<clusterIdentifier> (in lower case)');
     return new VerifiedResource(
       {
         Type: 'AWS::RDS::DBCluster',
@@ -181,6 +195,37 @@ const SCHEDULE_ARN = /^arn:aws[a-z-]*:scheduler:[a-z0-9-]+:\d{12}:schedule\/[0-9
 const EVENT_BUS_ARN = /^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[./\-_A-Za-z0-9]{1,256}$/;
 const ARCHIVE_ARN = /^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:archive\/[.\-_A-Za-z0-9]{1,48}$/;
 const CONNECTION_ARN = /^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:connection\/[.\-_A-Za-z0-9]{1,64}$/;
-const DB_INSTANCE_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:db:[a-z][a-z0-9-]{0,62}$/;
-const DB_CLUSTER_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:cluster:[a-z][a-z0-9-]{0,62}$/;
+const DB_INSTANCE_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:db:[a-z](?!.*--)[a-z0-9-]{0,62}(?<!-)$/;
+const DB_CLUSTER_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:cluster:[a-z](?!.*--)[a-z0-9-]{0,62}(?<!-)$/;
+
+// The names the verifier passes to the read-only calls, as each API accepts them:
+// https://docs.aws.amazon.com/scheduler/latest/APIReference/API_GetSchedule.html (Name, GroupName),
+// https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_DescribeEventBus.html (Name),
+// https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_DescribeArchive.html (ArchiveName),
+// https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_DescribeConnection.html (Name),
+// https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html (DBInstanceIdentifier: 1 to 63
+// letters, digits or hyphens, first a letter, no hyphen at the end and no two in a row; the same for DBClusterIdentifier).
+const SCHEDULER_NAME = /^[0-9a-zA-Z._-]{1,64}$/;
+const SCHEDULER_NAME_ALLOWED = '1 to 64 letters, digits, ".", "_" and "-"';
+const EVENT_BUS_NAME = /^[/.\-_A-Za-z0-9]{1,256}$/;
+const ARCHIVE_NAME = /^[.\-_A-Za-z0-9]{1,48}$/;
+const CONNECTION_NAME = /^[.\-_A-Za-z0-9]{1,64}$/;
+const RDS_IDENTIFIER = /^[A-Za-z](?!.*--)[A-Za-z0-9-]{0,62}(?<!-)$/;
+const RDS_IDENTIFIER_ALLOWED = '1 to 63 letters, digits and hyphens, starting with a letter, not ending with a hyphen, without two hyphens in a row';
+
+/** A name a static factory was given: a token, or a string of the API's form. */
+function checkIdentifier(where: string, prop: string, value: unknown, form: RegExp, allowed: string): void {
+  checkArn(where, prop, value, form, allowed);
+}
+
+/** An RDS identifier as RDS stores it (lower case); a token as it is (lower-casing would break it). */
+function lowerCase(identifier: string): string {
+  return typeof identifier === 'string' && !Token.isUnresolved(identifier) ? identifier.toLowerCase() : identifier;
+}
+
+/** The ARN names the resource it was given with (when both are literals): the verifier reads one, IAM allows the other. */
+function checkArnNames(where: string, arn: string, suffix: string, rule: string): void {
+  if (Token.isUnresolved(arn) || Token.isUnresolved(suffix)) return;
+  if (!arn.endsWith(suffix)) throw new PropValidationError(`invalid ${where}:\n  - ${rule}: got ${JSON.stringify(arn)}`);
+}
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;

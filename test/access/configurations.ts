@@ -17,8 +17,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { createExampleApp } from '../../examples/app';
 import {
-  AlertRouting, AuditTrail, EncryptedArchive, EncryptedConnection, EncryptedRdsInstance, EncryptedSchedule, EncryptionKey, EncryptionVerification, KeyAuditTrail, VerifiedResource,
-  KeyPolicyStatements, ScheduleKeyPolicyScope,
+  AlertRouting, AuditTrail, EncryptedArchive, EncryptedConnection, EncryptedRdsCluster, EncryptedRdsClusterProps, EncryptedRdsInstance, EncryptedSchedule,
+  EncryptionKey, EncryptionVerification, KeyAuditTrail, VerifiedResource, KeyPolicyStatements, ScheduleKeyPolicyScope,
 } from '../../src';
 import { addKeyStatements } from '../../src/key/key-policy';
 import { alarmOnRuleDeliveryFailures } from '../../src/stack/alarm-topic';
@@ -66,6 +66,23 @@ function nightly(stack: Stack, props: Partial<ConstructorParameters<typeof Encry
 
 const apiKey = () => events.Authorization.apiKey('x-api-key', SecretValue.secretsManager('crm/api-key'));
 const POSTGRES = rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 });
+
+/** An Aurora cluster: Aurora PostgreSQL 16.4 with a Serverless v2 writer and reader unless the props say otherwise. */
+function aurora(stack: Stack, props: Partial<EncryptedRdsClusterProps> = {}): EncryptedRdsCluster {
+  return new EncryptedRdsCluster(stack, 'Orders', {
+    engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_4 }),
+    vpc: compliantVpc(stack),
+    writer: rds.ClusterInstance.serverlessV2('Writer'),
+    readers: [rds.ClusterInstance.serverlessV2('Reader', { scaleWithWriter: true })],
+    ...props,
+  });
+}
+
+/** A role that reads the cluster's master secret and one that connects as `app_user` (in strict mode the grants are the only way in). */
+function clusterUsers(stack: Stack, cluster: EncryptedRdsCluster): void {
+  cluster.masterUserSecret.grantRead(new iam.Role(stack, 'SecretReader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') }));
+  cluster.grantConnect(new iam.Role(stack, 'App', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') }), 'app_user');
+}
 
 export const CONFIGURATIONS: Configuration[] = [
   // --- EncryptedSchedule ---------------------------------------------------------------------------------------------
@@ -175,6 +192,25 @@ export const CONFIGURATIONS: Configuration[] = [
   },
 
   {
+    // Producers of other accounts: an organization and named accounts on the bus policy, nothing on the key (strict
+    // mode, so no root delegation could hide a missing key statement). The trail and the verifier are proven elsewhere.
+    subject: 'EncryptedArchive',
+    variant: 'organization and account producers; no trail, no verifier',
+    app: build(stack => {
+      const orders = new EncryptedArchive(stack, 'Orders', { eventBusName: 'orders', keyOptions: STRICT, auditTrail: AuditTrail.none(), verifyEncryption: false });
+      orders.allowPutEventsFromOrganization('o-a1b2c3d4e5');
+      orders.allowPutEventsFromAccounts(['444455556666']);
+    }),
+  },
+
+  {
+    // Bus logs at TRACE (every log type) to a log group on the stack's dead-letter key, the bus key in strict mode.
+    subject: 'EncryptedArchive',
+    variant: 'bus logging (TRACE, strict)',
+    app: build(stack => new EncryptedArchive(stack, 'Orders', { keyOptions: STRICT, logging: { level: events.Level.TRACE } })),
+  },
+
+  {
     // addRule: a queue and a stream (strict-mode key), a topic (own key), a Firehose stream and another bus, one
     // dead-letter queue on a third key for all that take one
     subject: 'EncryptedArchive',
@@ -227,6 +263,32 @@ export const CONFIGURATIONS: Configuration[] = [
     app: build(stack => new EncryptedRdsInstance(stack, 'Db', {
       engine: POSTGRES, vpc: compliantVpc(stack), auditTrail: AuditTrail.none(), masterSecretRotation: Duration.days(30),
     })),
+  },
+
+  // --- EncryptedRdsCluster -------------------------------------------------------------------------------------------
+  { subject: 'EncryptedRdsCluster', variant: 'default', app: build(stack => aurora(stack)) },
+  {
+    // with a reader of the master secret and an IAM-authenticated user, named by their grants
+    subject: 'EncryptedRdsCluster',
+    variant: 'strict',
+    app: build(stack => clusterUsers(stack, aurora(stack, { keyOptions: STRICT }))),
+  },
+  {
+    // Aurora MySQL on provisioned instances: four exported log types; masterSecretRotation adds only a synth warning
+    // (CloudFormation cannot set a managed secret's schedule), so it rides here instead of in a configuration of its own
+    subject: 'EncryptedRdsCluster',
+    variant: 'fullest',
+    app: build(stack => clusterUsers(stack, aurora(stack, {
+      engine: rds.DatabaseClusterEngine.auroraMysql({ version: rds.AuroraMysqlEngineVersion.VER_3_08_0 }),
+      writer: rds.ClusterInstance.provisioned('Writer', { instanceType: ec2.InstanceType.of(ec2.InstanceClass.R6G, ec2.InstanceSize.LARGE) }),
+      readers: [rds.ClusterInstance.provisioned('Reader', { instanceType: ec2.InstanceType.of(ec2.InstanceClass.R6G, ec2.InstanceSize.LARGE) })],
+      keyOptions: { ...STRICT, alias: 'orders-cluster' },
+      port: 3307,
+      performanceInsightRetention: rds.PerformanceInsightRetention.MONTHS_12,
+      cloudwatchLogsRetention: 731,
+      backup: { retention: Duration.days(35) },
+      masterSecretRotation: Duration.days(30),
+    }))),
   },
 
   // --- building blocks -----------------------------------------------------------------------------------------------

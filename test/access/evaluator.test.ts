@@ -116,3 +116,44 @@ describe('the IAM policy evaluator', () => {
     expect(importers).toEqual([]);
   });
 });
+
+describe('event bus policies', () => {
+  const BUS = `arn:aws:events:eu-west-1:${ACCOUNT}:event-bus/orders`;
+  const putEvents = (account: string, context: Record<string, string> = {}) => ({
+    caller: externalRole('producer', `arn:aws:iam::${account}:role/producer`, [{ name: 'put', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'events:PutEvents', Resource: '*' }] } }]),
+    action: 'events:PutEvents',
+    resource: BUS,
+    context,
+  });
+  function busWorld(policies: Record<string, any>, busProps: Record<string, any> = {}): DeployedWorld {
+    return new DeployedWorld({ account: ACCOUNT, region: 'eu-west-1', partition: 'aws' }, [{
+      stackName: 'S',
+      template: { Resources: { Bus: { Type: 'AWS::Events::EventBus', Properties: { Name: 'orders', ...busProps } }, ...policies } },
+    }]);
+  }
+  const policy = (properties: Record<string, any>) => ({ Type: 'AWS::Events::EventBusPolicy', Properties: { EventBusName: { Ref: 'Bus' }, ...properties } });
+
+  test('the statements of every AWS::Events::EventBusPolicy of the bus make its policy, in the Statement form and the Principal/Condition form', async () => {
+    const world = busWorld({
+      Org: policy({ StatementId: 'org', Statement: { Effect: 'Allow', Principal: '*', Action: 'events:PutEvents', Resource: { 'Fn::GetAtt': ['Bus', 'Arn'] }, Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } } } }),
+      Account: policy({ StatementId: 'account', Action: 'events:PutEvents', Principal: '444455556666' }),
+      Legacy: policy({ StatementId: 'legacy-org', Action: 'events:PutEvents', Principal: '*', Condition: { Type: 'StringEquals', Key: 'aws:PrincipalOrgID', Value: 'o-legacy00000' } }),
+      Elsewhere: policy({ StatementId: 'elsewhere', Action: 'events:PutEvents', Principal: '999988887777', EventBusName: 'other' }),
+    });
+    const decide = async (account: string, context?: Record<string, string>) => (await evaluate(world, putEvents(account, context))).decision;
+    expect(await decide('555566667777', { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' })).toBe('Allowed');
+    expect(await decide('555566667777', { 'aws:PrincipalOrgID': 'o-legacy00000' })).toBe('Allowed');
+    expect(await decide('555566667777', { 'aws:PrincipalOrgID': 'o-another0000' })).toBe('ImplicitlyDenied');
+    expect(await decide('444455556666')).toBe('Allowed');
+    // a policy of another bus does not apply; without any policy, another account is refused
+    expect(await decide('999988887777')).toBe('ImplicitlyDenied');
+    expect((await evaluate(busWorld({}), putEvents('444455556666'))).decision).toBe('ImplicitlyDenied');
+  });
+
+  test('one statement id written twice on a bus, or policies beside the bus\'s own Policy, fail: each replaces the other on deploy', async () => {
+    const twice = busWorld({ A: policy({ StatementId: 'same', Action: 'events:PutEvents', Principal: '444455556666' }), B: policy({ StatementId: 'same', Action: 'events:PutEvents', Principal: '555566667777' }) });
+    await expect(evaluate(twice, putEvents('444455556666'))).rejects.toThrow(/the statement ids same are written twice/);
+    const both = busWorld({ A: policy({ StatementId: 'a', Action: 'events:PutEvents', Principal: '444455556666' }) }, { Policy: { Version: '2012-10-17', Statement: [] } });
+    await expect(evaluate(both, putEvents('444455556666'))).rejects.toThrow(/has a Policy of its own and 1 AWS::Events::EventBusPolicy/);
+  });
+});

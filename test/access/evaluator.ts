@@ -148,6 +148,17 @@ export function resourcePolicyFor(world: DeployedWorld, action: string, resource
       const bucketName = resourceArn.split(':::')[1]?.split('/')[0];
       return only(world.ofType('AWS::S3::BucketPolicy').map(p => world.properties(p)).filter(p => p.Bucket === bucketName), 'bucket')?.PolicyDocument;
     }
+    case 'logs': {
+      // A log group's own resource policy (AWS::Logs::LogGroup ResourcePolicyDocument) applies to the group and its
+      // streams: arn:<p>:logs:<r>:<a>:log-group:<name>[:log-stream:<stream>]. (An account-level AWS::Logs::ResourcePolicy
+      // is not modelled: the world refuses templates holding one.)
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-loggroup.html#cfn-logs-loggroup-resourcepolicydocument
+      const group = world.ofType('AWS::Logs::LogGroup').find(g => {
+        const groupArn = world.attribute(g, 'Arn').replace(/:\*$/, '');
+        return resourceArn === groupArn || resourceArn.startsWith(`${groupArn}:log-stream:`) || resourceArn === `${groupArn}:*`;
+      });
+      return group ? world.properties(group).ResourcePolicyDocument : undefined;
+    }
     case 'sts': {
       const role = world.ofType('AWS::IAM::Role').find(r => world.attribute(r, 'Arn') === resourceArn);
       return role ? world.properties(role).AssumeRolePolicyDocument : undefined;
@@ -171,9 +182,47 @@ export function resourcePolicyFor(world: DeployedWorld, action: string, resource
         }));
       return statements.length > 0 ? { Version: '2012-10-17', Statement: statements } : undefined;
     }
+    case 'events':
+      return eventBusPolicyFor(world, resourceArn);
     default:
       return undefined;
   }
+}
+
+/**
+ * The resource policy of an event bus of the world: the statements of every `AWS::Events::EventBusPolicy` naming the
+ * bus (by name; none names the default bus) and the bus's own `Policy`. Each policy resource adds one statement under
+ * its `StatementId` (PutPermission), in the `Statement` form or the older `Action`/`Principal`/`Condition` form, which
+ * grants an account id (its root) or, with `*`, whoever the condition admits. Two statements with one id on a bus, or
+ * policy resources next to the bus's own `Policy` (which sets the whole policy), are an error: each replaces the other.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-eventbuspolicy.html
+ * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutPermission.html
+ */
+function eventBusPolicyFor(world: DeployedWorld, resourceArn: string): any | undefined {
+  const bus = world.ofType('AWS::Events::EventBus').find(b => world.attribute(b, 'Arn') === resourceArn);
+  if (!bus) return undefined;
+  const name = world.nameOf(bus);
+  const own = world.properties(bus).Policy;
+  const added = world.ofType('AWS::Events::EventBusPolicy').map(p => world.properties(p)).filter(p => (p.EventBusName ?? 'default') === name);
+  if (own !== undefined && added.length > 0) {
+    throw new Error(`${resourceArn} has a Policy of its own and ${added.length} AWS::Events::EventBusPolicy: each replaces the other on deploy`);
+  }
+  if (own !== undefined) return typeof own === 'string' ? JSON.parse(own) : own;
+  const ids = added.map(p => p.StatementId);
+  const repeated = ids.filter((id, i) => ids.indexOf(id) !== i);
+  if (repeated.length > 0) throw new Error(`the statement ids ${repeated.join(', ')} are written twice on ${resourceArn}: each replaces the other on deploy`);
+  const statements = added.map(p => {
+    if (p.Statement !== undefined) return { ...(typeof p.Statement === 'string' ? JSON.parse(p.Statement) : p.Statement), Sid: p.StatementId };
+    return {
+      Sid: p.StatementId,
+      Effect: 'Allow',
+      Principal: p.Principal === '*' ? '*' : { AWS: `arn:${bus.partition}:iam::${p.Principal}:root` },
+      Action: p.Action,
+      Resource: resourceArn,
+      ...(p.Condition ? { Condition: { [p.Condition.Type]: { [p.Condition.Key]: p.Condition.Value } } } : {}),
+    };
+  });
+  return statements.length > 0 ? { Version: '2012-10-17', Statement: statements } : undefined;
 }
 
 /** The context AWS adds by itself for this caller and resource. */

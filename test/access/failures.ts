@@ -1,10 +1,10 @@
 /**
  * The failure-path proof: for each failure the library promises to surface (a key disabled, scheduled for deletion,
  * re-permissioned, re-tagged or granted by hand; a connection deauthorized; an RDS master secret failing to rotate; a
- * rule's, bus's or schedule's delivery failing; the deploy-time check failing), derive from the deployed world the
- * paths that report it (rule → target → key; dead-letter queue → key; alarm → topic → key), fail the thing in the
- * model (a disabled key denies every use: SNS and SQS answer KMSDisabledException), and evaluate every remaining call
- * with the IAM evaluator.
+ * database's key failing under its alarms; a rule's, bus's or schedule's delivery failing; the deploy-time check
+ * failing), derive from the deployed world the paths that report it (rule → target → key; dead-letter queue → key;
+ * alarm → topic → key), fail the thing in the model (a disabled key denies every use: SNS and SQS answer
+ * KMSDisabledException), and evaluate every remaining call with the IAM evaluator.
  *
  * The rule it holds the templates to: **no alert or dead letter travels through the key whose failure it reports**,
  * and when an alert channel's own key fails, something on another key notices (an alarm on the rule's failed
@@ -275,6 +275,27 @@ async function masterSecretRotationFailure(world: DeployedWorld, resource: Deplo
 }
 
 /**
+ * A database whose storage key fails: "If you disable or revoke permissions to a KMS key used by an RDS database, RDS
+ * puts your database into a terminal state when access to the KMS key is required" (Aurora, KMS key management). The
+ * alarms on it (CPU, connections, memory or capacity, replica lag: by `DBInstanceIdentifier` or `DBClusterIdentifier`)
+ * are how people see it go, so every one must still reach its topic with that key out of service.
+ * https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Overview.Encryption.Keys.html
+ */
+async function databaseAlarmsFailure(world: DeployedWorld, db: DeployedResource): Promise<FailurePath | undefined> {
+  const props = world.properties(db);
+  if (!props.StorageEncrypted || props.KmsKeyId === undefined) return undefined;
+  const dimension = db.type === 'AWS::RDS::DBCluster' ? 'DBClusterIdentifier' : 'DBInstanceIdentifier';
+  const name = world.ref(db);
+  const alarms = world.ofType('AWS::CloudWatch::Alarm').filter(alarm => alarmMetrics(world, alarm).some(m => m.dimensions[dimension] === name));
+  if (alarms.length === 0) return undefined;
+  const failedKey = namedKey(world, props.KmsKeyId);
+  const heard: Route[] = [];
+  for (const alarm of alarms) heard.push(...await alarmRoutes(world, alarm, failedKey.arn));
+  const problems = heard.filter(r => !r.ok).map(r => `an alarm on ${label(db)} is lost with its key: ${r.via} (${r.why})`);
+  return { subject: label(db), failure: 'its key disabled or unusable (RDS makes it inaccessible): each alarm on it still reaches its topic', failedKey: failedKey.label, heard, deadLetters: [], problems };
+}
+
+/**
  * A failure whose deliveries go to a dead-letter queue: the dead letter must be kept with `failedKeyArn` out of
  * service, and an alarm on the queue's depth must be heard through another key.
  */
@@ -398,6 +419,8 @@ export async function failurePaths(world: DeployedWorld): Promise<FailurePath[]>
   for (const connection of world.ofType('AWS::Events::Connection')) out.push(await connectionFailure(world, connection));
   for (const db of [...world.ofType('AWS::RDS::DBInstance'), ...world.ofType('AWS::RDS::DBCluster')]) {
     if (world.properties(db).ManageMasterUserPassword) out.push(await masterSecretRotationFailure(world, db));
+    const alarms = await databaseAlarmsFailure(world, db);
+    if (alarms) out.push(alarms);
   }
   for (const bus of world.ofType('AWS::Events::EventBus')) {
     const path = await busFailure(world, bus);

@@ -5,9 +5,11 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { alertsCatalog } from './catalog/alerts';
 import { auditTrailCatalog } from './catalog/audit-trail';
+import { busLoggingCatalog } from './catalog/bus-logging';
 import { connectionCatalog } from './catalog/connection';
 import { eventBusCatalog } from './catalog/event-bus';
 import { keyCatalog } from './catalog/key';
+import { producersCatalog } from './catalog/producers';
 import { rdsCatalog } from './catalog/rds';
 import { ruleTargetsCatalog } from './catalog/rule-targets';
 import { schedulerCatalog } from './catalog/scheduler';
@@ -27,6 +29,8 @@ export const CATALOGS: Record<string, Catalog> = {
   key: keyCatalog,
   verifier: verifierCatalog,
   ruleTargets: ruleTargetsCatalog,
+  producers: producersCatalog,
+  busLogging: busLoggingCatalog,
 };
 
 /** Where the fixtures deploy when their stack has no explicit environment. */

@@ -40,6 +40,46 @@ describe('the deployed world', () => {
     expect(w.ref(w.resource('Rule'))).toBe('orders-eu-west-1|r');
   });
 
+  test('an Aurora cluster: Ref is its identifier in lower case (generated when absent), with its ARN, resource id, endpoints, port and master secret as RDS returns them', () => {
+    const w = world({
+      Cluster: { Type: 'AWS::RDS::DBCluster', Properties: { DBClusterIdentifier: 'Orders-DB', Engine: 'aurora-mysql' } },
+      Unnamed: { Type: 'AWS::RDS::DBCluster', Properties: { Engine: 'aurora-postgresql' } },
+      Writer: { Type: 'AWS::RDS::DBInstance', Properties: { DBClusterIdentifier: { Ref: 'Cluster' } } },
+      Parameters: { Type: 'AWS::RDS::DBClusterParameterGroup', Properties: { Family: 'aurora-mysql8.0' } },
+    });
+    const cluster = w.resource('Cluster');
+    expect(w.ref(cluster)).toBe('orders-db');
+    expect(w.ref(w.resource('Unnamed'))).toMatch(/^orders-unnamed-[a-z0-9]{12}$/);
+    expect(w.attribute(cluster, 'DBClusterArn')).toBe('arn:aws:rds:eu-west-1:111122223333:cluster:orders-db');
+    expect(w.arnOf(cluster)).toBe('arn:aws:rds:eu-west-1:111122223333:cluster:orders-db');
+    expect(w.attribute(cluster, 'DBClusterResourceId')).toMatch(/^cluster-[A-Z0-9]{26}$/);
+    expect(w.attribute(cluster, 'Endpoint.Address')).toMatch(/^orders-db\.cluster-[a-z0-9]{12}\.eu-west-1\.rds\.amazonaws\.com$/);
+    expect(w.attribute(cluster, 'ReadEndpoint.Address')).toMatch(/^orders-db\.cluster-ro-[a-z0-9]{12}\.eu-west-1\.rds\.amazonaws\.com$/);
+    expect([w.attribute(cluster, 'Endpoint.Port'), w.attribute(w.resource('Unnamed'), 'Endpoint.Port')]).toEqual(['3306', '5432']);
+    expect(w.attribute(cluster, 'MasterUserSecret.SecretArn')).toMatch(/^arn:aws:secretsmanager:eu-west-1:111122223333:secret:rds!cluster-[0-9a-f-]{36}-[A-Za-z0-9]{6}$/);
+    expect(w.properties(w.resource('Writer')).DBClusterIdentifier).toBe('orders-db');
+    expect(w.ref(w.resource('Parameters'))).toMatch(/^orders-parameters-[a-z0-9]{12}$/);
+  });
+
+  test('vended-log resources: a delivery source and destination are referenced by name, a delivery by its id; their ARNs are logs ARNs', () => {
+    const w = world({
+      Group: { Type: 'AWS::Logs::LogGroup', Properties: { LogGroupName: '/x/y' } },
+      Source: { Type: 'AWS::Logs::DeliverySource', Properties: { Name: 'bus-errors', LogType: 'ERROR_LOGS', ResourceArn: 'arn:aws:events:eu-west-1:111122223333:event-bus/b' } },
+      Destination: { Type: 'AWS::Logs::DeliveryDestination', Properties: { Name: 'bus-logs', DestinationResourceArn: 'arn:aws:logs:eu-west-1:111122223333:log-group:/x/y' } },
+      Delivery: { Type: 'AWS::Logs::Delivery', Properties: { DeliverySourceName: { Ref: 'Source' }, DeliveryDestinationArn: { 'Fn::GetAtt': ['Destination', 'Arn'] } } },
+    });
+    expect(w.ref(w.resource('Source'))).toBe('bus-errors');
+    expect(w.attribute(w.resource('Source'), 'Arn')).toBe('arn:aws:logs:eu-west-1:111122223333:delivery-source:bus-errors');
+    expect(w.ref(w.resource('Destination'))).toBe('bus-logs');
+    expect(w.attribute(w.resource('Destination'), 'Arn')).toBe('arn:aws:logs:eu-west-1:111122223333:delivery-destination:bus-logs');
+    expect(w.attribute(w.resource('Destination'), 'DeliveryDestinationType')).toBe('CWL');
+    const id = w.ref(w.resource('Delivery'));
+    expect(id).toMatch(/^[a-z0-9]{16}$/);
+    expect(w.attribute(w.resource('Delivery'), 'Arn')).toBe(`arn:aws:logs:eu-west-1:111122223333:delivery:${id}`);
+    expect(w.attribute(w.resource('Delivery'), 'DeliveryDestinationType')).toBe('CWL');
+    expect(w.properties(w.resource('Delivery'))).toEqual({ DeliverySourceName: 'bus-errors', DeliveryDestinationArn: 'arn:aws:logs:eu-west-1:111122223333:delivery-destination:bus-logs' });
+  });
+
   test('a generated name is stable and unique per resource', () => {
     const w = world({ A: { Type: 'AWS::SQS::Queue' }, B: { Type: 'AWS::SQS::Queue' } });
     expect(w.nameOf(w.resource('A'))).toMatch(/^Orders-A-[A-Z0-9]{12}$/);

@@ -84,6 +84,28 @@ function arn(r: DeployedResource, service: string, resource: string, region = r.
 
 const physicalId = (r: DeployedResource) => `${r.logicalId}-${fake(r, 'id', 8)}`;
 
+/**
+ * The port an Aurora cluster listens on: its `Port`, else the engine's default ("RDS for MySQL and Aurora MySQL - 3306;
+ * RDS for PostgreSQL and Aurora PostgreSQL - 5432"). Another engine without a port fails loudly.
+ * https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html#API_CreateDBCluster_RequestParameters
+ */
+function clusterPort(r: DeployedResource, w: DeployedWorld): string {
+  const props = w.properties(r);
+  if (props.Port !== undefined) return String(props.Port);
+  const defaults: Record<string, string> = { 'aurora-mysql': '3306', 'aurora-postgresql': '5432' };
+  const port = defaults[String(props.Engine)];
+  if (!port) throw new Error(`deployed world: no default port of the engine ${props.Engine} (${r.logicalId})`);
+  return port;
+}
+
+/** A delivery destination's type from the ARN of the resource it delivers to (CloudWatch Logs, S3, Firehose). */
+function deliveryDestinationType(destinationArn: string): string {
+  const service = destinationArn.split(':')[2];
+  const types: Record<string, string> = { logs: 'CWL', s3: 'S3', firehose: 'FH' };
+  if (!types[service]) throw new Error(`deployed world: a delivery destination to ${destinationArn} is not modelled`);
+  return types[service];
+}
+
 const TYPES: Record<string, TypeModel> = {
   'AWS::KMS::Key': {
     doc: `${CFN_DOCS}/aws-resource-kms-key.html#aws-resource-kms-key-return-values`,
@@ -120,6 +142,40 @@ const TYPES: Record<string, TypeModel> = {
     ref: (r, w) => w.nameOf(r),
     // "Arn: The ARN of the log group, such as arn:aws:logs:us-west-1:123456789012:log-group:/mystack-testgroup-12ABC1AB12A1:*"
     attributes: { Arn: (r, w) => arn(r, 'logs', `log-group:${w.nameOf(r)}:*`) },
+  },
+  'AWS::Logs::DeliverySource': {
+    // "Ref returns the delivery source's name"; "Arn: The ARN that uniquely identifies this delivery source";
+    // ARN form (Service Authorization Reference): arn:${Partition}:logs:${Region}:${Account}:delivery-source:${DeliverySourceName}
+    doc: `${CFN_DOCS}/aws-resource-logs-deliverysource.html#aws-resource-logs-deliverysource-return-values`,
+    name: named('Name', 60),
+    ref: (r, w) => w.nameOf(r),
+    attributes: { Arn: (r, w) => arn(r, 'logs', `delivery-source:${w.nameOf(r)}`), LogType: (r, w) => String(w.resolveIn(r.stackName, r.rawProperties.LogType)) },
+  },
+  'AWS::Logs::DeliveryDestination': {
+    // "Ref returns the delivery destination's name"; Arn: arn:${Partition}:logs:${Region}:${Account}:delivery-destination:${DeliveryDestinationName};
+    // "DeliveryDestinationType: Displays whether this delivery destination is CloudWatch Logs, Amazon S3, or Firehose" (CWL, S3, FH)
+    doc: `${CFN_DOCS}/aws-resource-logs-deliverydestination.html#aws-resource-logs-deliverydestination-return-values`,
+    name: named('Name', 60),
+    ref: (r, w) => w.nameOf(r),
+    attributes: {
+      Arn: (r, w) => arn(r, 'logs', `delivery-destination:${w.nameOf(r)}`),
+      DeliveryDestinationType: (r, w) => deliveryDestinationType(String(w.resolveIn(r.stackName, r.rawProperties.DestinationResourceArn))),
+    },
+  },
+  'AWS::Logs::Delivery': {
+    // "Ref returns the delivery's ID"; Arn: arn:${Partition}:logs:${Region}:${Account}:delivery:${DeliveryId}
+    doc: `${CFN_DOCS}/aws-resource-logs-delivery.html#aws-resource-logs-delivery-return-values`,
+    ref: r => fake(r, 'delivery', 16, 'abcdefghijklmnopqrstuvwxyz0123456789'),
+    attributes: {
+      Arn: (r, w) => arn(r, 'logs', `delivery:${w.ref(r)}`),
+      DeliveryId: (r, w) => w.ref(r),
+      DeliveryDestinationType: (r, w) => {
+        const destinationArn = String(w.resolveIn(r.stackName, r.rawProperties.DeliveryDestinationArn));
+        const destination = w.ofType('AWS::Logs::DeliveryDestination').find(d => w.attribute(d, 'Arn') === destinationArn);
+        if (!destination) throw new Error(`deployed world: the delivery ${r.logicalId} names no delivery destination of the world`);
+        return w.attribute(destination, 'DeliveryDestinationType');
+      },
+    },
   },
   'AWS::S3::Bucket': {
     doc: `${CFN_DOCS}/aws-resource-s3-bucket.html#aws-resource-s3-bucket-return-values`,
@@ -183,6 +239,8 @@ const TYPES: Record<string, TypeModel> = {
     ref: (r, w) => w.nameOf(r),
     attributes: { Arn: (r, w) => arn(r, 'events', `archive/${w.nameOf(r)}`) },
   },
+  // Nothing references a bus policy: its Ref is modelled as a generated physical id, as for the other policy types.
+  'AWS::Events::EventBusPolicy': { doc: `${CFN_DOCS}/aws-resource-events-eventbuspolicy.html`, ref: physicalId },
   'AWS::Events::Connection': {
     // "Arn: The ARN of the connection that was created by the request." (with a /<uuid> suffix);
     // "ArnForPolicy: The ARN of the resource that should be used in IAM policies" (without it);
@@ -253,6 +311,28 @@ const TYPES: Record<string, TypeModel> = {
       'MasterUserSecret.SecretArn': r => arn(r, 'secretsmanager', `secret:rds!db-${uuid(r, 'master-secret')}-${fake(r, 'master', 6, 'abcdefghijklmnopqrstuvwxyz0123456789')}`),
     },
   },
+  'AWS::RDS::DBCluster': {
+    // Ref: "the name of the DB cluster" (RDS stores identifiers in lower case; CloudFormation generates one when
+    // DBClusterIdentifier is absent); DBClusterResourceId: "The AWS Region-unique, immutable identifier for the DB
+    // cluster" (`cluster-<26 characters>`, the form IAM database authentication names: "dbuser:cluster-ABCDEFGHIJKL01234/db_user");
+    // the endpoints as the Aurora guide shows them (`<cluster>.cluster-<id>.<region>.rds.amazonaws.com`, the reader
+    // `<cluster>.cluster-ro-<id>...`); the master secret RDS names `rds!cluster-<uuid>` (Secrets Manager appends six characters).
+    // https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Overview.Endpoints.html
+    // https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/UsingWithRDS.IAMDBAuth.IAMPolicy.html
+    doc: `${CFN_DOCS}/aws-resource-rds-dbcluster.html#aws-resource-rds-dbcluster-return-values`,
+    name: (r, w) => named('DBClusterIdentifier', 63, true)(r, w).toLowerCase(),
+    ref: (r, w) => w.nameOf(r),
+    attributes: {
+      'DBClusterArn': (r, w) => arn(r, 'rds', `cluster:${w.nameOf(r)}`),
+      'DBClusterResourceId': r => `cluster-${fake(r, 'cluster', 26)}`,
+      'Endpoint.Address': (r, w) => `${w.nameOf(r)}.cluster-${fake(r, 'endpoint', 12).toLowerCase()}.${r.region}.rds.amazonaws.com`,
+      'Endpoint.Port': (r, w) => clusterPort(r, w),
+      'ReadEndpoint.Address': (r, w) => `${w.nameOf(r)}.cluster-ro-${fake(r, 'endpoint', 12).toLowerCase()}.${r.region}.rds.amazonaws.com`,
+      'MasterUserSecret.SecretArn': r => arn(r, 'secretsmanager', `secret:rds!cluster-${uuid(r, 'master-secret')}-${fake(r, 'master', 6, 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789')}`),
+    },
+  },
+  // Ref: "the name of the DB cluster parameter group".
+  'AWS::RDS::DBClusterParameterGroup': { doc: `${CFN_DOCS}/aws-resource-rds-dbclusterparametergroup.html`, name: named('DBClusterParameterGroupName', 255, true), ref: (r, w) => w.nameOf(r) },
   'AWS::RDS::DBParameterGroup': { doc: `${CFN_DOCS}/aws-resource-rds-dbparametergroup.html`, name: named('DBParameterGroupName', 255, true), ref: (r, w) => w.nameOf(r) },
   'AWS::RDS::DBSubnetGroup': { doc: `${CFN_DOCS}/aws-resource-rds-dbsubnetgroup.html`, name: named('DBSubnetGroupName', 255, true), ref: (r, w) => w.nameOf(r) },
   'AWS::EC2::VPC': { doc: `${CFN_DOCS}/aws-resource-ec2-vpc.html`, ref: r => `vpc-${fake(r, 'vpc', 17, '0123456789abcdef')}`, attributes: { CidrBlock: (r, w) => String(w.resolveIn(r.stackName, r.rawProperties.CidrBlock)) } },
@@ -397,6 +477,7 @@ export class DeployedWorld {
     if (attributes.Arn) return attributes.Arn(r, this);
     if (attributes.TopicArn) return attributes.TopicArn(r, this);
     if (attributes.DBInstanceArn) return attributes.DBInstanceArn(r, this);
+    if (attributes.DBClusterArn) return attributes.DBClusterArn(r, this);
     if (r.type === 'AWS::IAM::ManagedPolicy') return this.ref(r);
     return undefined;
   }

@@ -133,6 +133,21 @@ describe('KeyAuditTrail', () => {
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 3653 });
   });
 
+  test.each([
+    ['a retention CloudWatch Logs does not offer', { logRetention: 42 as logs.RetentionDays }, 'logRetention: got 42 days; allowed: 1, 3, 5, 7, 14, 30'],
+    ['a negative retention', { logRetention: -1 as logs.RetentionDays }, 'logRetention: got -1 days; allowed:'],
+    ['a null prop (JavaScript)', { alertTopic: null as any }, 'alertTopic: got null; omit the prop instead'],
+  ])('refuses %s, naming the construct path and the prop', (_name, props, message) => {
+    expect(() => new KeyAuditTrail(testStack(), 'Trail', props)).toThrow(message);
+    expect(() => new KeyAuditTrail(testStack(), 'Trail', props)).toThrow('invalid props for TestStack/Trail:');
+  });
+
+  test('accepts every retention CloudWatch Logs offers, and infinite', () => {
+    for (const days of [logs.RetentionDays.ONE_DAY, logs.RetentionDays.THIRTEEN_MONTHS, logs.RetentionDays.TEN_YEARS, logs.RetentionDays.INFINITE]) {
+      expect(() => new KeyAuditTrail(testStack(), 'Trail', { logRetention: days })).not.toThrow();
+    }
+  });
+
   test('a single-region library trail refuses to serve a stack of another region (its tampering rules would never fire)', () => {
     const app = new App();
     const home = new Stack(app, 'Home', { env: { account: '111122223333', region: 'eu-west-1' } });

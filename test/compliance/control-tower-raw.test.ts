@@ -84,7 +84,7 @@ function withOptions(): Stack {
   EncryptionVerification.configure(stack, { vpc });
   nightly(stack, user.fn());
   crm(stack);
-  new EncryptedArchive(stack, 'Orders');
+  new EncryptedArchive(stack, 'Orders', { logging: { level: events.Level.ERROR } });
   new EncryptedRdsInstance(stack, 'Db', { engine: POSTGRES, vpc, port: 5433 });
   return stack;
 }

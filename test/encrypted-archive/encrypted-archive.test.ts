@@ -535,6 +535,11 @@ describe('EncryptedArchive: bad input fails at synth time', () => {
     expect(() => new EncryptedArchive(other, 'Orders2', props(other))).toThrow(/invalid props for TestStack\/Orders2:/);
   });
 
+  test('null in an event pattern is a value, not a mistake: it matches null fields', () => {
+    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html#eb-filtering-null-values
+    expect(() => new EncryptedArchive(testStack(), 'Orders', { eventPattern: { detail: { coupon: [null as any] } } })).not.toThrow();
+  });
+
   test('the new rules accept their boundaries: numeric at ±5e9, prefix ignoring case, IPv4 and IPv6 blocks, a rotating key', () => {
     const stack = testStack();
     expect(() => new EncryptedArchive(stack, 'Orders', {
@@ -605,6 +610,7 @@ describe('EncryptedArchive: compliance', () => {
       retention: Duration.days(365),
       deadLetterQueue: userDeadLetterQueue,
       alarmTopic: new sns.Topic(stack, 'Ops', { masterKey: queueKey, enforceSSL: true }),
+      logging: { level: events.Level.TRACE },
     });
     new EncryptedArchive(stack, 'Existing', { eventBus: events.EventBus.fromEventBusName(stack, 'Shared', 'shared') });
     expect(formatFindings(unacknowledgedFindings(stack))).toEqual([]);

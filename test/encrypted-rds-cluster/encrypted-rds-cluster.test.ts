@@ -2,7 +2,9 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { EncryptedRdsCluster, EncryptedRdsClusterProps } from '../../src';
 import { compliantVpc } from '../encrypted-rds-instance/fixtures';
 import { formatFindings, unacknowledgedFindings } from '../support/compliance';
@@ -186,6 +188,10 @@ describe('EncryptedRdsCluster: bad input fails at synth time', () => {
     ['enablePerformanceInsights', { engine: AURORA_MYSQL, writer: rds.ClusterInstance.provisioned('Writer', { instanceType: new ec2.InstanceType('t3.medium') }), enablePerformanceInsights: true }],
     ['capacityAlarmThreshold', { capacityAlarmThreshold: 120 }],
     ['masterSecretRotation', { masterSecretRotation: Duration.hours(2) }],
+    ['alarmTopic', (() => {
+      const key = new kms.Key(vpcStack, 'OwnKey', { enableKeyRotation: true });
+      return { encryptionKey: key, alarmTopic: new sns.Topic(vpcStack, 'TopicOnOwnKey', { masterKey: key }) };
+    })()],
   ] as [string, Props][])('%s: %j is refused, naming the construct path and the prop', (prop, props) => {
     expect(fresh(props)).toThrow(new RegExp(`invalid props for ${vpcStack.stackName}/Bad\\d+[\\s\\S]*${prop.replace(/[.[\]]/g, '\\$&')}`));
   });

@@ -610,6 +610,10 @@ describe('EncryptedRdsInstance: bad input fails at synth time', () => {
     ['Performance Insights forced on a class without it', () => ({ engine: MYSQL, instanceType: T3_MICRO, enablePerformanceInsights: true }), 'enablePerformanceInsights: got true; RDS for mysql does not support Performance Insights on db.t3.micro'],
     ['a log type the engine does not have', () => ({ cloudwatchLogsExports: ['slowquery'] }), 'cloudwatchLogsExports: got "slowquery"; allowed for postgres: postgresql, upgrade'],
     ['backups turned off', () => ({ backupRetention: Duration.days(0) }), 'backupRetention: got 0 days; must be a whole number from 1 to 35 days'],
+    ['an alarm topic on the database\'s own key', s => {
+      const key = new kms.Key(s, 'OwnKey', { enableKeyRotation: true });
+      return { encryptionKey: key, alarmTopic: new sns.Topic(s, 'TopicOnOwnKey', { masterKey: key }) };
+    }, 'alarmTopic: got TestStack/TopicOnOwnKey; must not be encrypted with the construct\'s own key (encryptionKey): the database\'s alarms fire when that key fails'],
     ['backups kept too long', () => ({ backupRetention: Duration.days(36) }), 'backupRetention: got 36 days; must be a whole number from 1 to 35 days'],
     ['backups kept under a week', () => ({ backupRetention: Duration.days(3) }), 'backupRetention: got 3 days; must be at least 7 days'],
     ['an Enhanced Monitoring interval RDS does not offer', () => ({ monitoringInterval: Duration.seconds(7) }), 'monitoringInterval: got 7 seconds; allowed: 0 (off), 1, 5, 10, 15, 30 or 60 seconds'],

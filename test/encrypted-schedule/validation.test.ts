@@ -3,11 +3,12 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { Fixtures, nightly } from './fixtures';
 import { EncryptedSchedule, EncryptedScheduleProps } from '../../src/encrypted-schedule';
-import { AT_IN_THE_PAST_WARNING, validateScheduleProps } from '../../src/encrypted-schedule/validation';
+import { AT_IN_THE_PAST_WARNING, DEAD_LETTER_QUEUE_ELSEWHERE_WARNING, validateScheduleProps } from '../../src/encrypted-schedule/validation';
 import { PropValidationError } from '../../src/internal/validation';
 import { testStack } from '../support/fixtures';
 
@@ -70,6 +71,11 @@ describe('EncryptedSchedule validation', () => {
     ['an alias ARN given as a key ARN', stack => ({ encryptionKey: kms.Key.fromKeyArn(stack, 'ByAlias', 'arn:aws:kms:eu-west-1:111122223333:alias/payloads') }),
       'encryptionKey: got "arn:aws:kms:eu-west-1:111122223333:alias/payloads"; must be a key ARN'],
     ['a null optional prop (JavaScript)', () => ({ deadLetterQueue: null as any }), 'deadLetterQueue: got null; omit the prop instead (null is not a value)'],
+    ['an alarm topic on the schedule\'s own key', (stack, f) => ({ encryptionKey: f.key, alarmTopic: new sns.Topic(stack, 'TopicOnOwnKey', { masterKey: f.key }) }),
+      'alarmTopic: got TestStack/TopicOnOwnKey; must not be encrypted with the construct\'s own key (encryptionKey): the schedule\'s alarms (failed invocations, dead letters) fire when that key fails'],
+    ['a null administrator in keyOptions (JavaScript)', () => ({ keyOptions: { administrators: [undefined as any] } }),
+      'keyOptions.administrators[0]: got undefined; arrays must not hold null or undefined entries'],
+    ['a null member of keyOptions (JavaScript)', () => ({ keyOptions: { alias: null as any } }), 'keyOptions.alias: got null; omit the prop instead (null is not a value)'],
     ['a missing target (JavaScript)', () => ({ target: undefined as any }), 'target: got undefined; is required: a scheduler.IScheduleTarget'],
     ['a null schedule (JavaScript)', () => ({ schedule: null as any }), 'schedule: got null; is required: a scheduler.ScheduleExpression'],
     ['a string where a schedule expression belongs (JavaScript)', () => ({ schedule: 'rate(5 minutes)' as any }),
@@ -157,6 +163,22 @@ describe('EncryptedSchedule validation', () => {
     expect(String(warnings[0].entry.data)).toContain(
       'schedule: at(2020-06-01T12:00:00) in Etc/UTC is in the past (2020-06-01T12:00:00.000Z); a one-time schedule whose time has passed never runs.');
     expect(String(warnings[0].entry.data)).toContain(`[ack: ${AT_IN_THE_PAST_WARNING}]`);
+  });
+
+  test('a dead-letter queue in another region or account is warned about (Scheduler documents neither); one of the stack\'s is not', () => {
+    const stack = testStack();
+    const fixtures = new Fixtures(stack);
+    const queue = (id: string, arn: string) => ({ deadLetterQueue: sqs.Queue.fromQueueArn(stack, id, arn) });
+    nightly(stack, fixtures, queue('UsEast', 'arn:aws:sqs:us-east-1:111122223333:dlq'), 'OtherRegion');
+    nightly(stack, fixtures, queue('Other', 'arn:aws:sqs:eu-west-1:999988887777:dlq'), 'OtherAccount');
+    nightly(stack, fixtures, queue('HereDlq', 'arn:aws:sqs:eu-west-1:111122223333:dlq'), 'Here');
+    const acknowledged = nightly(stack, fixtures, queue('UsEast2', 'arn:aws:sqs:us-east-1:111122223333:dlq2'), 'Acknowledged');
+    CoreAnnotations.of(acknowledged).acknowledgeWarning(DEAD_LETTER_QUEUE_ELSEWHERE_WARNING, 'delivery proved in the integ account');
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('documents no dead-letter queue outside'));
+    expect(warnings.map(w => w.id)).toEqual(['/TestStack/OtherRegion', '/TestStack/OtherAccount']);
+    expect(String(warnings[0].entry.data)).toContain('The dead-letter queue TestStack/UsEast is in region us-east-1, not the schedule\'s (eu-west-1, 111122223333).');
+    expect(String(warnings[1].entry.data)).toContain('is in account 999988887777');
+    expect(String(warnings[0].entry.data)).toContain(`[ack: ${DEAD_LETTER_QUEUE_ELSEWHERE_WARNING}]`);
   });
 
   test('the past-time warning can be acknowledged', () => {

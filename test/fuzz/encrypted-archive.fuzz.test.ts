@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -172,6 +173,26 @@ const propsArb = fc.record({
   verifyEncryption: fc.option(fc.boolean(), { nil: undefined }),
   verifyKeyRotation: fc.option(fc.boolean(), { nil: undefined }),
   grantReplay: fc.boolean(),
+  // bus logging now and then (an existing bus must refuse it); a level, detail or retention EventBridge or CloudWatch
+  // Logs rejects, or the bus key as the log group's key
+  logging: fc.oneof({ arbitrary: fc.constant(undefined), weight: 5 }, {
+    weight: 1,
+    arbitrary: mostly(
+      fc.record({
+        level: fc.constantFrom(events.Level.ERROR, events.Level.INFO, events.Level.TRACE),
+        includeDetail: fc.constantFrom(undefined, events.IncludeDetail.NONE, events.IncludeDetail.FULL),
+        retention: fc.constantFrom(undefined, 365, 731, 3653),
+        key: fc.constantFrom(undefined, 'queueKey'),
+      }),
+      fc.oneof(
+        fc.record({ level: fc.constantFrom('OFF', 'DEBUG', 'error'), includeDetail: fc.constant(undefined), retention: fc.constant(undefined), key: fc.constant(undefined) }),
+        fc.record({ level: fc.constant(events.Level.ERROR), includeDetail: fc.constantFrom('SOME', 'full'), retention: fc.constant(undefined), key: fc.constant(undefined) }),
+        fc.record({ level: fc.constant(events.Level.ERROR), includeDetail: fc.constant(undefined), retention: fc.constantFrom(2, 366, 10000), key: fc.constant(undefined) }),
+        fc.record({ level: fc.constant(events.Level.ERROR), includeDetail: fc.constant(undefined), retention: fc.constant(undefined), key: fc.constant('busKey') }),
+      ),
+      4,
+    ),
+  }),
   // keys that cannot work, and props a JavaScript caller sets to null
   badKey: fc.oneof({ arbitrary: fc.constant(undefined), weight: 14 }, { arbitrary: badKeyArbitrary, weight: 1 }),
   nulled: nullPropArbitrary('description', 'eventPattern', 'alarmTopic', 'keyOptions', 'retention'),
@@ -216,6 +237,12 @@ function build(stack: Stack, id: string, p: Props): void {
       : p.auditTrail === 'existing' ? AuditTrail.fromTrailArn('arn:aws:cloudtrail:eu-west-1:111122223333:trail/organization') : undefined,
     verifyEncryption: p.verifyEncryption,
     verifyKeyRotation: p.verifyKeyRotation,
+    logging: p.logging && {
+      level: p.logging.level as events.Level,
+      includeDetail: p.logging.includeDetail as events.IncludeDetail | undefined,
+      retention: p.logging.retention as logs.RetentionDays | undefined,
+      encryptionKey: p.logging.key === 'queueKey' ? f.queueKey : p.logging.key === 'busKey' ? encryptionKey ?? f.key : undefined,
+    },
   }, p.nulled));
   if (p.grantReplay) archive.grantStartReplay(f.reader);
 
@@ -232,6 +259,6 @@ test('EncryptedArchive: random props end in a clean template or a validation err
   expect(outcome.accepted).toBeGreaterThan(0);
   expect(outcome.propsNamed).toEqual(expect.arrayContaining([
     'eventBus', 'eventBusName', 'archiveName', 'description', 'eventPattern', 'retention', 'deadLetterQueue',
-    'alias', 'rotationPeriod', 'pendingWindow', 'encryptionKey',
+    'alias', 'rotationPeriod', 'pendingWindow', 'encryptionKey', 'logging', 'logging.level', 'logging.includeDetail', 'logging.retention',
   ]));
 });

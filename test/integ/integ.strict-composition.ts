@@ -10,9 +10,10 @@ import { App, Duration, RemovalPolicies, RemovalPolicy, Stack } from 'aws-cdk-li
 import * as events from 'aws-cdk-lib/aws-events';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import { expectMasterSecretReadableAndRotated, masterSecretReader, masterSecretReaderWithoutKms } from './integ-rds-support';
 import { DISPOSABLE_KEY, expectMessage, IntegAppOptions, integTest, POLL, probeQueue, runWhenMain, subscribeProbe, throwawayApiKey } from './integ-support';
 import { SOURCE } from './integ.encrypted-archive';
-import { expectMasterSecretReadableAndRotated, disposableDatabase, masterSecretReader, masterSecretReaderWithoutKms } from './integ.encrypted-rds-instance';
+import { disposableDatabase } from './integ.encrypted-rds-instance';
 import { oneTimeExpression } from './integ.encrypted-schedule';
 import { AuditTrail, EncryptedArchive, EncryptedConnection, EncryptedSchedule, EncryptionKeyOptions, KeyAuditTrail, KeyTamperingAlert } from '../../src';
 

@@ -121,6 +121,7 @@ describe('EncryptionKey', () => {
     ['tag key over 128 characters', { tags: { ['k'.repeat(129)]: 'x' } }, /tags: got "k{77}\.\.\."; tag keys must be 1 to 128 characters/],
     ['tag value over 256 characters', { tags: { team: 'v'.repeat(257) } }, /tags\["team"\]: got 257 characters; tag values must be at most 256 characters/],
     ['null tags (JavaScript)', { tags: null as any }, /tags: got null; omit the prop instead/],
+    ['a null administrator (JavaScript)', { administrators: [null as any] }, /administrators\[0\]: got null; arrays must not hold null or undefined entries/],
     ['protects missing (JavaScript)', { protects: undefined as any }, /protects: got undefined; is required: a few words saying what the key protects/],
   ])('rejects a bad %s naming the construct path', (_name, props, message) => {
     const stack = testStack();

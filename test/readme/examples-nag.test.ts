@@ -4,8 +4,8 @@ import { nagFindings } from '../support/compliance';
 
 /**
  * The README's construct examples, as the example app (`examples/`) writes them with real resources where the
- * README's snippets declare `vpc`, `appRole`, `appSecurityGroup`, `producer`, `operatorRole`, ...: all four
- * constructs, the strict team key, the connection's rule target, the database opened to the service with
+ * README's snippets declare `vpc`, `appRole`, `appSecurityGroup`, `producer`, `operatorRole`, ...: all five
+ * constructs, the strict team key, the connection's rule target, the two databases opened to the service with
  * `allowFrom`. The README's snippets are compiled by jsii-rosetta (strict) in the build; this runs the five cdk-nag packs over what
  * they build.
  */

@@ -142,7 +142,7 @@ describe('EncryptionVerification', () => {
   test('verifications wait for every verifier policy and for the resources they check', () => {
     const stack = testStack();
     const key = new EncryptionKey(stack, 'Key', { protects: 'x' });
-    const resources = Array.from({ length: 30 }, (_, i) => VerifiedResource.eventBus(`b${i}`, `${BUS}${i}`));
+    const resources = Array.from({ length: 30 }, (_, i) => VerifiedResource.eventBus(`orders${i}`, `${BUS}${i}`));
     const v = new EncryptionVerification(stack, 'Many', { key, resources: resources.slice(0, 15) });
     new EncryptionVerification(stack, 'More', { key, resources: resources.slice(15) });
     const template = Template.fromStack(stack);
@@ -253,6 +253,36 @@ describe('VerifiedResource takes ARNs of the form IAM authorizes', () => {
     expect(make).toThrow(new RegExp(`^invalid VerifiedResource\\.\\w+:\\n  - ${prop}: got `));
   });
 
+  test.each([
+    ['schedule name too long', () => VerifiedResource.schedule('n'.repeat(65), 'g', `arn:aws:scheduler:eu-west-1:111122223333:schedule/g/${'n'.repeat(65)}`), 'scheduleArn'],
+    ['schedule group with a space', () => VerifiedResource.schedule('n', 'my group', 'arn:aws:scheduler:eu-west-1:111122223333:schedule/g/n'), 'groupName'],
+    ['archive name with a slash', () => VerifiedResource.archive('a/b', 'arn:aws:events:eu-west-1:111122223333:archive/a'), 'archiveName'],
+    ['connection name too long', () => VerifiedResource.connection('c'.repeat(65), 'arn:aws:events:eu-west-1:111122223333:connection/c', 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:x'), 'connectionName'],
+    ['DB instance identifier ending in a hyphen', () => VerifiedResource.dbInstance('orders-', 'arn:aws:rds:eu-west-1:111122223333:db:orders'), 'instanceIdentifier'],
+    ['DB instance identifier with two hyphens in a row', () => VerifiedResource.dbInstance('orders--db', 'arn:aws:rds:eu-west-1:111122223333:db:orders'), 'instanceIdentifier'],
+    ['DB instance identifier starting with a digit', () => VerifiedResource.dbInstance('1orders', 'arn:aws:rds:eu-west-1:111122223333:db:orders'), 'instanceIdentifier'],
+    ['DB instance ARN ending in a hyphen', () => VerifiedResource.dbInstance('orders', 'arn:aws:rds:eu-west-1:111122223333:db:orders-'), 'instanceArn'],
+    ['DB cluster identifier of 64 characters', () => VerifiedResource.dbCluster('o'.repeat(64), 'arn:aws:rds:eu-west-1:111122223333:cluster:orders'), 'clusterIdentifier'],
+  ])('rejects a %s (the API would reject the name)', (_name, make, prop) => {
+    expect(make).toThrow(new RegExp(`^invalid VerifiedResource\\.\\w+:\\n  - ${prop}: got `));
+  });
+
+  test.each([
+    ['schedule', () => VerifiedResource.schedule('n', 'g', 'arn:aws:scheduler:eu-west-1:111122223333:schedule/g/other'), 'scheduleArn must end in /<groupName>/<scheduleName>'],
+    ['event bus', () => VerifiedResource.eventBus('orders', 'arn:aws:events:eu-west-1:111122223333:event-bus/billing'), 'eventBusArn must end in /<eventBusName>'],
+    ['archive', () => VerifiedResource.archive('a', 'arn:aws:events:eu-west-1:111122223333:archive/b'), 'archiveArn must end in /<archiveName>'],
+    ['connection', () => VerifiedResource.connection('c', 'arn:aws:events:eu-west-1:111122223333:connection/d', 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:x'), 'connectionArn must end in /<connectionName>'],
+    ['DB instance', () => VerifiedResource.dbInstance('orders', 'arn:aws:rds:eu-west-1:111122223333:db:billing'), 'instanceArn must end in :<instanceIdentifier>'],
+    ['DB cluster', () => VerifiedResource.dbCluster('orders', 'arn:aws:rds:eu-west-1:111122223333:cluster:billing'), 'clusterArn must end in :<clusterIdentifier>'],
+  ])('rejects a %s whose ARN names another resource than the name (the verifier would read one, IAM allow the other)', (_name, make, rule) => {
+    expect(make).toThrow(rule);
+  });
+
+  test('an RDS identifier in upper case matches its lower-case ARN (RDS stores identifiers in lower case)', () => {
+    expect(() => VerifiedResource.dbInstance('Orders-DB', 'arn:aws:rds:eu-west-1:111122223333:db:orders-db')).not.toThrow();
+    expect(() => VerifiedResource.dbCluster('Orders', 'arn:aws:rds:eu-west-1:111122223333:cluster:orders')).not.toThrow();
+  });
+
   test('accepts the forms the constructs pass, and tokens', () => {
     const stack = testStack();
     expect(() => [
@@ -280,6 +310,14 @@ describe('EncryptionVerification props from JavaScript callers', () => {
       'resources: got an array; must be an array of VerifiedResource'],
     ['a null optional prop', s => ({ key: new EncryptionKey(s, 'Key', { protects: 'orders' }), resources: [bus()], checkRotation: null }), 'checkRotation: got null; omit the prop instead'],
     ['no props at all', () => undefined, 'props: got undefined; must be an object with key, resources'],
+    ['a null resource', s => ({ key: new EncryptionKey(s, 'Key', { protects: 'orders' }), resources: [bus(), null] }), 'resources[1]: got null; arrays must not hold null or undefined entries'],
+    ['an asymmetric key', s => ({ key: new kms.Key(s, 'Key', { keySpec: kms.KeySpec.RSA_2048, keyUsage: kms.KeyUsage.ENCRYPT_DECRYPT }), resources: [bus()] }),
+      'key: got a key with keySpec RSA_2048 and keyUsage ENCRYPT_DECRYPT; must be a symmetric encryption key'],
+    ['an HMAC key', s => ({ key: new kms.Key(s, 'Key', { keySpec: kms.KeySpec.HMAC_256, keyUsage: kms.KeyUsage.GENERATE_VERIFY_MAC }), resources: [bus()] }),
+      'key: got a key with keySpec HMAC_256 and keyUsage GENERATE_VERIFY_MAC; must be a symmetric encryption key'],
+    ['a key with rotation off, rotation checked', s => ({ key: new kms.Key(s, 'Key', { enableKeyRotation: false }), resources: [bus()] }),
+      'key: got a key with rotation off; the deploy-time verification requires rotation: enable it (enableKeyRotation: true), or set checkRotation false'],
+    ['an AWS managed key', () => ({ key: kms.Alias.fromAliasName(new Stack(), 'Managed', 'alias/aws/events'), resources: [bus()] }), 'key: got the alias alias/aws/events; must be a customer managed key'],
   ])('%s fails with a validation error naming the prop', (_name, props, message) => {
     const stack = testStack();
     const error = (() => {
@@ -299,5 +337,11 @@ describe('EncryptionVerification props from JavaScript callers', () => {
     const stack = testStack();
     const key = kms.Key.fromKeyArn(stack, 'Imported', 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab');
     expect(() => new EncryptionVerification(stack, 'Verification', { key, resources: [] })).not.toThrow();
+  });
+
+  test('the boundary passes: a key with rotation off when rotation is not checked', () => {
+    const stack = testStack();
+    const key = new kms.Key(stack, 'Key', { enableKeyRotation: false });
+    expect(() => new EncryptionVerification(stack, 'Verification', { key, resources: [], checkRotation: false })).not.toThrow();
   });
 });

@@ -142,11 +142,3 @@ export const CDK_DEFAULT_ALLOCATED_STORAGE_GIB = 100;
 export function isPerformanceInsightsRetention(days: number): boolean {
   return days === 7 || days === 731 || (Number.isInteger(days) && days % 31 === 0 && days >= 31 && days <= 713);
 }
-
-/**
- * The retention periods CloudWatch Logs accepts, in days (and `RetentionDays.INFINITE`, which aws-cdk-lib renders as
- * no retention).
- *
- * @see https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
- */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];

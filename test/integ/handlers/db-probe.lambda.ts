@@ -1,6 +1,8 @@
 /**
- * The acceptance tests' database probe, a Lambda function in the DB instance's VPC. Invoked by the assertion stack,
- * it answers (never the password or the token):
+ * The acceptance tests' database probe, a Lambda function in the VPC of a PostgreSQL DB instance or an Aurora
+ * PostgreSQL cluster (its cluster endpoint: the statements below are plain PostgreSQL, and Aurora PostgreSQL has the
+ * same `rds_iam` role and `rds.force_ssl` parameter). Invoked by the assertion stack, it answers (never the password
+ * or the token):
  *
  * - `plaintext`: whether the server refuses a connection without TLS before asking for a password (the parameter
  *   group's `rds.force_ssl=1`), and the SQLSTATE it answered;
