@@ -13,6 +13,8 @@ import { grantConsumeBusDeadLetters } from './dead-letters';
 import { adoptEventBus, ArchivedBus, createEventBus, EXISTING_EVENT_BUS_WARNING } from './event-bus';
 import { allowAccounts, allowOrganization } from './producers';
 import { EncryptedArchiveProps } from './props';
+import { EncryptedRuleProps } from './rule-props';
+import { addArchiveRule } from './rules';
 import { validateArchiveProps } from './validation';
 import { watchChannelKey } from '../audit/audit-key';
 import { IEncryptedResource } from '../encrypted-resource/props';
@@ -152,6 +154,43 @@ export class EncryptedArchive extends Construct implements IEncryptedResource {
       throw new PropValidationError(`${this.node.path}: grantConsumeDeadLetters: this construct archives an existing bus (eventBus), whose dead-letter queue it does not know; grant on that queue instead`);
     }
     return grantConsumeBusDeadLetters(this, grantee, this, this.deadLetterQueue, this.encryptionKey);
+  }
+
+  /**
+   * Adds a rule on the archive's bus whose targets receive the matching events on customer managed keys.
+   *
+   * For each target, and for every target added later with `rule.addTarget(...)`, EventBridge gets what it needs to
+   * deliver on the target's key, scoped to this rule:
+   *
+   * - an SQS queue (`targets.SqsQueue`): a queue-policy statement letting `events.amazonaws.com` send for this rule
+   *   only (`aws:SourceArn`), and, on a customer managed key, the key statement the SQS guide documents for EventBridge,
+   *   checked against this rule whenever EventBridge presents an `aws:SourceArn`;
+   * - an SNS topic (`targets.SnsTopic`): a topic-policy statement for this rule only, and, on a customer managed key, the
+   *   key statement SNS documents for EventBridge (SNS supports no `aws:SourceArn` or `aws:SourceAccount` there);
+   * - a Kinesis stream, a Firehose stream, another event bus (`targets.KinesisStream`, `targets.FirehoseDeliveryStream`,
+   *   `targets.EventBus`): the rule's own role (`<rule>/TargetRole`), trusted by EventBridge for this rule, may make the
+   *   target's call on that target only, and on a stream's customer managed key generate data keys through Kinesis
+   *   under that stream's context (in its policy and in the key's);
+   * - every target's dead-letter queue (`deadLetterQueue`): the queue statement, and its key's statement, for this
+   *   rule (aws-cdk-lib's targets never grant the dead-letter queue's key).
+   *
+   * A key of this stack gets the statements; any other key gets the `key-policy-statements-required` warning listing
+   * them. Refused at synth: a queue, topic or dead-letter queue on an AWS managed key (`alias/aws/sqs`, `alias/aws/sns`:
+   * their policies cannot let EventBridge's principal in), a target or dead-letter queue on the archive's key, a
+   * dead-letter queue on its target's key (it keeps the events that failed because that key failed), a FIFO dead-letter
+   * queue, one in another region, a target in another account or region, more than 5 targets. Failed deliveries raise
+   * the archive's `failedInvocationsAlarm`.
+   *
+   * @param id the rule's construct id (a child of this construct)
+   * @returns the rule
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
+   * @see https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html
+   * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html
+   * @see https://docs.aws.amazon.com/streams/latest/dev/permissions-user-key-KMS.html
+   */
+  public addRule(id: string, props: EncryptedRuleProps): events.Rule {
+    return addArchiveRule(this, id, props);
   }
 
   /**

@@ -1,3 +1,4 @@
 export * from './props';
 export * from './encrypted-archive';
+export * from './rule-props';
 export type { BusLogging } from './bus-logging';

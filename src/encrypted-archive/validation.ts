@@ -78,7 +78,7 @@ function truncate(text: string): string {
 }
 
 /** The event pattern as CloudFormation will see it (`detailType` → `detail-type`, `Match` tokens resolved). */
-function renderEventPattern(scope: Construct, pattern: events.EventPattern): unknown {
+export function renderEventPattern(scope: Construct, pattern: events.EventPattern): unknown {
   const out: { [key: string]: unknown } = {};
   for (const [key, value] of Object.entries(pattern)) {
     if (value !== undefined) out[key === 'detailType' ? 'detail-type' : key] = value;

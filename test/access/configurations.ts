@@ -5,7 +5,10 @@
 import { App, Duration, SecretValue, Stack, TimeZone } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -205,6 +208,29 @@ export const CONFIGURATIONS: Configuration[] = [
     subject: 'EncryptedArchive',
     variant: 'bus logging (TRACE, strict)',
     app: build(stack => new EncryptedArchive(stack, 'Orders', { keyOptions: STRICT, logging: { level: events.Level.TRACE } })),
+  },
+
+  {
+    // addRule: a queue and a stream (strict-mode key), a topic (own key), a Firehose stream and another bus, one
+    // dead-letter queue on a third key for all that take one
+    subject: 'EncryptedArchive',
+    variant: 'rules to encrypted targets',
+    app: build(stack => {
+      const billingKey = new EncryptionKey(stack, 'BillingKey', { protects: 'billing messages', ...STRICT });
+      const notifyKey = new EncryptionKey(stack, 'NotifyKey', { protects: 'order notifications' });
+      const deadLetterKey = new EncryptionKey(stack, 'DeadLetterKey', { protects: 'undelivered orders' });
+      const undelivered = new sqs.Queue(stack, 'Undelivered', { encryptionMasterKey: deadLetterKey, enforceSSL: true });
+      new EncryptedArchive(stack, 'Orders', { eventPattern: { source: ['com.example.orders'] } }).addRule('ToBilling', {
+        eventPattern: { detailType: ['OrderPlaced'] },
+        targets: [
+          new eventTargets.SqsQueue(new sqs.Queue(stack, 'BillingQueue', { encryptionMasterKey: billingKey, enforceSSL: true }), { deadLetterQueue: undelivered }),
+          new eventTargets.SnsTopic(new sns.Topic(stack, 'NotifyTopic', { masterKey: notifyKey, enforceSSL: true }), { deadLetterQueue: undelivered }),
+          new eventTargets.KinesisStream(new kinesis.Stream(stack, 'Records', { streamName: 'order-records', encryptionKey: billingKey }), { deadLetterQueue: undelivered }),
+          new eventTargets.FirehoseDeliveryStream(firehose.DeliveryStream.fromDeliveryStreamArn(stack, 'Lake', `arn:aws:firehose:${TEST_ENV.region}:${TEST_ENV.account}:deliverystream/order-lake`)),
+          new eventTargets.EventBus(events.EventBus.fromEventBusArn(stack, 'Analytics', `arn:aws:events:${TEST_ENV.region}:${TEST_ENV.account}:event-bus/analytics`), { deadLetterQueue: undelivered }),
+        ],
+      });
+    }),
   },
 
   // --- EncryptedRdsInstance ------------------------------------------------------------------------------------------

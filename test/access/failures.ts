@@ -343,18 +343,50 @@ async function ruleDeliveryFailure(world: DeployedWorld, rule: DeployedResource)
   const heard: Route[] = [];
   const problems: string[] = [];
   for (const target of withDeadLetters) {
-    const destination = topicByArn(world, target.Arn) ?? queueByArn(world, target.Arn);
-    const destinationKey = destination ? keyByArn(world, world.properties(destination).KmsMasterKeyId) : undefined;
+    const destination = topicByArn(world, target.Arn) ?? queueByArn(world, target.Arn) ?? world.ofType('AWS::Kinesis::Stream').find(s => world.attribute(s, 'Arn') === target.Arn);
+    const destinationProps = destination ? world.properties(destination) : undefined;
+    const destinationKey = keyByArn(world, destinationProps?.KmsMasterKeyId ?? destinationProps?.StreamEncryption?.KeyId);
     const failedKeyArn = destinationKey ? world.attribute(destinationKey, 'Arn') : undefined;
     const queue = queueByArn(world, target.DeadLetterConfig.Arn)!;
     const kept = await deliveryRoute(world, `dead-letter queue ${label(queue)}`, events, queue, source, failedKeyArn);
     deadLetters.push(kept);
     const alarms: Route[] = [];
     for (const alarm of alarmsOnRule(world, rule)) alarms.push(...await alarmRoutes(world, alarm, failedKeyArn));
-    heard.push(...alarms);
+    heard.push(...alarms.filter(a => !heard.some(h => h.via === a.via && h.ok === a.ok)));
     problems.push(...judge(alarms, [kept], false, `a failed delivery of ${label(rule)}${destinationKey ? ` (its target's key ${label(destinationKey)} out of service)` : ''}`));
   }
   return { subject: label(rule), failure: 'its target cannot be reached (e.g. the target\'s key is disabled)', heard, deadLetters, problems };
+}
+
+/**
+ * A rule on a bus encrypted with a customer managed key, whose key fails while EventBridge delivers the rule's events:
+ * "If a non-retriable encryption or decryption error occurs while EventBridge is attempting to send the event to a
+ * target ... the event is sent to the DLQ for the target". So each target's dead letter must be kept with the bus key
+ * out of service (a target's dead-letter queue on the bus key loses it), and the alarm on the rule must be heard.
+ *
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-encryption-event-bus-dlq.html
+ */
+async function ruleBusKeyFailure(world: DeployedWorld, rule: DeployedResource): Promise<FailurePath | undefined> {
+  const busName = world.properties(rule).EventBusName;
+  const bus = world.ofType('AWS::Events::EventBus').find(b => world.nameOf(b) === busName || world.attribute(b, 'Arn') === busName);
+  const busKey = bus ? keyByArn(world, world.properties(bus).KmsKeyIdentifier) : undefined;
+  const queues = (world.properties(rule).Targets ?? []).map((t: any) => queueByArn(world, t.DeadLetterConfig?.Arn)).filter((q: DeployedResource | undefined) => q !== undefined);
+  if (!busKey || queues.length === 0) return undefined;
+  const failedKeyArn = world.attribute(busKey, 'Arn');
+  const events = serviceCaller('events.amazonaws.com', rule.account);
+  const source = { 'aws:SourceArn': world.attribute(rule, 'Arn'), 'aws:SourceAccount': rule.account };
+  const deadLetters: Route[] = [];
+  for (const queue of new Set<DeployedResource>(queues)) deadLetters.push(await deliveryRoute(world, `dead-letter queue ${label(queue)}`, events, queue, source, failedKeyArn));
+  const heard: Route[] = [];
+  for (const alarm of alarmsOnRule(world, rule)) heard.push(...await alarmRoutes(world, alarm, failedKeyArn));
+  return {
+    subject: label(rule),
+    failure: 'its bus\'s key fails while EventBridge delivers (the events go to the targets\' dead-letter queues)',
+    failedKey: label(busKey),
+    heard,
+    deadLetters,
+    problems: judge(heard, deadLetters, false, `a delivery of ${label(rule)} with its bus's key ${label(busKey)} out of service`),
+  };
 }
 
 /** The keys of the topics and queues that alarms, rules, buses and schedules deliver to or dead-letter into. */
@@ -401,6 +433,8 @@ export async function failurePaths(world: DeployedWorld): Promise<FailurePath[]>
   for (const rule of world.ofType('AWS::Events::Rule')) {
     const path = await ruleDeliveryFailure(world, rule);
     if (path) out.push(path);
+    const busKeyPath = await ruleBusKeyFailure(world, rule);
+    if (busKeyPath) out.push(busKeyPath);
   }
   for (const check of world.ofType('Custom::EncryptionVerification')) {
     out.push({

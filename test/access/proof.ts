@@ -11,6 +11,7 @@ import { eventBusCatalog } from './catalog/event-bus';
 import { keyCatalog } from './catalog/key';
 import { producersCatalog } from './catalog/producers';
 import { rdsCatalog } from './catalog/rds';
+import { ruleTargetsCatalog } from './catalog/rule-targets';
 import { schedulerCatalog } from './catalog/scheduler';
 import { AccessPath, Catalog, Principals } from './catalog/types';
 import { prepareVerifierCalls, verifierCatalog } from './catalog/verifier';
@@ -27,6 +28,7 @@ export const CATALOGS: Record<string, Catalog> = {
   alerts: alertsCatalog,
   key: keyCatalog,
   verifier: verifierCatalog,
+  ruleTargets: ruleTargetsCatalog,
   producers: producersCatalog,
   busLogging: busLoggingCatalog,
 };

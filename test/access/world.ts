@@ -279,6 +279,13 @@ const TYPES: Record<string, TypeModel> = {
       },
     },
   },
+  'AWS::Kinesis::Stream': {
+    // Ref: "the stream name"; Arn: "the ARN of the Kinesis stream" (arn:<partition>:kinesis:<region>:<account>:stream/<name>)
+    doc: `${CFN_DOCS}/aws-resource-kinesis-stream.html#aws-resource-kinesis-stream-return-values`,
+    name: named('Name', 128),
+    ref: (r, w) => w.nameOf(r),
+    attributes: { Arn: (r, w) => arn(r, 'kinesis', `stream/${w.nameOf(r)}`) },
+  },
   'AWS::CloudTrail::Trail': {
     doc: `${CFN_DOCS}/aws-resource-cloudtrail-trail.html#aws-resource-cloudtrail-trail-return-values`,
     name: named('TrailName', 128),

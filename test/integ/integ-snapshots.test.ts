@@ -15,12 +15,13 @@ const OPTIONS: IntegAppOptions = { env: TEST_ENV, now: FIXED_NOW };
 
 const INTEG_APPS = readdirSync(__dirname).filter(f => /^integ\..+\.ts$/.test(f)).sort();
 
-test('every construct has an integ app, plus the archive\'s dead-letter and bus-logging apps and the strict-mode composition', () => {
+test('every construct has an integ app, plus the archive\'s dead-letter, bus-logging and event-delivery apps and the strict-mode composition', () => {
   expect(INTEG_APPS).toEqual([
     'integ.encrypted-archive-dead-letters.ts',
     'integ.encrypted-archive.ts',
     'integ.encrypted-bus-logging.ts',
     'integ.encrypted-connection.ts',
+    'integ.encrypted-event-delivery.ts',
     'integ.encrypted-rds-cluster.ts',
     'integ.encrypted-rds-instance.ts',
     'integ.encrypted-schedule.ts',

@@ -164,4 +164,16 @@ export const DOCS = {
     'key: arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}'),
   controlTowerKmsGrants: doc('https://docs.aws.amazon.com/controltower/latest/controlreference/kms-rules.html',
     'CT.KMS.PR.3: Require an AWS KMS key policy to have a statement that limits creation of AWS KMS grants to AWS services'),
+
+  // --- EventBridge rule targets (EncryptedArchive.addRule) -----------------------------------------------------------
+  eventBridgeSqsTargetPolicy: doc('https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sqs-permissions',
+    '"Principal": {"Service": "events.amazonaws.com"}, "Action": "sqs:SendMessage", "Condition": {"ArnEquals": {"aws:SourceArn": "arn:aws:events:region:account-id:rule/rule-name"}}'),
+  eventBridgeKinesisTargetRole: doc('https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-identity-based.html#eb-target-permissions',
+    'If the target is a Kinesis stream, the role used to send event data to that target must include the following policy. ("kinesis:PutRecord")'),
+  eventBridgeFirehoseTargetRole: doc('https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-custom-bus-target-firehose.html',
+    'The role needs firehose:PutRecordBatch on the stream. (aws-cdk-lib also grants firehose:PutRecord; no KMS permission: Firehose encrypts through its own grant on the key)'),
+  eventBridgeBusTargetRole: doc('https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-bus-to-bus.html',
+    'When you configure EventBridge to send or receive events between event buses, you use IAM roles on the sender event bus to give the sender event bus permission to send events to the receiver event bus. (the permission is events:PutEvents on the receiver bus; the receiver encrypts the events under its own key)'),
+  kinesisProducerKey: doc('https://docs.aws.amazon.com/streams/latest/dev/permissions-user-key-KMS.html',
+    'Your Kinesis stream producers must have the kms:GenerateDataKey permission. ... Kinesis Data Streams uses the stream ARN as the encryption context in all AWS KMS calls ("aws:kinesis:arn")'),
 } as const;
