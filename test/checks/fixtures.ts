@@ -27,6 +27,7 @@ const ROOT_STATEMENT = { Effect: 'Allow', Principal: { AWS: ACCOUNT_ROOT }, Acti
 const KEY: FixtureResource = { Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true, KeyPolicy: { Version: '2012-10-17', Statement: [ROOT_STATEMENT] } } };
 const KEY_ARN = { 'Fn::GetAtt': ['Key', 'Arn'] };
 const LITERAL_KEY_ARN = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+const PIPE = { RoleArn: 'arn:aws:iam::111122223333:role/pipe', Source: 'arn:aws:sqs:eu-west-1:111122223333:in', Target: 'arn:aws:sqs:eu-west-1:111122223333:out' };
 const TARGET = { Arn: 'arn:aws:lambda:eu-west-1:111122223333:function:report', RoleArn: 'arn:aws:iam::111122223333:role/scheduler' };
 const SCHEDULE = { FlexibleTimeWindow: { Mode: 'OFF' }, ScheduleExpression: 'rate(1 hour)' };
 const queueOnKey: FixtureResource = { Type: 'AWS::SQS::Queue', Properties: { KmsMasterKeyId: KEY_ARN } };
@@ -65,8 +66,8 @@ export const FIXTURES: Fixture[] = [
   { rule: 'EventConnectionCMK', what: 'a connection on a key of the template', compliant: true, subject: 'Connection', resources: { Key: KEY, Connection: { Type: 'AWS::Events::Connection', Properties: { AuthorizationType: 'API_KEY', KmsKeyIdentifier: KEY_ARN } } } },
 
   // --- PipeCMK -------------------------------------------------------------------------------------------------------
-  { rule: 'PipeCMK', what: 'a pipe without KmsKeyIdentifier', compliant: false, subject: 'Pipe', resources: { Pipe: { Type: 'AWS::Pipes::Pipe', Properties: { Source: 'arn:aws:sqs:eu-west-1:111122223333:in', Target: 'arn:aws:sqs:eu-west-1:111122223333:out' } } } },
-  { rule: 'PipeCMK', what: 'a pipe on a customer managed key\'s alias', compliant: true, subject: 'Pipe', resources: { Pipe: { Type: 'AWS::Pipes::Pipe', Properties: { Source: 'arn:aws:sqs:eu-west-1:111122223333:in', Target: 'arn:aws:sqs:eu-west-1:111122223333:out', KmsKeyIdentifier: 'alias/orders-pipe' } } } },
+  { rule: 'PipeCMK', what: 'a pipe without KmsKeyIdentifier', compliant: false, subject: 'Pipe', resources: { Pipe: { Type: 'AWS::Pipes::Pipe', Properties: { ...PIPE } } } },
+  { rule: 'PipeCMK', what: 'a pipe on a customer managed key\'s alias', compliant: true, subject: 'Pipe', resources: { Pipe: { Type: 'AWS::Pipes::Pipe', Properties: { ...PIPE, KmsKeyIdentifier: 'alias/orders-pipe' } } } },
 
   // --- RDSStorageCMK -------------------------------------------------------------------------------------------------
   { rule: 'RDSStorageCMK', what: 'an unencrypted DB instance', compliant: false, subject: 'Db', resources: { Db: { Type: 'AWS::RDS::DBInstance', Properties: { ...DB_INSTANCE } } } },
@@ -80,7 +81,6 @@ export const FIXTURES: Fixture[] = [
     subject: 'Member',
     resources: { Key: KEY, Cluster: { Type: 'AWS::RDS::DBCluster', Properties: { ...DB_CLUSTER, ...ENCRYPTED } }, Member: { Type: 'AWS::RDS::DBInstance', Properties: { DBClusterIdentifier: { Ref: 'Cluster' }, DBInstanceClass: 'db.serverless', Engine: 'aurora-postgresql' } } },
   },
-  { rule: 'RDSStorageCMK', what: 'a DB instance restored from a snapshot onto a key', compliant: true, subject: 'Db', resources: { Key: KEY, Db: { Type: 'AWS::RDS::DBInstance', Properties: { ...DB_INSTANCE, DBSnapshotIdentifier: 'orders-final', KmsKeyId: KEY_ARN } } } },
   { rule: 'RDSStorageCMK', what: 'a read replica (its source\'s key)', compliant: true, subject: 'Replica', resources: { Replica: { Type: 'AWS::RDS::DBInstance', Properties: { DBInstanceClass: 'db.m5.large', SourceDBInstanceIdentifier: 'orders' } } } },
 
   // --- RDSMasterSecretCMK --------------------------------------------------------------------------------------------
@@ -127,7 +127,7 @@ export const FIXTURES: Fixture[] = [
     resources: {
       Key: KEY,
       Logs: { Type: 'AWS::Logs::LogGroup' },
-      Pipe: { Type: 'AWS::Pipes::Pipe', Properties: { Source: 'arn:aws:sqs:eu-west-1:111122223333:in', Target: 'arn:aws:sqs:eu-west-1:111122223333:out', KmsKeyIdentifier: KEY_ARN, LogConfiguration: { Level: 'ERROR', CloudwatchLogsLogDestination: { LogGroupArn: { 'Fn::GetAtt': ['Logs', 'Arn'] } } } } },
+      Pipe: { Type: 'AWS::Pipes::Pipe', Properties: { ...PIPE, KmsKeyIdentifier: KEY_ARN, LogConfiguration: { Level: 'ERROR', CloudwatchLogsLogDestination: { LogGroupArn: { 'Fn::GetAtt': ['Logs', 'Arn'] } } } } },
     },
   },
   {
@@ -151,8 +151,7 @@ export const FIXTURES: Fixture[] = [
       Pipe: {
         Type: 'AWS::Pipes::Pipe',
         Properties: {
-          Source: 'arn:aws:sqs:eu-west-1:111122223333:in',
-          Target: 'arn:aws:sqs:eu-west-1:111122223333:out',
+          ...PIPE,
           KmsKeyIdentifier: KEY_ARN,
           LogConfiguration: { Level: 'ERROR', CloudwatchLogsLogDestination: { LogGroupArn: { 'Fn::Join': ['', ['arn:aws:logs:eu-west-1:111122223333:log-group:', { Ref: 'Logs' }]] } } },
         },
@@ -170,8 +169,7 @@ export const FIXTURES: Fixture[] = [
       Pipe: {
         Type: 'AWS::Pipes::Pipe',
         Properties: {
-          Source: 'arn:aws:sqs:eu-west-1:111122223333:in',
-          Target: 'arn:aws:sqs:eu-west-1:111122223333:out',
+          ...PIPE,
           KmsKeyIdentifier: KEY_ARN,
           LogConfiguration: { Level: 'ERROR', CloudwatchLogsLogDestination: { LogGroupArn: { 'Fn::Join': ['', ['arn:aws:logs:eu-west-1:111122223333:log-group:', { Ref: 'Logs' }]] } } },
         },
@@ -218,7 +216,7 @@ export const FIXTURES: Fixture[] = [
     resources: {
       Key: KEY,
       Dlq: bareQueue,
-      Pipe: { Type: 'AWS::Pipes::Pipe', Properties: { Source: 'arn:aws:kinesis:eu-west-1:111122223333:stream/in', Target: 'arn:aws:sqs:eu-west-1:111122223333:out', KmsKeyIdentifier: KEY_ARN, SourceParameters: { KinesisStreamParameters: { StartingPosition: 'LATEST', DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['Dlq', 'Arn'] } } } } } },
+      Pipe: { Type: 'AWS::Pipes::Pipe', Properties: { ...PIPE, Source: 'arn:aws:kinesis:eu-west-1:111122223333:stream/in', KmsKeyIdentifier: KEY_ARN, SourceParameters: { KinesisStreamParameters: { StartingPosition: 'LATEST', DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['Dlq', 'Arn'] } } } } } },
     },
   },
   {

@@ -3,13 +3,14 @@ import { CmkRule, complianceOf, namesCustomerManagedKey } from '../rule';
 
 /**
  * An RDS DB instance or cluster encrypts its storage with a customer managed key: `StorageEncrypted` and `KmsKeyId`
- * (without `KmsKeyId` RDS uses the AWS managed key `aws/rds`). A snapshot restore takes the encryption from
- * `KmsKeyId` alone. Not checked: a DB instance of a cluster (the cluster's storage), and a read replica of an
- * instance or cluster (RDS encrypts a replica in the source's region with the source's key).
+ * (without `KmsKeyId` RDS uses the AWS managed key `aws/rds`; with it, CloudFormation requires `StorageEncrypted`
+ * too). Not checked: a DB instance of a cluster (the cluster's storage), and a read replica of an instance or cluster
+ * (RDS encrypts a replica in the source's region with the source's key).
  *
  * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.Encryption.html
  * @see https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html (KmsKeyId, StorageEncrypted)
  * @see https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstanceReadReplica.html (KmsKeyId)
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-kmskeyid
  */
 export const RDSStorageCMK: CmkRule = {
   id: 'RDSStorageCMK',
@@ -26,7 +27,6 @@ export const RDSStorageCMK: CmkRule = {
     if (type === 'AWS::RDS::DBInstance' && (p.DBClusterIdentifier !== undefined || p.SourceDBInstanceIdentifier !== undefined || p.SourceDBClusterIdentifier !== undefined)) {
       return NagRuleCompliance.NOT_APPLICABLE;
     }
-    const restored = type === 'AWS::RDS::DBInstance' ? p.DBSnapshotIdentifier !== undefined : p.SnapshotIdentifier !== undefined;
-    return complianceOf((restored || p.StorageEncrypted === true) && namesCustomerManagedKey(p.KmsKeyId));
+    return complianceOf(p.StorageEncrypted === true && namesCustomerManagedKey(p.KmsKeyId));
   },
 };
