@@ -14,9 +14,14 @@ export interface KeyPolicyStatement {
   readonly Condition?: Record<string, Record<string, unknown>>;
 }
 
-/** The statements of a key's `KeyPolicy` (`[]` when it has none). */
+/**
+ * The statements of a key's `KeyPolicy`: its `Statement` list (`[]` when it has none). A single statement object,
+ * which the IAM grammar also allows, is not read: cfn-guard 3.1 cannot filter it like a list, and the pack reads what
+ * the guard file reads (a known limit, docs/rule-pack.md). aws-cdk-lib always writes a list.
+ */
 export function keyPolicyStatements(properties: Record<string, any>): KeyPolicyStatement[] {
-  return asList(properties.KeyPolicy?.Statement);
+  const statements = properties.KeyPolicy?.Statement;
+  return Array.isArray(statements) ? statements : [];
 }
 
 /** The Allow statements of a key policy. */
