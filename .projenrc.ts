@@ -58,8 +58,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // construct: its runtime would be fixed here, and the verifier follows the installed aws-cdk-lib's newest Node.js.
   lambdaAutoDiscover: false,
 
+  // The rule pack (src/checks) extends cdk-nag's NagPack and is exported: a peer, so the app's cdk-nag is the one its
+  // packs and acknowledgements share (projen adds the lowest version of the range as a dev dependency).
+  peerDeps: ['cdk-nag@^3.0.2'],
+
   devDeps: [
-    'cdk-nag@^3.0.2',
     `aws-cdk@${cdkCliVersion}`,
     '@cdklabs/cdk-validator-cfnguard@^0.0.62',
     'aws-sdk-client-mock@^4.1.0',

@@ -13,3 +13,4 @@ export * from './encrypted-connection';
 export * from './encrypted-schedule';
 export * from './encrypted-rds-instance';
 export * from './encrypted-rds-cluster';
+export * from './checks';

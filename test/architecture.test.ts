@@ -11,6 +11,7 @@ const HEIGHT: Record<string, number> = {
   'snapshot.ts': 0,
   'services': 1,
   'quotas': 2,
+  'checks': 2,
   'key': 3,
   'stack': 4,
   'audit': 5,

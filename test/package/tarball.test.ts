@@ -19,9 +19,10 @@ function packedFiles(): string[] {
  * assembly, its rosetta tablet (`.jsii.tabl.json`, the translations of the README and `@example` blocks the build
  * compiled in strict mode): tools that generate other languages' docs from the package (Construct Hub, jsii-pacmak)
  * read it instead of translating the blocks again without their fixtures. The topic pages in docs/ ship too: the
- * library's synth-time errors point to them.
+ * library's synth-time errors point to them. So does the rule pack's cfn-guard file, for templates not written with
+ * the CDK (docs/rule-pack.md).
  */
-const ALLOWED = [/^lib\//, /^assets\//, /^\.jsii$/, /^\.jsii\.tabl\.json$/, /^README\.md$/, /^SECURITY\.md$/, /^LICENSE$/, /^API\.md$/, /^docs\/[^/]+\.md$/, /^package\.json$/];
+const ALLOWED = [/^lib\//, /^assets\//, /^\.jsii$/, /^\.jsii\.tabl\.json$/, /^README\.md$/, /^SECURITY\.md$/, /^LICENSE$/, /^API\.md$/, /^docs\/[^/]+\.md$/, /^rules\/encrypted-constructs\.guard$/, /^package\.json$/];
 
 describe('the published tarball', () => {
   let files: string[];
@@ -38,11 +39,16 @@ describe('the published tarball', () => {
     expect(files.some(f => f.startsWith('assets/') && f.endsWith('index.js'))).toBe(true);
   });
 
+  test('holds the rule pack\'s cfn-guard file, where EncryptedConstructsChecks.GUARD_RULES_FILE says it is', () => {
+    expect(files).toContain('rules/encrypted-constructs.guard');
+    expect(readFileSync(path.join(ROOT, 'lib', 'checks', 'encrypted-constructs-checks.js'), 'utf8')).toContain("path.join(__dirname, '..', '..', 'rules', 'encrypted-constructs.guard')");
+  });
+
   test('holds no TypeScript source: only declaration files', () => {
     expect(files.filter(f => /\.tsx?$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
   });
 
-  test('holds nothing outside lib/, assets/, .jsii (and its tablet), README, SECURITY.md, LICENSE, API.md, docs/*.md and package.json', () => {
+  test('holds nothing outside lib/, assets/, .jsii (and its tablet), README, SECURITY.md, LICENSE, API.md, docs/*.md, the guard file and package.json', () => {
     expect(files.filter(f => !ALLOWED.some(allowed => allowed.test(f)))).toEqual([]);
   });
 
@@ -84,6 +90,14 @@ describe('the package metadata, before the project has a home', () => {
     expect(pkg.version).toMatch(/^0\./);
     expect(pkg.stability).toBe('experimental');
     const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-    expect(readme).toContain(`\`aws-cdk-lib\` ${pkg.peerDependencies['aws-cdk-lib']}, \`constructs\` ${pkg.peerDependencies.constructs}`);
+    expect(readme).toContain(`\`aws-cdk-lib\` ${pkg.peerDependencies['aws-cdk-lib']}, \`constructs\` ${pkg.peerDependencies.constructs}, \`cdk-nag\` ${pkg.peerDependencies['cdk-nag']}`);
+  });
+
+  test('cdk-nag is a peer (the exported rule pack extends its NagPack), and the tests run the lowest version of its range', () => {
+    // A caret range: same major version, at least the floor. projen pins the dev dependency to the floor.
+    const floor = /^\^(\d+\.\d+\.\d+)$/.exec(pkg.peerDependencies['cdk-nag'])![1];
+    expect(pkg.dependencies?.['cdk-nag']).toBeUndefined();
+    expect(pkg.devDependencies['cdk-nag']).toBe(floor);
+    expect(JSON.parse(readFileSync(require.resolve('cdk-nag/package.json'), 'utf8')).version).toBe(floor);
   });
 });

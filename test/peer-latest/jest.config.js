@@ -30,6 +30,7 @@ module.exports = {
     '<rootDir>/test/composition/**/*.test.ts',
     '<rootDir>/test/key/**/*.test.ts',
     '<rootDir>/test/verifier/**/*.test.ts',
+    '<rootDir>/test/checks/**/*.test.ts',
     '<rootDir>/test/peer-latest/**/*.peer.ts',
   ],
 };

@@ -1,0 +1,1 @@
+export { EncryptedConstructsChecks } from './encrypted-constructs-checks';
