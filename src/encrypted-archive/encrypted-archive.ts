@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -18,6 +18,7 @@ import { addArchiveRule } from './rules';
 import { validateArchiveProps } from './validation';
 import { watchChannelKey } from '../audit/audit-key';
 import { IEncryptedResource } from '../encrypted-resource/props';
+import { warnIfKeyDestroyedBeforeData } from '../encrypted-resource/removal-checks';
 import { Encryption, setUpEncryption, verifyEncryption } from '../encrypted-resource/setup';
 import { formatArn, stackEnvironment } from '../internal/arns';
 import { deterministicName } from '../internal/names';
@@ -101,6 +102,13 @@ export class EncryptedArchive extends Construct implements IEncryptedResource {
     this.eventBusArn = bus.eventBusArn;
     this.deadLetterQueue = bus.deadLetterQueue;
     this.archive = this.createArchive(props, removalPolicy);
+    // The archived events, and the bus's dead letters ("encrypted events" under the bus key), outlive a key deleted
+    // with the stack only as unreadable data: warn (acknowledgeable on this construct).
+    warnIfKeyDestroyedBeforeData(this.archive, this.encryptionKey, [
+      { what: 'the archive\'s events', resource: this.archive.node.defaultChild as CfnResource },
+      ...(this.deadLetterQueue?.node.defaultChild instanceof CfnResource
+        ? [{ what: 'the bus dead-letter queue\'s events', resource: this.deadLetterQueue.node.defaultChild }] : []),
+    ]);
 
     // alarms
     this.alarmTopic = this.watchAlarmChannels(props);

@@ -1,4 +1,4 @@
-import { App, CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, Annotations as CoreAnnotations, CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,6 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AuditTrail, EncryptionKey } from '../../src';
 import { EncryptedArchive, EncryptedArchiveProps } from '../../src/encrypted-archive';
+import { KEY_DESTROYED_DATA_KEPT_WARNING } from '../../src/encrypted-resource/removal-checks';
 import { acknowledgeDeadLetterQueue } from '../../src/internal/acknowledgements';
 import { KEY_POLICY_STATEMENTS_REQUIRED_WARNING } from '../../src/key/key-policy';
 import { SharedAlarmTopic } from '../../src/stack/alarm-topic';
@@ -533,6 +534,23 @@ describe('EncryptedArchive: bad input fails at synth time', () => {
     expect(() => new EncryptedArchive(stack, 'Orders', props(stack))).toThrow(message);
     const other = testStack();
     expect(() => new EncryptedArchive(other, 'Orders2', props(other))).toThrow(/invalid props for TestStack\/Orders2:/);
+  });
+
+  test('a key deleted with the stack while the archive and the dead letters are kept is warned about (acknowledgeable)', () => {
+    const warningsOn = (archive: EncryptedArchive) => {
+      const carrier = archive.node.findChild('Resource');
+      expect(carrier.node.validate()).toEqual([]);
+      return carrier.node.metadata.filter(m => m.type === 'aws:cdk:warning' && String(m.data).includes(`[ack: ${KEY_DESTROYED_DATA_KEPT_WARNING}]`)).map(m => String(m.data));
+    };
+    const stack = testStack();
+    const kept = new EncryptedArchive(stack, 'Kept', { keyOptions: { removalPolicy: RemovalPolicy.DESTROY } });
+    expect(warningsOn(kept)).toEqual([expect.stringContaining(
+      'The key TestStack/Kept/Key is deleted with the stack (removal policy DESTROY), but the archive\'s events (removal policy RETAIN_ON_UPDATE_OR_DELETE) and the bus dead-letter queue\'s events (removal policy RETAIN) will be kept.')]);
+    expect(warningsOn(new EncryptedArchive(stack, 'Default'))).toEqual([]);
+    expect(warningsOn(new EncryptedArchive(stack, 'AllGone', { keyOptions: { removalPolicy: RemovalPolicy.DESTROY }, removalPolicy: RemovalPolicy.DESTROY }))).toEqual([]);
+    const acknowledged = new EncryptedArchive(stack, 'Acknowledged', { keyOptions: { removalPolicy: RemovalPolicy.DESTROY } });
+    CoreAnnotations.of(acknowledged).acknowledgeWarning(KEY_DESTROYED_DATA_KEPT_WARNING, 'a test bus');
+    expect(warningsOn(acknowledged).filter(w => !w.includes('acknowledged'))).toEqual([]);
   });
 
   test('null in an event pattern is a value, not a mistake: it matches null fields', () => {
