@@ -195,7 +195,7 @@ const propsArb = fc.record({
   }),
   // keys that cannot work, and props a JavaScript caller sets to null
   badKey: fc.oneof({ arbitrary: fc.constant(undefined), weight: 14 }, { arbitrary: badKeyArbitrary, weight: 1 }),
-  nulled: nullPropArbitrary('description', 'eventPattern', 'alarmTopic', 'keyOptions', 'retention'),
+  nulled: nullPropArbitrary('description', 'eventPattern', 'alarmTopic', 'keyOptions', 'retention', 'keyOptions.administrators[]'),
 });
 type Props = typeof propsArb extends fc.Arbitrary<infer P> ? P : never;
 

@@ -217,7 +217,7 @@ const propsArb = fc.record({
   // keys that cannot work, the deprecated instance props, and props a JavaScript caller sets to null
   badKey: fc.oneof({ arbitrary: fc.constant(undefined), weight: 39 }, { arbitrary: badKeyArbitrary, weight: 1 }),
   deprecatedInstances: fc.oneof({ arbitrary: fc.constant(false), weight: 39 }, { arbitrary: fc.constant(true), weight: 1 }),
-  nulled: nullPropOneIn(40, 'readers', 'credentials', 'alarmTopic', 'keyOptions', 'engine', 'writer', 'backup'),
+  nulled: nullPropOneIn(40, 'readers', 'credentials', 'alarmTopic', 'keyOptions', 'engine', 'writer', 'backup', 'readers[]'),
 });
 type Props = typeof propsArb extends fc.Arbitrary<infer P> ? P : never;
 

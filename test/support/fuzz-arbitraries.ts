@@ -109,9 +109,21 @@ export function nullPropOneIn<K extends string>(oneIn: number, ...props: K[]): f
   return fc.oneof({ arbitrary: fc.constant(undefined), weight: oneIn - 1 }, { arbitrary: fc.constantFrom(...props), weight: 1 });
 }
 
-/** `props` with `prop` set to null, when one was drawn. */
+/**
+ * `props` with `prop` set to null, when one was drawn. `a.b` sets `b` of the struct `a` to null; a trailing `[]`
+ * (`keyOptions.administrators[]`, `readers[]`) puts a null entry into that array instead, as a JavaScript caller's
+ * `[null]` would.
+ */
 export function withNull<P extends object>(props: P, prop: string | undefined): P {
-  return prop === undefined ? props : { ...props, [prop]: null };
+  if (prop === undefined) return props;
+  const [head, ...rest] = prop.split('.');
+  const record = props as Record<string, any>;
+  if (rest.length > 0) return { ...props, [head]: withNull({ ...(record[head] ?? {}) }, rest.join('.')) };
+  if (head.endsWith('[]')) {
+    const name = head.slice(0, -2);
+    return { ...props, [name]: [...(Array.isArray(record[name]) ? record[name] : []), null] };
+  }
+  return { ...props, [head]: null };
 }
 
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];

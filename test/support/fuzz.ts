@@ -1,11 +1,11 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as fc from 'fast-check';
-import { formatFindings, unacknowledgedFindings } from './compliance';
+import { formatFindings, guardFindings, nagFindings } from './compliance';
 import { TEST_ENV } from './fixtures';
 import { findCycle } from './template-graph';
 import { PropValidationError } from '../../src/internal/validation';
 
-/** How many cases each construct's fuzz test runs in the test command (FUZZ_RUNS overrides, e.g. for `npx projen fuzz`). */
+/** How many cases each construct's fuzz test runs in the test command by default (FUZZ_RUNS overrides, e.g. for `npx projen fuzz`). */
 export const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 200);
 
 /**
@@ -64,7 +64,8 @@ export interface FuzzOutcome {
  * Each case is first built alone (`Fuzz/Subject`, never synthesized): that decides whether it is rejected, and with
  * which message. Each accepted case is then built again into a batch stack of `options.batch` cases and synthesized
  * there, once: the batch's template is checked for cycles (a cycle among one case's resources is a cycle of the batch
- * too), goes through the nag/guard harness (unless `options.nagGuard` is false), and through each case's own
+ * too), goes through the five cdk-nag packs and, with every other batch in one cfn-guard run per rule group, the
+ * Control Tower rules (unless `options.nagGuard` is false), and through each case's own
  * `CaseCheck`, if `build` returned one. Synthesis, not construction, is what a case costs.
  *
  * @param build creates the construct under test in `stack` with id `id` from the generated props, and may return a
@@ -97,17 +98,20 @@ export function fuzzProps<P>(arbitrary: fc.Arbitrary<P>, build: (stack: Stack, i
     { numRuns: runs, seed: Number(process.env.FUZZ_SEED ?? 20261122), endOnFailure: true },
   );
 
-  // The accepted cases, in batches: one synthesis each, checked for cycles and by the nag/guard harness.
+  // The accepted cases, in batches: one synthesis each, checked for cycles and by cdk-nag; then the Control Tower guard
+  // rules over every batch at once (one cfn-guard run per rule group for all batches: its cost is the runs, not the
+  // templates).
+  const batches: Stack[] = [];
   for (let start = 0; start < accepted.length; start += batch) {
     const stack = new Stack(new App(), `FuzzBatch${start / batch}`, { env: TEST_ENV });
     const cases = accepted.slice(start, start + batch);
     const checks = cases.map((props, i) => build(stack, `Case${start + i}`, props));
-    const findings = nagGuard ? formatFindings(unacknowledgedFindings(stack)) : [];
-    // unacknowledgedFindings synthesized the app: this is the same assembly, not a second synthesis
+    const findings = nagGuard ? formatFindings(nagFindings(stack)) : [];
+    // nagFindings synthesized the app: this is the same assembly, not a second synthesis
     const template = (stack.node.root as App).synth().getStackByName(stack.stackName).template;
     const cycle = findCycle(template);
-    if (cycle) throw new Error(`dependency cycle: ${cycle.join(' -> ')}${casesNamed(cycle.join(' '), start, cases)}`);
-    if (findings.length > 0) throw new Error(`accepted props produced findings:\n${findings.slice(0, 20).join('\n')}${casesNamed(findings.slice(0, 20).join(' '), start, cases)}`);
+    if (cycle) throw new Error(`dependency cycle: ${cycle.join(' -> ')}${casesNamed(cycle.join(' '), accepted)}`);
+    if (findings.length > 0) throw new Error(`accepted props produced findings:\n${findings.slice(0, 20).join('\n')}${casesNamed(findings.slice(0, 20).join(' '), accepted)}`);
     checks.forEach((check, i) => {
       try {
         check?.(template);
@@ -115,12 +119,15 @@ export function fuzzProps<P>(arbitrary: fc.Arbitrary<P>, build: (stack: Stack, i
         throw new Error(`accepted props failed the suite's template check: ${(error as Error).message}\nCase${start + i}: ${JSON.stringify(cases[i])}`);
       }
     });
+    batches.push(stack);
   }
+  const guard = nagGuard && batches.length > 0 ? formatFindings(guardFindings(...batches)) : [];
+  if (guard.length > 0) throw new Error(`accepted props produced findings:\n${guard.slice(0, 20).join('\n')}${casesNamed(guard.slice(0, 20).join(' '), accepted)}`);
   return { rejected, accepted: accepted.length, propsNamed: [...propsNamed].sort() };
 }
 
-/** The props of the batch's cases that `text` names (by id `Case<n>` in a path or a logical id), to reproduce a failure. */
-function casesNamed<P>(text: string, start: number, cases: P[]): string {
-  const named = cases.map((props, i) => ({ id: `Case${start + i}`, props })).filter(c => new RegExp(`\\b${c.id}(?![0-9])`).test(text));
+/** The props of the cases that `text` names (by id `Case<n>` in a path or a logical id), to reproduce a failure. */
+function casesNamed<P>(text: string, cases: P[]): string {
+  const named = cases.map((props, i) => ({ id: `Case${i}`, props })).filter(c => new RegExp(`\\b${c.id}(?![0-9])`).test(text));
   return named.map(c => `\n${c.id}: ${JSON.stringify(c.props)}`).join('');
 }
