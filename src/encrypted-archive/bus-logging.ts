@@ -160,7 +160,7 @@ export function deliverBusLogs(scope: Construct, bus: LoggedBus, logging: BusLog
     source.node.addDependency(bus.eventBus);
     const delivery = new logs.CfnDelivery(scope, `${id}Delivery`, { deliverySourceName: source.ref, deliveryDestinationArn: destination.attrArn });
     // one delivery at a time to the one destination
-    if (deliveries.length > 0) delivery.addDependency(deliveries[deliveries.length - 1]);
+    if (deliveries.length > 0) delivery.node.addDependency(deliveries[deliveries.length - 1]);
     deliverySources.push(source);
     deliveries.push(delivery);
   }
