@@ -11,7 +11,7 @@ import { EncryptedConnection } from '../../src/encrypted-connection';
 import { acknowledgeEach } from '../../src/internal/acknowledgements';
 import { TEST_ENV } from '../support/fixtures';
 import { fuzzProps, fuzzRuns } from '../support/fuzz';
-import { auditTrailOf, badKeyArbitrary, badKeyOf, keyOptionsArbitrary, keyOptionsOf, nullPropArbitrary, uniqueName, withNull } from '../support/fuzz-arbitraries';
+import { auditTrailOf, badKeyArbitrary, badKeyOf, keyOptionsArbitrary, keyOptionsOf, mostlyValid, nullPropArbitrary, uniqueName, withNull } from '../support/fuzz-arbitraries';
 
 /** The user's keys, secrets and topics, shared by every case of one stack (a batch holds 25 connections). */
 class Fixtures extends Construct {
@@ -56,8 +56,7 @@ class Fixtures extends Construct {
  * accepted (the nag/guard check of accepted cases is the slow part). Props checked only once the others passed (the
  * key's, the API destinations') are bad more often.
  */
-const mostly = <T, U>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<U>, invalidOneIn = 16) =>
-  fc.oneof({ arbitrary: valid, weight: invalidOneIn - 1 }, { arbitrary: invalid, weight: 1 });
+const mostly = mostlyValid(16);
 
 /** A string of 1 to `max` characters, or an empty or too long one. */
 const plainArb = (max: number, invalidOneIn?: number) => mostly(

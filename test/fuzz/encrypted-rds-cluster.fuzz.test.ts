@@ -11,10 +11,7 @@ import { AuditTrail, EncryptionKey } from '../../src';
 import { EncryptedRdsCluster } from '../../src/encrypted-rds-cluster';
 import { compliantVpc } from '../encrypted-rds-instance/fixtures';
 import { CaseCheck, fuzzProps, fuzzRuns } from '../support/fuzz';
-import {
-  badKeyArbitrary, badKeyOf, buildJudgingWindows, keyOptionsArbitrary, keyOptionsOf, nullPropOneIn, rdsWindowArbitrary, rdsWindowPairArbitrary, uniqueName,
-  windowProblems, withNull,
-} from '../support/fuzz-arbitraries';
+import { anyWholeNumber, badKeyArbitrary, badKeyOf, buildJudgingWindows, keyOptionsArbitrary, keyOptionsOf, mostlyValid, nullPropOneIn, rdsWindowArbitrary, rdsWindowPairArbitrary, uniqueName, windowProblems, withNull } from '../support/fuzz-arbitraries';
 
 /**
  * Cases in the test command. A cluster is two or three DB instances, a parameter group, log groups and alarms: a batch
@@ -81,19 +78,10 @@ class Fixtures extends Construct {
  * Mostly `valid`, sometimes `invalid`: by default one value in forty is bad (a cluster has more props that can be bad
  * than an instance, and several that are bad only together), so that about a quarter of all cases are accepted.
  */
-const mostly = <T, U>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<U>, invalidOneIn = 40) =>
-  fc.oneof({ arbitrary: valid, weight: invalidOneIn - 1 }, { arbitrary: invalid, weight: 1 });
+const mostly = mostlyValid(40);
 
 /** A whole number in range, or one that is negative, out of range, fractional, huge or not a number at all. */
-const anyNumber = (min: number, max: number) => mostly(
-  fc.integer({ min, max }),
-  fc.oneof(
-    fc.integer({ min: -1000, max: min - 1 }),
-    fc.integer({ min: max + 1, max: max * 10 + 1000 }),
-    fc.double({ min, max, noNaN: true }).filter(n => !Number.isInteger(n)),
-    fc.constantFrom(min - 1, max + 1, 1e21, Number.NaN, Number.POSITIVE_INFINITY),
-  ),
-);
+const anyNumber = anyWholeNumber(mostly);
 
 const ENGINES = {
   postgres164: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_4 }),

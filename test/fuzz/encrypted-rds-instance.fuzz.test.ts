@@ -11,9 +11,7 @@ import { AuditTrail, EncryptionKey } from '../../src';
 import { EncryptedRdsInstance } from '../../src/encrypted-rds-instance/encrypted-rds-instance';
 import { compliantVpc } from '../encrypted-rds-instance/fixtures';
 import { fuzzProps } from '../support/fuzz';
-import {
-  badKeyArbitrary, badKeyOf, buildJudgingWindows, keyOptionsArbitrary, keyOptionsOf, nullPropArbitrary, rdsWindowPairArbitrary, uniqueName, windowProblems, withNull,
-} from '../support/fuzz-arbitraries';
+import { anyWholeNumber, badKeyArbitrary, badKeyOf, buildJudgingWindows, keyOptionsArbitrary, keyOptionsOf, mostlyValid, nullPropArbitrary, rdsWindowPairArbitrary, uniqueName, windowProblems, withNull } from '../support/fuzz-arbitraries';
 
 /**
  * The user's VPC, keys and topic, shared by every case of one stack (a batch holds 25 instances): the compliant VPC of
@@ -57,19 +55,10 @@ class Fixtures extends Construct {
  * Mostly `valid`, sometimes `invalid`: by default one value in sixteen is bad, so that about a quarter of all cases
  * are accepted (the nag/guard check of accepted cases is the slow part).
  */
-const mostly = <T, U>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<U>, invalidOneIn = 16) =>
-  fc.oneof({ arbitrary: valid, weight: invalidOneIn - 1 }, { arbitrary: invalid, weight: 1 });
+const mostly = mostlyValid(16);
 
 /** A whole number in range, or one that is negative, out of range, fractional, huge or not a number at all. */
-const anyNumber = (min: number, max: number) => mostly(
-  fc.integer({ min, max }),
-  fc.oneof(
-    fc.integer({ min: -1000, max: min - 1 }),
-    fc.integer({ min: max + 1, max: max * 10 + 1000 }),
-    fc.double({ min, max, noNaN: true }).filter(n => !Number.isInteger(n)),
-    fc.constantFrom(min - 1, max + 1, 1e21, Number.NaN, Number.POSITIVE_INFINITY),
-  ),
-);
+const anyNumber = anyWholeNumber(mostly);
 
 const ENGINES = {
   postgres16: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }),

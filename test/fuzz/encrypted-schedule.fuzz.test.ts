@@ -11,7 +11,7 @@ import { EncryptedSchedule } from '../../src/encrypted-schedule';
 import { acknowledgeDeadLetterQueue, acknowledgeEach } from '../../src/internal/acknowledgements';
 import { Fixtures } from '../encrypted-schedule/fixtures';
 import { fuzzProps, fuzzRuns } from '../support/fuzz';
-import { auditTrailOf, badKeyArbitrary, badKeyOf, keyOptionsOf, nullPropArbitrary, uniqueName, withNull } from '../support/fuzz-arbitraries';
+import { anyWholeNumber, auditTrailOf, badKeyArbitrary, badKeyOf, keyOptionsOf, mostlyValid, nullPropArbitrary, uniqueName, withNull } from '../support/fuzz-arbitraries';
 
 /** The user's targets and queues, shared by every case of one stack (a batch holds 25 schedules). */
 class FuzzFixtures {
@@ -68,20 +68,10 @@ class FuzzFixtures {
  * quarter of all cases are accepted (the nag/guard check of accepted cases is the slow part). Props checked only once
  * the others passed (the key's) are bad more often.
  */
-const mostly = <T, U>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<U>, invalidOneIn = 8) =>
-  fc.oneof({ arbitrary: valid, weight: invalidOneIn - 1 }, { arbitrary: invalid, weight: 1 });
+const mostly = mostlyValid(8);
 
 /** A whole number in range, or one that is negative, out of range, fractional, huge or not a number at all. */
-const anyNumber = (min: number, max: number, invalidOneIn?: number) => mostly(
-  fc.integer({ min, max }),
-  fc.oneof(
-    fc.integer({ min: -1000, max: min - 1 }),
-    fc.integer({ min: max + 1, max: max * 10 + 1000 }),
-    fc.double({ min, max, noNaN: true }).filter(n => !Number.isInteger(n)),
-    fc.constantFrom(-1, min - 1, max + 1, 1e21, -0, Number.NaN, Number.POSITIVE_INFINITY, Number.MAX_SAFE_INTEGER),
-  ),
-  invalidOneIn,
-);
+const anyNumber = anyWholeNumber(mostly, (min, max) => [-1, min - 1, max + 1, 1e21, -0, Number.NaN, Number.POSITIVE_INFINITY, Number.MAX_SAFE_INTEGER]);
 
 /**
  * A duration of `amount` base units (seconds or minutes), written in some unit: in a larger unit only when it divides

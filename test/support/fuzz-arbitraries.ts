@@ -9,8 +9,7 @@ import { PropValidationError } from '../../src/internal/validation';
  * Mostly `valid`, sometimes `invalid` (one value in `invalidOneIn`), so that enough cases are accepted: the nag/guard
  * check of accepted cases is the slow part of a fuzz run.
  */
-export const mostly = <T, U>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<U>, invalidOneIn = 10) =>
-  fc.oneof({ arbitrary: valid, weight: invalidOneIn - 1 }, { arbitrary: invalid, weight: 1 });
+export const mostly = mostlyValid(10);
 
 /** Generated key options: alias, rotation and deletion window (valid or not), strict mode, removal. */
 export interface KeyOptionsSpec {
@@ -253,4 +252,30 @@ export function buildJudgingWindows<T>(problems: Map<string, string>, windowProp
   }
   if (problems.size > 0) throw new Error(`accepted windows RDS refuses: ${[...problems].map(([prop, why]) => `${prop} (${why})`).join(', ')}`);
   return built;
+}
+
+/** What `mostlyValid` returns: mostly `valid`, sometimes `invalid` (one case in `invalidOneIn`). */
+export type Mostly = <T, U>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<U>, invalidOneIn?: number) => fc.Arbitrary<T | U>;
+
+/** Mostly `valid`, one case in `invalidOneIn` (the suite's default, overridable per prop) `invalid`. */
+export function mostlyValid(defaultOneIn: number): Mostly {
+  return <T, U>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<U>, invalidOneIn = defaultOneIn) =>
+    fc.oneof({ arbitrary: valid, weight: invalidOneIn - 1 }, { arbitrary: invalid, weight: 1 }) as fc.Arbitrary<T | U>;
+}
+
+/**
+ * A whole number from `min` to `max`, or (through `pick`) one that is negative, out of range, fractional, huge or
+ * not a number at all; `edges` are the suite's own bad constants.
+ */
+export function anyWholeNumber(pick: Mostly, edges: (min: number, max: number) => number[] = (min, max) => [min - 1, max + 1, 1e21, Number.NaN, Number.POSITIVE_INFINITY]) {
+  return (min: number, max: number, invalidOneIn?: number) => pick(
+    fc.integer({ min, max }),
+    fc.oneof(
+      fc.integer({ min: -1000, max: min - 1 }),
+      fc.integer({ min: max + 1, max: max * 10 + 1000 }),
+      fc.double({ min, max, noNaN: true }).filter(n => !Number.isInteger(n)),
+      fc.constantFrom(...edges(min, max)),
+    ),
+    invalidOneIn,
+  );
 }
