@@ -18,6 +18,8 @@ export interface RulesBus {
   readonly eventBusName: string;
   /** The key of the archive, and of the bus when the archive created it. */
   readonly encryptionKey: kms.IKey;
+  /** The archive's deploy-time verification, unless `verifyEncryption: false`. */
+  readonly verification?: Construct;
 }
 
 /** A rule on the archive's bus whose targets are delivered on customer managed keys (see `EncryptedArchive.addRule`). */
@@ -57,7 +59,7 @@ class ArchiveRule extends events.Rule {
     claimPhysicalName(v, this, 'ruleName', `EventBridge rule on the bus ${bus.eventBusName}`, name);
     v.throwIfInvalid();
     const ruleArn = formatArn(this, { service: 'events', resource: 'rule', resourceName: ruleResourceName(bus.eventBusName, name) });
-    this.delivery = new TargetDelivery({ rule: this, ruleArn, busKey: bus.encryptionKey });
+    this.delivery = new TargetDelivery({ rule: this, ruleArn, busKey: bus.encryptionKey, verify: bus.verification !== undefined });
     for (const target of props.targets ?? []) this.addTarget(target);
   }
 

@@ -31,6 +31,8 @@ export interface DeliveringRule {
   readonly ruleArn: string;
   /** The key of the archive (and of its bus, when the archive created it): no target or dead letter may use it. */
   readonly busKey: kms.IKey;
+  /** Whether the archive verifies its encryption at deploy time (not `verifyEncryption: false`): then target buses are verified too. */
+  readonly verify: boolean;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -9,7 +9,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { AuditTrail, EncryptedArchive, EncryptedArchiveProps, EncryptionKey } from '../../src';
+import { AuditTrail, EncryptedArchive, EncryptedArchiveProps, EncryptionKey, EncryptionVerification } from '../../src';
 import { TARGET_POLICY_NOT_MANAGED_WARNING } from '../../src/encrypted-archive/target-delivery';
 import { acknowledgeDeadLetterQueue, acknowledgeEach } from '../../src/internal/acknowledgements';
 import { KEY_POLICY_STATEMENTS_REQUIRED_WARNING } from '../../src/key/key-policy';
@@ -421,5 +421,46 @@ describe('EncryptedArchive.addRule: compliance', () => {
     rule.addTarget(new targets.KinesisStream(records, { deadLetterQueue: deadLetters }));
     rule.addTarget(new targets.EventBus(events.EventBus.fromEventBusArn(stack, 'Analytics', `arn:aws:events:eu-west-1:${ACCOUNT}:event-bus/analytics`), { deadLetterQueue: deadLetters }));
     expect(formatFindings(unacknowledgedFindings(stack))).toEqual([]);
+  });
+});
+
+describe('EncryptedArchive.addRule: the deploy-time check of a target bus, on the bus\'s own key', () => {
+  const stack = testStack();
+  const busKey = new kms.Key(stack, 'AnalyticsKey', { enableKeyRotation: true });
+  const analytics = new events.EventBus(stack, 'Analytics', { eventBusName: 'analytics', kmsKey: busKey });
+  const orders = new EncryptedArchive(stack, 'Orders', { eventBusName: 'orders', archiveName: 'orders-archive', auditTrail: AuditTrail.none() });
+  const otherArchive = new EncryptedArchive(stack, 'Audit', { eventBusName: 'audit', archiveName: 'audit-archive', auditTrail: AuditTrail.none() });
+  const rule = orders.addRule('ToBuses', {
+    ruleName: 'to-buses',
+    eventPattern: { source: ['a'] },
+    targets: [
+      new targets.EventBus(analytics),
+      new targets.EventBus(otherArchive.eventBus),
+      new targets.EventBus(events.EventBus.fromEventBusArn(stack, 'Imported', `arn:aws:events:eu-west-1:${ACCOUNT}:event-bus/imported`)),
+    ],
+  });
+  const unverified = new EncryptedArchive(stack, 'Lean', { ...LEAN, eventBusName: 'lean', archiveName: 'lean-archive' })
+    .addRule('ToAnalytics', { eventPattern: { source: ['a'] }, targets: [new targets.EventBus(analytics)] });
+  const json = Template.fromStack(stack).toJSON();
+  const verifications = Object.values<any>(json.Resources).filter(r => r.Type === 'Custom::EncryptionVerification');
+
+  test('one verification, under the rule, of the bus of this stack on its own key (rotation is the key owner\'s)', () => {
+    const verification = rule.node.findChild('TargetVerification1') as EncryptionVerification;
+    expect(json.Resources[stack.getLogicalId(verification.resource.node.defaultChild as CfnResource)].Properties).toEqual({
+      ServiceToken: stack.resolve((stack.node.findChild('EncryptionVerifier').node.findChild('Function') as lambda.IFunction).functionArn),
+      ServiceTimeout: '180',
+      KeyArn: stack.resolve(busKey.keyArn),
+      VerificationContext: { 'cdk-encrypted-constructs:verification': 'TestStack/Orders/ToBuses/TargetVerification1' },
+      CheckRotation: 'false',
+      // the bus's Ref is its name, which DescribeEventBus takes
+      Resources: [{ Type: 'AWS::Events::EventBus', Name: stack.resolve(analytics.eventBusName) }],
+    });
+  });
+
+  test('none for an EncryptedArchive\'s bus (its own verification checks it), an imported bus, or an archive with verifyEncryption: false', () => {
+    expect(rule.node.tryFindChild('TargetVerification2')).toBeUndefined();
+    expect(unverified.node.tryFindChild('TargetVerification1')).toBeUndefined();
+    // the two archives' own verifications and the target bus's
+    expect(verifications).toHaveLength(3);
   });
 });
