@@ -301,10 +301,8 @@ function build(stack: Stack, id: string, p: Props): void {
   }, p.nulled));
   if (p.grantReplay) archive.grantStartReplay(f.reader);
   if (p.rule) addRule(stack, id, archive, p.rule);
-  // Only a bus this stack defines takes a bus policy; for any other bus the error shows the owner's statement, in a
-  // message that names no prop (see the fuzz report), so those buses are not asked.
-  const editable = p.bus.eventBus === undefined || p.bus.eventBus === 'sameStackSameKey' || p.bus.eventBus === 'sameStackOtherKey';
-  if (p.producers && editable) {
+  // only a bus this stack defines takes a bus policy: for an imported one, the error names eventBus
+  if (p.producers) {
     if (p.producers.organizationId !== undefined) archive.allowPutEventsFromOrganization(p.producers.organizationId as string);
     if (p.producers.accountIds !== undefined) archive.allowPutEventsFromAccounts(p.producers.accountIds as string[]);
   }
