@@ -90,15 +90,16 @@ function editableProducers(archive: ProducerBus, where: string, kind: Kind, valu
   const cfn = bus.node.defaultChild;
   const inThisStack = archive.eventBusCreated
     || (Resource.isOwnedResource(bus) && Stack.of(bus) === stack && cfn instanceof events.CfnEventBus);
+  // the library's argument error, naming the prop that gave the bus (a bus the archive creates is always editable)
   if (!inThisStack) {
     const statement = statementOf(archive, kind, values, statementIdOf(archive, kind), archive.eventBusArn);
-    throw new PropValidationError(`${archive.node.path}: ${where}: the event bus ${shown(archive)} is not defined in this stack, so its policy cannot be `
-      + `edited here. Add this statement to the bus policy where the bus is defined (aws events put-permission --event-bus-name ${shown(archive)} --policy '<statement>'):\n`
-      + JSON.stringify(stack.resolve(statement), undefined, 2));
+    throwIfAny(archive, where, [`eventBus: got the event bus ${shown(archive)}, which is not defined in this stack, so its policy cannot be `
+      + `edited here; add this statement to the bus policy where the bus is defined (aws events put-permission --event-bus-name ${shown(archive)} --policy '<statement>'):\n`
+      + JSON.stringify(stack.resolve(statement), undefined, 2)]);
   }
   if (!archive.eventBusCreated && (cfn as events.CfnEventBus).policy !== undefined) {
-    throw new PropValidationError(`${archive.node.path}: ${where}: the event bus ${shown(archive)} sets its whole policy (Policy on AWS::Events::EventBus), `
-      + 'which replaces every statement an AWS::Events::EventBusPolicy adds on the next update of the bus; add the producers\' statement to that Policy instead');
+    throwIfAny(archive, where, [`eventBus: got the event bus ${shown(archive)}, which sets its whole policy (Policy on AWS::Events::EventBus), `
+      + 'and that Policy replaces every statement an AWS::Events::EventBusPolicy adds on the next update of the bus; add the producers\' statement to it instead']);
   }
   const producers: Producers = { organizationIds: [], accountIds: [], policies: {} };
   producersOf.set(archive, producers);

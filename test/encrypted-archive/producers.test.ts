@@ -135,7 +135,7 @@ describe('EncryptedArchive producers: which buses, and bad input', () => {
     const stack = testStack();
     const archive = new EncryptedArchive(stack, 'Archive', { eventBus: events.EventBus.fromEventBusName(stack, 'Shared', 'shared') });
     expect(() => archive.allowPutEventsFromOrganization(ORG)).toThrow(
-      /TestStack\/Archive: allowPutEventsFromOrganization: the event bus shared is not defined in this stack, so its policy cannot be edited here\.[\s\S]*"Principal": "\*",[\s\S]*"Resource": "arn:aws:events:eu-west-1:111122223333:event-bus\/shared",[\s\S]*"aws:PrincipalOrgID": "o-a1b2c3d4e5"/);
+      /^invalid arguments for TestStack\/Archive\.allowPutEventsFromOrganization:\n {2}- eventBus: got the event bus shared, which is not defined in this stack, so its policy cannot be edited here;[\s\S]*"Principal": "\*",[\s\S]*"Resource": "arn:aws:events:eu-west-1:111122223333:event-bus\/shared",[\s\S]*"aws:PrincipalOrgID": "o-a1b2c3d4e5"/);
     expect(archive.node.tryFindChild('PutEventsFromOrganization')).toBeUndefined();
   });
 
@@ -144,7 +144,8 @@ describe('EncryptedArchive producers: which buses, and bad input', () => {
     const bus = new events.EventBus(stack, 'Shared', { eventBusName: 'shared' });
     (bus.node.defaultChild as events.CfnEventBus).policy = { Version: '2012-10-17', Statement: [] };
     const archive = new EncryptedArchive(stack, 'Archive', { eventBus: bus });
-    expect(() => archive.allowPutEventsFromAccounts([PRODUCER])).toThrow(/the event bus shared sets its whole policy \(Policy on AWS::Events::EventBus\)/);
+    expect(() => archive.allowPutEventsFromAccounts([PRODUCER])).toThrow(
+      /^invalid arguments for TestStack\/Archive\.allowPutEventsFromAccounts:\n {2}- eventBus: got the event bus shared, which sets its whole policy \(Policy on AWS::Events::EventBus\)/);
   });
 
   const refusing = new EncryptedArchive(testStack(), 'Orders');

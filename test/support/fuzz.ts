@@ -57,7 +57,7 @@ export interface FuzzOutcome {
 
 /**
  * Property-based test of a construct's props: every generated case must end either in the library's own validation
- * error (a `PropValidationError` naming the construct path and at least one prop) or in a template that synthesizes,
+ * error (a `PropValidationError` naming the construct path, or a path under it, and at least one prop) or in a template that synthesizes,
  * has no dependency cycle, and passes the five cdk-nag packs and the Control Tower guard rules with no
  * unacknowledged finding. A TypeError, an undefined access or any other error fails the run.
  *
@@ -86,7 +86,9 @@ export function fuzzProps<P>(arbitrary: fc.Arbitrary<P>, build: (stack: Stack, i
       } catch (error) {
         if (!(error instanceof PropValidationError)) throw error;
         const message = error.message;
-        if (!message.startsWith('invalid props for Fuzz/Subject')) throw new Error(`validation error does not name the construct path: ${message}`);
+        // the construct's props, or (from a method of the construct) the arguments of `Fuzz/Subject.method` or the target
+        // of a rule `Fuzz/Subject/<id>` it created: always the construct's path, then a separator
+        if (!/^invalid (props|arguments|target) for Fuzz\/Subject[:./]/.test(message)) throw new Error(`validation error does not name the construct path: ${message}`);
         const named = [...message.matchAll(/^ {2}- (.+?): got /gm)].map(m => m[1]);
         if (named.length === 0) throw new Error(`validation error names no prop: ${message}`);
         named.forEach(p => propsNamed.add(p));
