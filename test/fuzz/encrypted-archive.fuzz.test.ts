@@ -13,7 +13,7 @@ import { AuditTrail, EncryptionKey } from '../../src';
 import { EncryptedArchive } from '../../src/encrypted-archive';
 import { acknowledgeDeadLetterQueue, acknowledgeEach } from '../../src/internal/acknowledgements';
 import { fuzzProps } from '../support/fuzz';
-import { badKeyArbitrary, badKeyOf, keyOptionsArbitrary, keyOptionsOf, nullPropArbitrary, uniqueName, withNull } from '../support/fuzz-arbitraries';
+import { badKeyArbitrary, badKeyOf, keyOptionsArbitrary, keyOptionsOf, mostly, nullPropArbitrary, uniqueName, withNull } from '../support/fuzz-arbitraries';
 
 /** The user's keys, buses, queues and topics, shared by every case of one stack (a batch holds 25 archives). */
 class Fixtures extends Construct {
@@ -74,13 +74,9 @@ class Fixtures extends Construct {
   }
 }
 
-/**
- * Mostly `valid`, sometimes `invalid`: by default one value in ten is bad, so that about a third of all cases are
- * accepted (the nag/guard check of accepted cases is the slow part). Props checked only once the others passed (the
- * key's) are bad more often.
- */
-const mostly = <T, U>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<U>, invalidOneIn = 10) =>
-  fc.oneof({ arbitrary: valid, weight: invalidOneIn - 1 }, { arbitrary: invalid, weight: 1 });
+// `mostly` (support/fuzz-arbitraries): by default one value in ten is bad, so that about a third of all cases are
+// accepted (the nag/guard check of accepted cases is the slow part). Props checked only once the others passed (the
+// key's) are bad more often.
 
 /** Names: mostly of the allowed characters, sometimes too long, empty or with characters EventBridge rejects. */
 const nameArb = (maxLength: number) => mostly(
