@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { attachCustomSynthesis, CfnResource, Names, Stack, Stage } from 'aws-cdk-lib';
+import { attachCustomSynthesis, CfnResource, Stack, Stage } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -144,7 +144,9 @@ class StackQuotaGuard extends Construct {
   private validated = false;
 
   constructor(private readonly stack: Stack) {
-    super(Stage.of(stack) ?? stack.node.root, `EncryptedConstructsQuotaGuard${Names.uniqueId(stack)}`);
+    // The stack's artifact id, not Names.uniqueId: a stack whose id is `Default` has no unique id (aws-cdk-lib leaves
+    // `Default` out of it) and would make the library throw where aws-cdk-lib accepts the stack.
+    super(Stage.of(stack) ?? stack.node.root, `EncryptedConstructsQuotaGuard${stack.artifactId}`);
     stack.node.addValidation({
       validate: () => {
         this.validated = true;

@@ -74,6 +74,13 @@ describe('per-stack quotas are checked at synth, for every stack that holds a li
   }
   const synth = (s: Stack) => (s.node.root as App).synth();
 
+  test('a stack whose id is Default (which has no unique id in aws-cdk-lib) holds library constructs and synthesizes', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Default', { env: TEST_ENV });
+    new EncryptionKey(stack, 'Key', { protects: 'x' });
+    expect(app.synth().getStackByName('Default').template.Resources).toBeDefined();
+  });
+
   test('aws-cdk-lib refuses a stack of library constructs past 500 resources (its own check, relied on)', () => {
     const s = guarded();
     for (let i = 0; i < 500; i++) new EncryptionKey(s, `K${i}`, { protects: `data ${i}` });
