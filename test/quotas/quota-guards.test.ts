@@ -76,8 +76,8 @@ describe('per-stack quotas are checked at synth, for every stack that holds a li
 
   test('a stack whose id is Default (which has no unique id in aws-cdk-lib) holds library constructs and synthesizes', () => {
     const app = new App();
-    const stack = new Stack(app, 'Default', { env: TEST_ENV });
-    new EncryptionKey(stack, 'Key', { protects: 'x' });
+    const defaultStack = new Stack(app, 'Default', { env: TEST_ENV });
+    new EncryptionKey(defaultStack, 'Key', { protects: 'x' });
     expect(app.synth().getStackByName('Default').template.Resources).toBeDefined();
   });
 
