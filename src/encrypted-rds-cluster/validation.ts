@@ -6,7 +6,7 @@ import { checkEncryptionKey, checkTopicNotOnKey } from '../encrypted-resource/ke
 import { checkInstanceClasses, checkMasterUsername } from '../encrypted-resource/rds-engine-checks';
 import { checkMasterSecretRotation } from '../encrypted-resource/rds-master-secret';
 import { checkPublicAccess } from '../encrypted-resource/rds-network-checks';
-import { checkNotReserved, checkParametersHaveFamily, checkRdsEncryptionProps, checkRdsWindows } from '../encrypted-resource/rds-validation';
+import { checkBackupRetention, checkNotReserved, checkParametersHaveFamily, checkRdsEncryptionProps, checkRdsWindows } from '../encrypted-resource/rds-validation';
 import { claimPhysicalName } from '../internal/physical-names';
 import { PropValidator, requiredObject } from '../internal/validation';
 import {
@@ -18,8 +18,6 @@ import { INSTANCE_IDENTIFIER, MONITORING_INTERVALS_SECONDS, PORT } from '../serv
 import { DATABASE_NAME } from '../services/rds/naming-facts';
 import { isAtLeast, isParameterOn, MajorMinor } from '../services/rds/parameters';
 
-/** Backups the construct requires, as for the instance: at least a week. */
-const MIN_BACKUP_RETENTION_DAYS = 7;
 
 /** Every prop check that needs nothing built, run before anything is created; returns the engine's facts. */
 export function validateRdsClusterProps(scope: IConstruct, props: EncryptedRdsClusterProps): ClusterEngineFacts {
@@ -63,9 +61,7 @@ export function validateRdsClusterProps(scope: IConstruct, props: EncryptedRdsCl
   v.check(props.backup === undefined || isDuration, 'backup.retention', retention === undefined || retention === null ? String(retention) : `a ${typeof retention}`,
     'is required with backup: a Duration of 1 to 35 days (e.g. Duration.days(7))', false);
   const backupDays = isDuration ? (retention as Duration).toDays({ integral: false }) : undefined;
-  v.range('backup.retention', backupDays, CLUSTER_BACKUP_RETENTION_DAYS.min, CLUSTER_BACKUP_RETENTION_DAYS.max, 'days');
-  v.check(backupDays === undefined || Token.isUnresolved(backupDays) || !(backupDays >= 1 && backupDays < MIN_BACKUP_RETENTION_DAYS), 'backup.retention', `${backupDays} days`,
-    'must be at least 7 days: the AWS Control Tower rule rds_cluster_backup_enabled_check expects a week of automated backups', false);
+  checkBackupRetention(v, 'backup.retention', backupDays, CLUSTER_BACKUP_RETENTION_DAYS.max, 'rds_cluster_backup_enabled_check');
   checkRdsWindows(v, {
     maintenanceProp: 'preferredMaintenanceWindow',
     maintenance: props.preferredMaintenanceWindow,

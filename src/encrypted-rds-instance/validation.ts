@@ -6,7 +6,7 @@ import { checkEncryptionKey, checkTopicNotOnKey } from '../encrypted-resource/ke
 import { checkInstanceClasses, checkMasterUsername } from '../encrypted-resource/rds-engine-checks';
 import { checkMasterSecretRotation } from '../encrypted-resource/rds-master-secret';
 import { checkPublicAccess } from '../encrypted-resource/rds-network-checks';
-import { checkNotReserved, checkParametersHaveFamily, checkRdsEncryptionProps, checkRdsWindows } from '../encrypted-resource/rds-validation';
+import { checkBackupRetention, checkNotReserved, checkParametersHaveFamily, checkRdsEncryptionProps, checkRdsWindows } from '../encrypted-resource/rds-validation';
 import { claimPhysicalName } from '../internal/physical-names';
 import { PropValidator, requiredObject } from '../internal/validation';
 import { DEFAULT_INSTANCE_CLASS, EngineFacts, engineFacts, engineVersion, SUPPORTED_ENGINES } from '../services/rds/engine-facts';
@@ -19,11 +19,6 @@ import {
 } from '../services/rds/naming-facts';
 import { isAtLeast, isParameterOn, MARIADB_IAM_AUTHENTICATION_SINCE, MARIADB_TLS_ENFORCEMENT_SINCE } from '../services/rds/parameters';
 
-/**
- * Backups the construct requires: at least a week (the AWS Control Tower rule rds_instance_backup_enabled_check), and
- * never off.
- */
-const MIN_BACKUP_RETENTION_DAYS = 7;
 
 /** Every prop check in one place, run before anything is created; returns the engine's facts. */
 export function validateRdsInstanceProps(scope: IConstruct, props: EncryptedRdsInstanceProps): EngineFacts {
@@ -68,9 +63,7 @@ export function validateRdsInstanceProps(scope: IConstruct, props: EncryptedRdsI
   if (props.publiclyAccessible === true) checkPublicAccess(v, { prop: 'publiclyAccessible', given: 'true' }, props.vpc, props.vpcSubnets);
   v.range('port', props.port, PORT.min, PORT.max);
   const backupDays = props.backupRetention?.toDays({ integral: false });
-  v.range('backupRetention', backupDays, 1, BACKUP_RETENTION_DAYS.max, 'days');
-  v.check(backupDays === undefined || Token.isUnresolved(backupDays) || !(backupDays >= 1 && backupDays < MIN_BACKUP_RETENTION_DAYS), 'backupRetention', `${backupDays} days`,
-    'must be at least 7 days: the AWS Control Tower rule rds_instance_backup_enabled_check requires a week of automated backups', false);
+  checkBackupRetention(v, 'backupRetention', backupDays, BACKUP_RETENTION_DAYS.max, 'rds_instance_backup_enabled_check');
   checkRdsWindows(v, {
     maintenanceProp: 'preferredMaintenanceWindow',
     maintenance: props.preferredMaintenanceWindow,

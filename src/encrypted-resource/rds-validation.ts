@@ -116,3 +116,17 @@ function checkWindow(v: PropValidator, prop: string, value: unknown, parse: (tex
   v.check(window.minutes >= RDS_WINDOWS.minMinutes, prop, value, `is ${window.minutes} minutes long; must be at least ${RDS_WINDOWS.minMinutes} minutes`);
   return window.minutes >= RDS_WINDOWS.minMinutes ? window : undefined;
 }
+
+/** The shortest backup retention the constructs accept. */
+const MIN_BACKUP_RETENTION_DAYS = 7;
+
+/**
+ * Backups the constructs require: from 1 to `max` whole days, and at least a week (the AWS Control Tower rule
+ * `controlTowerRule`, rds_instance_backup_enabled_check or rds_cluster_backup_enabled_check, asks for a week of
+ * automated backups). Undefined and tokens are skipped.
+ */
+export function checkBackupRetention(v: PropValidator, prop: string, days: number | undefined, max: number, controlTowerRule: string): void {
+  v.range(prop, days, 1, max, 'days');
+  v.check(days === undefined || Token.isUnresolved(days) || !(days >= 1 && days < MIN_BACKUP_RETENTION_DAYS), prop, `${days} days`,
+    `must be at least ${MIN_BACKUP_RETENTION_DAYS} days: the AWS Control Tower rule ${controlTowerRule} requires a week of automated backups`, false);
+}
