@@ -8,6 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { busAlarms } from './alarms';
+import { BUS_LOG_POLICY_NOT_MANAGED_WARNING } from './bus-log-destinations';
 import { BUS_LOG_DETAIL_WARNING, deliverBusLogs } from './bus-logging';
 import { grantConsumeBusDeadLetters } from './dead-letters';
 import { adoptEventBus, ArchivedBus, createEventBus, EXISTING_EVENT_BUS_WARNING } from './event-bus';
@@ -48,6 +49,8 @@ export class EncryptedArchive extends Construct implements IEncryptedResource {
   public static readonly EXISTING_EVENT_BUS_WARNING = EXISTING_EVENT_BUS_WARNING;
   /** The warning id for bus logs that include full event detail (`logging.includeDetail` FULL). */
   public static readonly BUS_LOG_DETAIL_WARNING = BUS_LOG_DETAIL_WARNING;
+  /** The warning id for a bus log destination (an imported log group or bucket) whose resource policy the construct cannot edit. */
+  public static readonly BUS_LOG_POLICY_NOT_MANAGED_WARNING = BUS_LOG_POLICY_NOT_MANAGED_WARNING;
 
   /** The customer managed key that encrypts the bus (when created here) and the archive. */
   public readonly encryptionKey: kms.IKey;
@@ -77,7 +80,7 @@ export class EncryptedArchive extends Construct implements IEncryptedResource {
   public readonly alarmTopic: sns.ITopic;
   /** The deploy-time verification, unless turned off. */
   public readonly verification?: EncryptionVerification;
-  /** The log group the bus logs to (`logging`), or undefined when the bus does not log. */
+  /** The log group the bus logs to (`logging`): the new one or yours; undefined when the bus does not log, or logs to a bucket or a stream. */
   public readonly logGroup?: logs.ILogGroup;
 
   constructor(scope: Construct, id: string, props: EncryptedArchiveProps = {}) {

@@ -69,7 +69,7 @@ export function validateArchiveProps(scope: Construct, props: EncryptedArchivePr
     v.check(!differs(account, stack.account) && !differs(region, stack.region), 'eventBus', `a bus in ${account}/${region}`,
       `must be in the stack's account and region (${stack.account}/${stack.region}): an archive receives events only from a bus of its own account and region`, false);
   }
-  validateBusLogging(v, props.logging, props.eventBus !== undefined, props.encryptionKey);
+  validateBusLogging(v, scope, props.logging, props.eventBus !== undefined, props.encryptionKey);
   v.throwIfInvalid();
 }
 

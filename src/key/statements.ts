@@ -7,7 +7,7 @@ import { API_DESTINATIONS_TAG_KEY } from '../services/events/connection-facts';
 import { connectionCrossAccountStatement, connectionStatements, ConnectionKeyStatementProps, eventBusStatements, EventBusKeyStatementProps } from '../services/events/statements';
 import { keyEnvironment, KeyStatementEnvironment } from '../services/kms/environment';
 import { administrationOnlyStatement, denyGrantsExceptForAwsResourcesStatement } from '../services/kms/statements';
-import { logGroupStatement, LogGroupKeyStatementProps } from '../services/logs/statements';
+import { bucketLogDeliveryKeyStatement, logGroupStatement, LogGroupKeyStatementProps } from '../services/logs/statements';
 import { rdsStatements, RdsKeyStatementProps } from '../services/rds/statements';
 import { scheduleReadStatement, scheduleStatements, ScheduleKeyStatementProps, VerifierScheduleReadProps } from '../services/scheduler/statements';
 import { topicStatements, TopicKeyStatementProps } from '../services/sns/statements';
@@ -140,8 +140,8 @@ export class KeyPolicyStatements {
    * EventBridge event bus logs: on the key of a bus whose logs are enabled, `events.amazonaws.com` may generate data
    * keys to encrypt the `detail` and `error` sections of the log records in transit, and CloudWatch Logs' delivery
    * service (`delivery.logs.amazonaws.com`) may decrypt them (and generate data keys), both only under the documented
-   * `SourceArn` context of CloudWatch Logs in this account and region. The destination (a log group) is encrypted with
-   * its own key: see `KeyPolicyStatements.logGroup`.
+   * `SourceArn` context of CloudWatch Logs in this account and region. The destination is encrypted with its own key:
+   * see `KeyPolicyStatements.logGroup` (a log group) and `KeyPolicyStatements.logDeliveryToBucket` (an S3 bucket).
    *
    * @returns the statements for EventBridge and for log delivery, one per principal
    * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/encryption-bus-logs.html
@@ -196,6 +196,18 @@ export class KeyPolicyStatements {
    */
   public static logGroup(props: LogGroupKeyStatementProps): iam.PolicyStatement {
     return logGroupStatement(props);
+  }
+
+  /**
+   * CloudWatch Logs' vended-log delivery to an S3 bucket encrypted with this key (SSE-KMS): `delivery.logs.amazonaws.com`
+   * may generate data keys, only on behalf of this account (`aws:SourceAccount`) and of CloudWatch Logs in this region
+   * (`aws:SourceArn` like `arn:<partition>:logs:<region>:<account>:*`).
+   *
+   * @returns one statement
+   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-V2-S3.html
+   */
+  public static logDeliveryToBucket(props: KeyStatementEnvironment = {}): iam.PolicyStatement {
+    return bucketLogDeliveryKeyStatement(props);
   }
 
   /**
