@@ -10,14 +10,16 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { createExampleApp } from '../../examples/app';
 import {
-  AlertRouting, AuditTrail, EncryptedArchive, EncryptedConnection, EncryptedRdsCluster, EncryptedRdsClusterProps, EncryptedRdsInstance, EncryptedSchedule,
+  AlertRouting, AuditTrail, BusLogDestination, EncryptedArchive, EncryptedConnection, EncryptedRdsCluster, EncryptedRdsClusterProps, EncryptedRdsInstance, EncryptedSchedule,
   EncryptionKey, EncryptionVerification, KeyAuditTrail, VerifiedResource, KeyPolicyStatements, ScheduleKeyPolicyScope,
 } from '../../src';
 import { addKeyStatements } from '../../src/key/key-policy';
@@ -204,10 +206,27 @@ export const CONFIGURATIONS: Configuration[] = [
   },
 
   {
-    // Bus logs at TRACE (every log type) to a log group on the stack's dead-letter key, the bus key in strict mode.
+    // Bus logs at TRACE (every log type) to a log group on the stack's dead-letter key, the bus key in strict mode; and
+    // three more buses (no trail, no verifier: proven above) logging to a log group, an S3 bucket and a Firehose stream
+    // of the app, all on one strict-mode key of their own.
     subject: 'EncryptedArchive',
-    variant: 'bus logging (TRACE, strict)',
-    app: build(stack => new EncryptedArchive(stack, 'Orders', { keyOptions: STRICT, logging: { level: events.Level.TRACE } })),
+    variant: 'bus logging (TRACE, strict; to a log group, a bucket and a Firehose stream of the app)',
+    app: build(stack => {
+      new EncryptedArchive(stack, 'Orders', { keyOptions: STRICT, logging: { level: events.Level.TRACE } });
+      const logKey = new EncryptionKey(stack, 'LogKey', { protects: 'bus logs', ...STRICT });
+      const bucket = new s3.Bucket(stack, 'LogBucket', { encryption: s3.BucketEncryption.KMS, encryptionKey: logKey, enforceSSL: true });
+      const destinations = [
+        BusLogDestination.logGroup(new logs.LogGroup(stack, 'TeamLogs', { logGroupName: '/team/bus-logs', encryptionKey: logKey })),
+        BusLogDestination.bucket(bucket),
+        BusLogDestination.firehose(new firehose.DeliveryStream(stack, 'Lake', {
+          destination: new firehose.S3Bucket(bucket, { loggingConfig: new firehose.DisableLogging() }),
+          encryption: firehose.StreamEncryption.customerManagedKey(logKey),
+        })),
+      ];
+      destinations.forEach((destination, i) => new EncryptedArchive(stack, `Logged${i}`, {
+        keyOptions: STRICT, auditTrail: AuditTrail.none(), verifyEncryption: false, logging: { level: events.Level.ERROR, destination },
+      }));
+    }),
   },
 
   {

@@ -254,6 +254,14 @@ const TYPES: Record<string, TypeModel> = {
     ref: (r, w) => w.nameOf(r),
     attributes: { Arn: (r, w) => arn(r, 'kinesis', `stream/${w.nameOf(r)}`) },
   },
+  'AWS::KinesisFirehose::DeliveryStream': {
+    // Ref: "the delivery stream name"; Arn: "The Amazon Resource Name (ARN) of the delivery stream, such as
+    // arn:aws:firehose:us-east-2:123456789012:deliverystream/delivery-stream-name"
+    doc: `${CFN_DOCS}/aws-resource-kinesisfirehose-deliverystream.html#aws-resource-kinesisfirehose-deliverystream-return-values`,
+    name: named('DeliveryStreamName', 64),
+    ref: (r, w) => w.nameOf(r),
+    attributes: { Arn: (r, w) => arn(r, 'firehose', `deliverystream/${w.nameOf(r)}`) },
+  },
   'AWS::CloudTrail::Trail': {
     doc: `${CFN_DOCS}/aws-resource-cloudtrail-trail.html#aws-resource-cloudtrail-trail-return-values`,
     name: named('TrailName', 128),
