@@ -3,13 +3,15 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import * as fc from 'fast-check';
-import { AuditTrail, EncryptionKey } from '../../src';
+import { AuditTrail, BusLogDestination, EncryptionKey } from '../../src';
 import { EncryptedArchive } from '../../src/encrypted-archive';
 import { acknowledgeDeadLetterQueue, acknowledgeEach } from '../../src/internal/acknowledgements';
 import { fuzzProps } from '../support/fuzz';
@@ -42,6 +44,10 @@ class Fixtures extends Construct {
   /** The rules' dead-letter queue, on a key of its own (a dead-letter queue on its target's key is refused). */
   public readonly ruleDeadLetters: sqs.Queue;
   public readonly otherRegionQueue: sqs.IQueue;
+  /** Bus log destinations of the user's, on the user's own key (`queueKey`): a log group, a bucket, an imported stream. */
+  public readonly logGroup: logs.LogGroup;
+  public readonly logBucket: s3.Bucket;
+  public readonly logStream: firehose.IDeliveryStream;
 
   private constructor(stack: Stack) {
     super(stack, 'Fixtures');
@@ -71,6 +77,16 @@ class Fixtures extends Construct {
     });
     acknowledgeDeadLetterQueue(this.ruleDeadLetters, 'the fuzzed archive rules');
     this.otherRegionQueue = sqs.Queue.fromQueueArn(this, 'OtherRegionQueue', 'arn:aws:sqs:us-east-1:111122223333:dead-letters');
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', { logGroupName: '/fuzz/bus-logs', encryptionKey: this.queueKey, retention: logs.RetentionDays.ONE_YEAR });
+    this.logBucket = new s3.Bucket(this, 'LogBucket', {
+      encryption: s3.BucketEncryption.KMS, encryptionKey: this.queueKey, enforceSSL: true, versioned: true, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    });
+    acknowledgeEach(this.logBucket, Object.fromEntries([
+      'AwsSolutions-S1', 'HIPAA.Security-S3BucketLoggingEnabled', 'NIST.800.53.R5-S3BucketLoggingEnabled', 'PCI.DSS.321-S3BucketLoggingEnabled',
+      'HIPAA.Security-S3BucketReplicationEnabled', 'NIST.800.53.R5-S3BucketReplicationEnabled', 'PCI.DSS.321-S3BucketReplicationEnabled', 's3_bucket_logging_enabled_check',
+      's3_version_lifecycle_policy_check', 's3_event_notifications_enabled_check', 's3_lifecycle_policy_check', 's3_bucket_object_lock_enabled_check',
+    ].map(rule => [rule, 'A fixture bucket of the fuzz test (bus log destination): its logging, replication, lifecycle and locking are the user\'s choice, not the library\'s.'])));
+    this.logStream = firehose.DeliveryStream.fromDeliveryStreamName(this, 'LogStream', 'bus-logs');
   }
 }
 
@@ -188,6 +204,8 @@ const producersArb = fc.record({
     fc.constantFrom<unknown>([], ['111122223333'], ['12345678901'], ['1234567890123'], ['abcdefghijkl'], [123456789012], '444455556666'), 6), { nil: undefined }),
 });
 
+const BAD_LOG_DESTINATIONS = ['unencryptedGroup', 's3ManagedBucket', 'retention'];
+
 const propsArb = fc.record({
   // a new bus (with a name and a dead-letter queue, or not), or an existing one: given a name or a dead-letter queue
   // too now and then, which the construct must reject
@@ -247,6 +265,10 @@ const propsArb = fc.record({
   rule: fc.oneof({ arbitrary: fc.constant(undefined), weight: 3 }, { arbitrary: ruleArb, weight: 1 }),
   producers: fc.oneof({ arbitrary: fc.constant(undefined), weight: 3 }, { arbitrary: producersArb, weight: 1 }),
   nulled: nullPropArbitrary('description', 'eventPattern', 'alarmTopic', 'keyOptions', 'retention', 'keyOptions.administrators[]'),
+  // where the logs go (drawn last, so that the other props are drawn as before): the construct's own log group, or a
+  // log group, bucket or stream of the user's on the user's key (the construct's retention and key then left out);
+  // refused: a log group without a key, an SSE-S3 bucket, the construct's retention with a destination of the user's
+  logDestination: mostly(fc.constantFrom(undefined, 'logGroup', 'bucket', 'firehose'), fc.constantFrom(...BAD_LOG_DESTINATIONS), 6),
 });
 type Props = typeof propsArb extends fc.Arbitrary<infer P> ? P : never;
 
@@ -293,6 +315,11 @@ function build(stack: Stack, id: string, p: Props): void {
       includeDetail: p.logging.includeDetail as events.IncludeDetail | undefined,
       retention: p.logging.retention as logs.RetentionDays | undefined,
       encryptionKey: p.logging.key === 'queueKey' ? f.queueKey : p.logging.key === 'busKey' ? encryptionKey ?? f.key : undefined,
+      ...(destinationOf(p) === undefined ? {} : {
+        destination: logDestination(stack, id, destinationOf(p)),
+        retention: destinationOf(p) === 'retention' ? logs.RetentionDays.ONE_YEAR : undefined,
+        encryptionKey: undefined,
+      }),
     },
   }, p.nulled));
   if (p.grantReplay) archive.grantStartReplay(f.reader);
@@ -308,6 +335,32 @@ function build(stack: Stack, id: string, p: Props): void {
   const pattern = JSON.stringify(stack.resolve(cfnArchive.eventPattern));
   if (pattern !== undefined && pattern.length > 4096) throw new Error(`accepted an event pattern of ${pattern.length} characters (AWS::Events::Archive allows 4096)`);
   if (archive.deadLetterQueue?.fifo) throw new Error(`accepted a FIFO dead-letter queue (${archive.deadLetterQueue.node.path}): EventBridge dead-letter queues are standard queues`);
+}
+
+/**
+ * The destination drawn for the case, where it hides no other error of the case: not where the logging's own retention
+ * or key is bad (their errors stay), and a bad one not where a rule or producers follow (the constructor's error would
+ * come before theirs).
+ */
+function destinationOf(p: Props): string | undefined {
+  const d = p.logDestination;
+  if (d === undefined || !p.logging) return undefined;
+  if (p.logging.key === 'busKey' || ![undefined, 365, 731, 3653].includes(p.logging.retention)) return undefined;
+  if (BAD_LOG_DESTINATIONS.includes(d) && (p.rule || p.producers)) return undefined;
+  return d;
+}
+
+/** The bus log destination a spec names; the ones the construct must refuse are created for the case alone (never synthesized). */
+function logDestination(stack: Stack, id: string, kind: string | undefined): BusLogDestination | undefined {
+  const f = Fixtures.of(stack);
+  switch (kind) {
+    case 'logGroup': return BusLogDestination.logGroup(f.logGroup);
+    case 'bucket': case 'retention': return BusLogDestination.bucket(f.logBucket);
+    case 'firehose': return BusLogDestination.firehose(f.logStream);
+    case 'unencryptedGroup': return BusLogDestination.logGroup(new logs.LogGroup(stack, `${id}LogGroup`, { logGroupName: `/fuzz/${id}` }));
+    case 's3ManagedBucket': return BusLogDestination.bucket(new s3.Bucket(stack, `${id}LogBucket`, { encryption: s3.BucketEncryption.S3_MANAGED }));
+    default: return undefined;
+  }
 }
 
 function addRule(stack: Stack, id: string, archive: EncryptedArchive, r: RuleSpec): void {
@@ -364,7 +417,7 @@ test('EncryptedArchive: random props end in a clean template or a validation err
   expect(outcome.accepted).toBeGreaterThan(0);
   expect(outcome.propsNamed).toEqual(expect.arrayContaining([
     'eventBus', 'eventBusName', 'archiveName', 'description', 'eventPattern', 'retention', 'deadLetterQueue',
-    'alias', 'rotationPeriod', 'pendingWindow', 'encryptionKey', 'logging', 'logging.level', 'logging.includeDetail', 'logging.retention',
+    'alias', 'rotationPeriod', 'pendingWindow', 'encryptionKey', 'logging', 'logging.level', 'logging.includeDetail', 'logging.retention', 'logging.destination',
     // addRule (the rule's props and targets) and the producers
     'ruleName', 'schedule', 'target', expect.stringMatching(/^deadLetterQueue of the target /), 'organizationId', 'accountIds[0]',
   ]));
