@@ -10,7 +10,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { compliantVpc } from './fixtures';
 import { KeyAuditTrail, KeyTamperingAlert } from '../../src';
 import { EncryptedRdsInstance, EncryptedRdsInstanceProps } from '../../src/encrypted-rds-instance';
-import { formatFindings, unacknowledgedFindings } from '../support/compliance';
+import { ComplianceBatch, formatFindings } from '../support/compliance';
 import { byRole, TEST_ENV, testStack } from '../support/fixtures';
 import { findCycle } from '../support/template-graph';
 
@@ -531,33 +531,38 @@ describe('EncryptedRdsInstance: grantConnect', () => {
 });
 
 describe('EncryptedRdsInstance: compliance', () => {
-  test.each([
+  // the five configurations in one batch: the Control Tower rules run once over all of them
+  const batch = new ComplianceBatch();
+  const engines = [
     ['PostgreSQL', POSTGRES, undefined],
     ['MySQL', MYSQL, undefined],
     ['MariaDB, small class without Performance Insights', MARIADB, T3_MICRO],
-  ])('%s, default configuration: zero unacknowledged findings across the five cdk-nag packs and Control Tower', (_name, engine, instanceType) => {
-    const { stack } = newDb({ engine, instanceType, enablePerformanceInsights: instanceType ? false : undefined });
-    expect(formatFindings(unacknowledgedFindings(stack))).toEqual([]);
+  ] as const;
+  const byEngine = engines.map(([name, engine, instanceType]) =>
+    [name, batch.add(newDb({ engine, instanceType, enablePerformanceInsights: instanceType ? false : undefined }).stack)] as const);
+  const fullest = batch.add(newDb({
+    keyOptions: { strictMode: true, alias: 'orders-db' },
+    port: 5433,
+    performanceInsightRetention: rds.PerformanceInsightRetention.MONTHS_12,
+    cloudwatchLogsRetention: 731,
+    backupRetention: Duration.days(35),
+    storageType: rds.StorageType.GP3,
+    maxAllocatedStorage: 500,
+  }).stack);
+  const agnostic = batch.add(new Stack(new App(), 'Agnostic'));
+  newDb({}, agnostic);
+
+  test.each(byEngine)('%s, default configuration: zero unacknowledged findings across the five cdk-nag packs and Control Tower', (_name, stack) => {
+    expect(formatFindings(batch.unacknowledged(stack))).toEqual([]);
   });
 
   test('fullest configuration (strict key, non-default port, long Performance Insights retention, own log retention): zero unacknowledged findings', () => {
-    const { stack } = newDb({
-      keyOptions: { strictMode: true, alias: 'orders-db' },
-      port: 5433,
-      performanceInsightRetention: rds.PerformanceInsightRetention.MONTHS_12,
-      cloudwatchLogsRetention: 731,
-      backupRetention: Duration.days(35),
-      storageType: rds.StorageType.GP3,
-      maxAllocatedStorage: 500,
-    });
-    expect(formatFindings(unacknowledgedFindings(stack))).toEqual([]);
+    expect(formatFindings(batch.unacknowledged(fullest))).toEqual([]);
   });
 
   test('an environment-agnostic stack (account and region known only at deploy time): zero unacknowledged findings, no cycle', () => {
-    const stack = new Stack(new App(), 'Agnostic');
-    newDb({}, stack);
-    expect(formatFindings(unacknowledgedFindings(stack))).toEqual([]);
-    const template = Template.fromStack(stack).toJSON();
+    expect(formatFindings(batch.unacknowledged(agnostic))).toEqual([]);
+    const template = Template.fromStack(agnostic).toJSON();
     expect(findCycle(template)).toBeUndefined();
     const policy: any = Object.values(template.Resources).find((r: any) => r.Properties?.Description === 'Enhanced Monitoring: write OS metrics to the RDSOSMetrics log group');
     expect(JSON.stringify(policy.Properties.PolicyDocument)).toContain('{"Ref":"AWS::Region"}');
