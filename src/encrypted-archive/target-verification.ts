@@ -26,9 +26,10 @@ import { VerifiedResource } from '../verifier/verified-resource';
  * Checked: a `sqs.Queue`, `sns.Topic`, `kinesis.Stream` or `events.EventBus` of the rule's stack whose key is a
  * `kms.Key` of that stack. Not checked (nothing to compare, or checked elsewhere): an imported resource (its key is not
  * known here), one on an AWS owned or AWS managed key or SSE-SQS (no key object), one whose key is an alias or a key
- * this app does not define or defines in another stack, and the resources of a construct that carries its own verification (the bus and
- * dead-letter queue of an `EncryptedArchive`). A Firehose stream is not checked: the rule's binding never looks at its
- * key (Firehose encrypts with the grant it creates at stream creation, not with its producers' permissions).
+ * this app does not define or defines in another stack, and the resources of a construct that carries its own
+ * verification (the bus and dead-letter queue of an `EncryptedArchive`). A Firehose stream is not checked: the rule's
+ * binding never looks at its key (Firehose encrypts with the grant it creates at stream creation, not with its
+ * producers' permissions).
  *
  * Key rotation is checked only on the library's `EncryptionKey` (rotation on by construction); another key's rotation
  * is its owner's.
