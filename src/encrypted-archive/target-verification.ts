@@ -38,6 +38,7 @@ import { VerifiedResource } from '../verifier/verified-resource';
  * @see https://docs.aws.amazon.com/sns/latest/api/API_GetTopicAttributes.html
  * @see https://docs.aws.amazon.com/kinesis/latest/APIReference/API_DescribeStreamSummary.html
  * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_DescribeEventBus.html
+ * @see https://docs.aws.amazon.com/firehose/latest/APIReference/API_DeliveryStreamEncryptionConfigurationInput.html
  */
 export function verifyTarget(delivery: TargetDelivery, resource: IConstruct): void {
   if (!delivery.owner.verify) return;
