@@ -8,6 +8,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { IConstruct } from 'constructs';
 import { eventBusTarget, firehoseTarget, kinesisTarget } from './role-targets';
 import { deadLetterQueueOf, FoundKey, optionsOf, queueKey, topicKey, usesRole } from './target-inspection';
+import { verifyTarget } from './target-verification';
 import { watchChannelKey } from '../audit/audit-key';
 import { stackEnvironment } from '../internal/arns';
 import { PropValidationError } from '../internal/validation';
@@ -31,7 +32,10 @@ export interface DeliveringRule {
   readonly ruleArn: string;
   /** The key of the archive (and of its bus, when the archive created it): no target or dead letter may use it. */
   readonly busKey: kms.IKey;
-  /** Whether the archive verifies its encryption at deploy time (not `verifyEncryption: false`): then target buses are verified too. */
+  /**
+   * Whether the archive verifies its encryption at deploy time (not `verifyEncryption: false`): then the rule's target
+   * queues, topics, streams and buses and its dead-letter queues are verified too (./target-verification.ts).
+   */
   readonly verify: boolean;
 }
 
@@ -90,6 +94,7 @@ export class TargetDelivery {
         this.keyStatements(key, [this.queueKeyStatement()], `the rule ${this.owner.rule.node.path} delivering to the queue ${queue.node.path}`);
         watchChannelKey(this.owner.rule, key);
       }
+      verifyTarget(this, queue);
       this.deadLetters(options.deadLetterQueue, queue, key, true);
       return {
         ...targets.bindBaseTargetConfig(options),
@@ -121,6 +126,7 @@ export class TargetDelivery {
           `the rule ${this.owner.rule.node.path} delivering to the topic ${topic.node.path}`);
         watchChannelKey(this.owner.rule, key);
       }
+      verifyTarget(this, topic);
       this.deadLetters(options.deadLetterQueue, topic, key, true);
       return { ...targets.bindBaseTargetConfig(options), arn: topic.topicArn, input: options.message, targetResource: topic };
     });
@@ -175,6 +181,7 @@ export class TargetDelivery {
       this.keyStatements(key, [this.queueKeyStatement()], `the dead-letter queue ${queue.node.path} of the rule ${this.owner.rule.node.path}`);
       watchChannelKey(this.owner.rule, key);
     }
+    verifyTarget(this, queue);
   }
 
   /** A dead-letter queue given by ARN only (a target that is not one of aws-cdk-lib's): its key cannot be seen. */

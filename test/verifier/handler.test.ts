@@ -76,6 +76,8 @@ const INVALID_ID = 'encryption-verification:invalid-request';
 const AWS_MANAGED_RDS_KEY_ARN = 'arn:aws:kms:eu-west-1:111122223333:key/aaaabbbb-cccc-dddd-eeee-ffff00001111';
 const HEAD = `encryption verification failed for ${CONSTRUCT_PATH} with key ${KEY_ARN}:`;
 const LOG_STREAM = ' Details in log stream 2025/01/01/[$LATEST]0123456789abcdef.';
+const ALLOWED_TYPES = 'AWS::Scheduler::Schedule, AWS::Events::EventBus, AWS::Events::Archive, AWS::Events::Connection, AWS::RDS::DBInstance, AWS::RDS::DBCluster, '
+  + 'AWS::SQS::Queue, AWS::SNS::Topic, AWS::Kinesis::Stream';
 
 let endpoint: CloudFormationEndpoint;
 let logs: string[];
@@ -382,16 +384,16 @@ describe('a Reason too long for the response', () => {
   });
 
   test('a malformed request too long for the Reason is cut there, with the pointer, and logged in full', async () => {
-    const queues = Array.from({ length: 40 }, (_, i) => ({ Type: 'AWS::SQS::Queue', Name: `queue-${i}` }));
-    const response = await invoke(cfnEvent('Create', endpoint.url, properties({ Resources: queues })));
+    const tables = Array.from({ length: 40 }, (_, i) => ({ Type: 'AWS::DynamoDB::Table', Name: `table-${i}` }));
+    const response = await invoke(cfnEvent('Create', endpoint.url, properties({ Resources: tables })));
     const reason = response.Reason as string;
     expect(Buffer.byteLength(endpoint.received[0].rawBody)).toBeLessThanOrEqual(4096);
-    expect(reason.startsWith('malformed request: Resources[0] has unknown Type "AWS::SQS::Queue"; allowed: ')).toBe(true);
+    expect(reason.startsWith('malformed request: Resources[0] has unknown Type "AWS::DynamoDB::Table"; allowed: ')).toBe(true);
     expect(reason.endsWith(`...${SHORTENED.replace('every detail in full', 'the full text')}`)).toBe(true);
     const line = JSON.parse(logs[0]);
     expect(line.reason).toBe(reason);
-    expect(line.fullReason).toBe(`malformed request: ${queues.map((_, i) => `Resources[${i}] has unknown Type "AWS::SQS::Queue"; `
-      + 'allowed: AWS::Scheduler::Schedule, AWS::Events::EventBus, AWS::Events::Archive, AWS::Events::Connection, AWS::RDS::DBInstance, AWS::RDS::DBCluster').join('; ')}`);
+    expect(line.fullReason).toBe(`malformed request: ${tables.map((_, i) => `Resources[${i}] has unknown Type "AWS::DynamoDB::Table"; `
+      + `allowed: ${ALLOWED_TYPES}`).join('; ')}`);
   });
 
   test('when not even the names fit, the first checks are named in the order they ran and the rest are counted, before the pointer to the log', () => {
@@ -638,8 +640,8 @@ describe('malformed events', () => {
     ['VerificationContext with another key', url => cfnEvent('Create', url, properties({ VerificationContext: { purpose: 'x' } })),
       'VerificationContext key must be "cdk-encrypted-constructs:verification" (the only key the verifier role may use), got "purpose"'],
     ['CheckRotation not a flag', url => cfnEvent('Create', url, properties({ CheckRotation: 'yes' })), 'CheckRotation must be "true" or "false", got "yes"'],
-    ['an unknown resource Type', url => cfnEvent('Create', url, properties({ Resources: [{ Type: 'AWS::SQS::Queue', Name: 'q' }] })),
-      'Resources[0] has unknown Type "AWS::SQS::Queue"; allowed: AWS::Scheduler::Schedule, AWS::Events::EventBus, AWS::Events::Archive, AWS::Events::Connection, AWS::RDS::DBInstance, AWS::RDS::DBCluster'],
+    ['an unknown resource Type', url => cfnEvent('Create', url, properties({ Resources: [{ Type: 'AWS::DynamoDB::Table', Name: 't' }] })),
+      `Resources[0] has unknown Type "AWS::DynamoDB::Table"; allowed: ${ALLOWED_TYPES}`],
     ['a schedule without GroupName', url => cfnEvent('Create', url, properties({ Resources: [{ Type: 'AWS::Scheduler::Schedule', Name: 'n' }] })),
       'Resources[0] (AWS::Scheduler::Schedule) is missing GroupName'],
     ['a DB instance without identifier or flags', url => cfnEvent('Create', url, properties({ Resources: [SCHEDULE, { Type: 'AWS::RDS::DBInstance' }] })),
