@@ -507,6 +507,10 @@ describe('resource binding', () => {
       healthyEventBus('alias/orders-other');
       keyIdentifier('alias/orders-other', OTHER_KEY_ARN);
     }, `the event bus orders names key alias/orders-other (${OTHER_KEY_ARN}), expected ${KEY_ARN}: set the event bus's KmsKeyIdentifier to the key`],
+    ['an event bus on an AWS managed key (a mismatch at once, by its reserved alias)', EVENT_BUS, () => healthyEventBus('alias/aws/events'),
+      `the event bus orders names the AWS managed key alias/aws/events, expected ${KEY_ARN}: set the event bus's KmsKeyIdentifier to the key`],
+    ['an event bus on an AWS managed key named by its alias ARN', EVENT_BUS, () => healthyEventBus('arn:aws:kms:eu-west-1:111122223333:alias/aws/events'),
+      `the event bus orders names the AWS managed key arn:aws:kms:eu-west-1:111122223333:alias/aws/events, expected ${KEY_ARN}: set the event bus's KmsKeyIdentifier to the key`],
     ['an event bus whose key cannot be resolved', EVENT_BUS, () => {
       healthyEventBus('alias/gone');
       mocks.kms.on(DescribeKeyCommand, { KeyId: 'alias/gone' }, true).rejects(new NotFoundException({ message: 'Alias alias/gone is not found.', $metadata: {} }));
