@@ -60,7 +60,6 @@ import {
   SETTLE_RESERVE_MS,
 } from '../../src/verifier/handler.lambda';
 
-
 useHandlerHarness();
 
 describe('fault matrix', () => {

@@ -1,3 +1,8 @@
+/**
+ * The verifier handler end to end, against strict SDK mocks and a loopback CloudFormation endpoint: Create and Update
+ * (every check, every resource type), the Reason within CloudFormation's limit, Delete and malformed events. Faults,
+ * the deadline and delivery: handler-faults.test.ts.
+ */
 import { DescribeArchiveCommand, DescribeConnectionCommand, DescribeEventBusCommand, ResourceNotFoundException as EventsNotFound } from '@aws-sdk/client-eventbridge';
 import {
   DecryptCommand,
@@ -66,7 +71,6 @@ import {
 import { handler } from '../../src/verifier/handler.lambda';
 import { failureReason } from '../../src/verifier/reason';
 import { bodyBytes } from '../../src/verifier/response';
-
 
 useHandlerHarness();
 
