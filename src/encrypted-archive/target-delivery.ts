@@ -12,6 +12,7 @@ import { verifyTarget } from './target-verification';
 import { watchChannelKey } from '../audit/audit-key';
 import { stackEnvironment } from '../internal/arns';
 import { PropValidationError } from '../internal/validation';
+import { notSymmetricKey, SYMMETRIC_KEY } from '../key/key-checks';
 import { addKeyStatements } from '../key/key-policy';
 import { KeyPolicyStatements } from '../key/statements';
 import { RULE_FACTS } from '../services/events/rule-facts';
@@ -260,6 +261,10 @@ export class TargetDelivery {
       this.fail(prop, `${resource.node.path} on the AWS managed key ${found.awsManaged}`,
         'must be encrypted with a customer managed key (or SSE-SQS for a queue): EventBridge delivers as its service principal events.amazonaws.com, '
         + 'which the policy of an AWS managed key does not allow and which nobody can add to it, so every delivery would fail');
+    }
+    const notSymmetric = found.key && notSymmetricKey(found.key);
+    if (notSymmetric) {
+      this.fail(prop, `${resource.node.path} on ${notSymmetric}`, `must be encrypted with ${SYMMETRIC_KEY}: SQS, SNS and Kinesis encrypt with symmetric keys only`);
     }
     if (found.key && found.key === this.owner.busKey) {
       this.fail(prop, `${resource.node.path} on the archive's key`,

@@ -343,6 +343,18 @@ describe('EncryptedArchive.addRule: what cannot work fails at synth, saying why'
       eventPattern: { source: ['a'] },
       targets: [new targets.SqsQueue(new sqs.Queue(stack, 'Q'), { deadLetterQueue: new sqs.Queue(stack, 'D', { encryption: sqs.QueueEncryption.KMS_MANAGED }) })],
     }), /deadLetterQueue of the target TestStack\/Q: got TestStack\/D on the AWS managed key alias\/aws\/sqs/],
+    ['a stream on an asymmetric key (the verification would have refused it, naming itself)', (stack, archive) => archive.addRule('R', {
+      eventPattern: { source: ['a'] },
+      targets: [new targets.KinesisStream(new kinesis.Stream(stack, 'S', {
+        encryption: kinesis.StreamEncryption.KMS, encryptionKey: new kms.Key(stack, 'Rsa', { keySpec: kms.KeySpec.RSA_2048, keyUsage: kms.KeyUsage.ENCRYPT_DECRYPT }),
+      }))],
+    }), /target: got TestStack\/S on a key with keySpec RSA_2048 and keyUsage ENCRYPT_DECRYPT; must be encrypted with a symmetric encryption key/],
+    ['a dead-letter queue on an HMAC key', (stack, archive) => archive.addRule('R', {
+      eventPattern: { source: ['a'] },
+      targets: [new targets.SqsQueue(new sqs.Queue(stack, 'Q'), {
+        deadLetterQueue: queueOn(stack, 'D', new kms.Key(stack, 'Hmac', { keySpec: kms.KeySpec.HMAC_256, keyUsage: kms.KeyUsage.GENERATE_VERIFY_MAC })),
+      })],
+    }), /deadLetterQueue of the target TestStack\/Q: got TestStack\/D on a key with keySpec HMAC_256 and keyUsage GENERATE_VERIFY_MAC; must be encrypted with a symmetric/],
     ['a target on the archive\'s key', (stack, archive) => archive.addRule('R', {
       eventPattern: { source: ['a'] }, targets: [new targets.SqsQueue(queueOn(stack, 'Q', archive.encryptionKey))],
     }), /target: got TestStack\/Q on the archive's key; must not be encrypted with the key of the bus and archive/],
