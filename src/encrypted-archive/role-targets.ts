@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type { TargetDelivery } from './target-delivery';
 import { keyOf, optionsOf, resourceOf } from './target-inspection';
-import { verifyTargetBus } from './target-verification';
+import { verifyTarget } from './target-verification';
 import { watchChannelKey } from '../audit/audit-key';
 import { formatArn, stackEnvironment } from '../internal/arns';
 import { streamProducerConditions, streamProducerStatement } from '../services/kinesis/statements';
@@ -48,6 +48,7 @@ export function kinesisTarget(delivery: TargetDelivery, target: targets.KinesisS
       watchChannelKey(delivery.owner.rule, key);
     }
     allow(role, statements);
+    verifyTarget(delivery, stream);
     delivery.deadLetters(options.deadLetterQueue, stream, key, true);
     return {
       ...targets.bindBaseTargetConfig(options),
@@ -96,7 +97,7 @@ export function eventBusTarget(delivery: TargetDelivery, target: targets.EventBu
     const role = targetRole(delivery);
     allow(role, [new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [bus.eventBusArn] })]);
     delivery.deadLetters(options.deadLetterQueue, bus, undefined, true);
-    verifyTargetBus(delivery, bus);
+    verifyTarget(delivery, bus);
     return { arn: bus.eventBusArn, role, deadLetterConfig: options.deadLetterQueue ? { arn: options.deadLetterQueue.queueArn } : undefined };
   });
 }

@@ -8,9 +8,11 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { IConstruct } from 'constructs';
 import { eventBusTarget, firehoseTarget, kinesisTarget } from './role-targets';
 import { deadLetterQueueOf, FoundKey, optionsOf, queueKey, topicKey, usesRole } from './target-inspection';
+import { verifyTarget } from './target-verification';
 import { watchChannelKey } from '../audit/audit-key';
 import { stackEnvironment } from '../internal/arns';
 import { PropValidationError } from '../internal/validation';
+import { notSymmetricKey, SYMMETRIC_KEY } from '../key/key-checks';
 import { addKeyStatements } from '../key/key-policy';
 import { KeyPolicyStatements } from '../key/statements';
 import { RULE_FACTS } from '../services/events/rule-facts';
@@ -31,7 +33,10 @@ export interface DeliveringRule {
   readonly ruleArn: string;
   /** The key of the archive (and of its bus, when the archive created it): no target or dead letter may use it. */
   readonly busKey: kms.IKey;
-  /** Whether the archive verifies its encryption at deploy time (not `verifyEncryption: false`): then target buses are verified too. */
+  /**
+   * Whether the archive verifies its encryption at deploy time (not `verifyEncryption: false`): then the rule's target
+   * queues, topics, streams and buses and its dead-letter queues are verified too (./target-verification.ts).
+   */
   readonly verify: boolean;
 }
 
@@ -90,6 +95,7 @@ export class TargetDelivery {
         this.keyStatements(key, [this.queueKeyStatement()], `the rule ${this.owner.rule.node.path} delivering to the queue ${queue.node.path}`);
         watchChannelKey(this.owner.rule, key);
       }
+      verifyTarget(this, queue);
       this.deadLetters(options.deadLetterQueue, queue, key, true);
       return {
         ...targets.bindBaseTargetConfig(options),
@@ -121,6 +127,7 @@ export class TargetDelivery {
           `the rule ${this.owner.rule.node.path} delivering to the topic ${topic.node.path}`);
         watchChannelKey(this.owner.rule, key);
       }
+      verifyTarget(this, topic);
       this.deadLetters(options.deadLetterQueue, topic, key, true);
       return { ...targets.bindBaseTargetConfig(options), arn: topic.topicArn, input: options.message, targetResource: topic };
     });
@@ -175,6 +182,7 @@ export class TargetDelivery {
       this.keyStatements(key, [this.queueKeyStatement()], `the dead-letter queue ${queue.node.path} of the rule ${this.owner.rule.node.path}`);
       watchChannelKey(this.owner.rule, key);
     }
+    verifyTarget(this, queue);
   }
 
   /** A dead-letter queue given by ARN only (a target that is not one of aws-cdk-lib's): its key cannot be seen. */
@@ -253,6 +261,10 @@ export class TargetDelivery {
       this.fail(prop, `${resource.node.path} on the AWS managed key ${found.awsManaged}`,
         'must be encrypted with a customer managed key (or SSE-SQS for a queue): EventBridge delivers as its service principal events.amazonaws.com, '
         + 'which the policy of an AWS managed key does not allow and which nobody can add to it, so every delivery would fail');
+    }
+    const notSymmetric = found.key && notSymmetricKey(found.key);
+    if (notSymmetric) {
+      this.fail(prop, `${resource.node.path} on ${notSymmetric}`, `must be encrypted with ${SYMMETRIC_KEY}: SQS, SNS and Kinesis encrypt with symmetric keys only`);
     }
     if (found.key && found.key === this.owner.busKey) {
       this.fail(prop, `${resource.node.path} on the archive's key`,

@@ -46,16 +46,29 @@ export function checkKey(v: PropValidator, scope: IConstruct, key: kms.IKey | un
 
   const cfnKey = key instanceof kms.Key ? key.node.defaultChild : undefined;
   if (cfnKey instanceof kms.CfnKey) {
-    const keySpec = Stack.of(cfnKey).resolve(cfnKey.keySpec);
-    const keyUsage = Stack.of(cfnKey).resolve(cfnKey.keyUsage);
-    const symmetric = (keySpec === undefined || keySpec === KEY_FACTS.keySpec || typeof keySpec !== 'string')
-      && (keyUsage === undefined || keyUsage === KEY_FACTS.keyUsage || typeof keyUsage !== 'string');
-    v.check(symmetric, prop, `a key with keySpec ${keySpec ?? KEY_FACTS.keySpec} and keyUsage ${keyUsage ?? KEY_FACTS.keyUsage}`,
-      'must be a symmetric encryption key (keySpec SYMMETRIC_DEFAULT, keyUsage ENCRYPT_DECRYPT): the service encrypts with symmetric keys only', false);
+    const notSymmetric = notSymmetricKey(key);
+    v.check(notSymmetric === undefined, prop, notSymmetric, `must be ${SYMMETRIC_KEY}: the service encrypts with symmetric keys only`, false);
     const rotation = Stack.of(cfnKey).resolve(cfnKey.enableKeyRotation);
     v.check(rotationCheck === undefined || rotation === true || (rotation !== false && rotation !== undefined), prop, 'a key with rotation off',
       `the deploy-time verification requires rotation: enable it (enableKeyRotation: true), or set ${rotationCheck} false if the key is rotated another way`, false);
   }
+}
+
+/** What a key must be for the services this library encrypts for (KEY_FACTS.keySpec). */
+export const SYMMETRIC_KEY = `a symmetric encryption key (keySpec ${KEY_FACTS.keySpec}, keyUsage ${KEY_FACTS.keyUsage})`;
+
+/**
+ * `a key with keySpec X and keyUsage Y` when `key` is a `kms.Key` of the app that is not a symmetric encryption key
+ * (an asymmetric or HMAC key); undefined otherwise, and when the spec or usage is a token.
+ */
+export function notSymmetricKey(key: kms.IKey): string | undefined {
+  const cfnKey = key instanceof kms.Key ? key.node.defaultChild : undefined;
+  if (!(cfnKey instanceof kms.CfnKey)) return undefined;
+  const keySpec = Stack.of(cfnKey).resolve(cfnKey.keySpec);
+  const keyUsage = Stack.of(cfnKey).resolve(cfnKey.keyUsage);
+  const symmetric = (keySpec === undefined || keySpec === KEY_FACTS.keySpec || typeof keySpec !== 'string')
+    && (keyUsage === undefined || keyUsage === KEY_FACTS.keyUsage || typeof keyUsage !== 'string');
+  return symmetric ? undefined : `a key with keySpec ${keySpec ?? KEY_FACTS.keySpec} and keyUsage ${keyUsage ?? KEY_FACTS.keyUsage}`;
 }
 
 /**

@@ -11,7 +11,7 @@
 import { checkKey, checkKeyRotation, checkRoundTrip } from './key-checks';
 import { CheckOutcome } from './outcomes';
 import { describeResource, ResourceToVerify } from './protocol';
-import { checkArchive, checkConnection, checkDbCluster, checkDbInstance, checkEventBus, checkSchedule } from './resource-checks';
+import { checkArchive, checkConnection, checkDbCluster, checkDbInstance, checkEventBus, checkQueue, checkSchedule, checkStream, checkTopic } from './resource-checks';
 import { VerificationSession } from './session';
 
 /**
@@ -48,5 +48,11 @@ export async function checkResource(session: VerificationSession, resource: Reso
       return checkDbInstance(session, resource.Identifier, resource.ExpectMasterUserSecret === 'true', resource.ExpectPerformanceInsights === 'true');
     case 'AWS::RDS::DBCluster':
       return checkDbCluster(session, resource.Identifier, resource.ExpectMasterUserSecret === 'true', resource.ExpectPerformanceInsights === 'true');
+    case 'AWS::SQS::Queue':
+      return checkQueue(session, resource.QueueUrl);
+    case 'AWS::SNS::Topic':
+      return checkTopic(session, resource.TopicArn);
+    case 'AWS::Kinesis::Stream':
+      return checkStream(session, resource.StreamArn);
   }
 }

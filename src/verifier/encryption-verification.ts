@@ -1,10 +1,10 @@
-import { CustomResource, Duration, Reference } from 'aws-cdk-lib';
+import { CustomResource, Duration, Lazy, Reference } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
 import { EncryptionVerifierOptions, VerifierProvider } from './provider';
 import { VerifiedResource } from './verified-resource';
 import { stackEnvironment } from '../internal/arns';
-import { PropValidator, requiredObject } from '../internal/validation';
+import { PropValidationError, PropValidator, requiredObject } from '../internal/validation';
 import { VERIFICATION_CONTEXT_KEY } from '../key/conditions';
 import { checkKey } from '../key/key-checks';
 import { addKeyStatements } from '../key/key-policy';
@@ -61,6 +61,10 @@ export class EncryptionVerification extends Construct {
   /** The custom resource. */
   public readonly resource: CustomResource;
 
+  private readonly key: kms.IKey;
+  private readonly provider: VerifierProvider;
+  private readonly resources: VerifiedResource[] = [];
+
   constructor(scope: Construct, id: string, props: EncryptionVerificationProps) {
     super(scope, id);
     guardStackQuotas(this);
@@ -69,7 +73,7 @@ export class EncryptionVerification extends Construct {
     if (!v.props(props, {
       key: requiredObject('a kms.IKey', 'keyArn'),
       resources: {
-        allowed: 'an array of VerifiedResource (VerifiedResource.schedule, eventBus, archive, connection, dbInstance or dbCluster)',
+        allowed: 'an array of VerifiedResource (VerifiedResource.schedule, eventBus, archive, connection, dbInstance, dbCluster, queue, topic or stream)',
         is: value => Array.isArray(value) && value.every(r => r instanceof VerifiedResource),
       },
     })) v.throwIfInvalid();
@@ -77,30 +81,58 @@ export class EncryptionVerification extends Construct {
     // the check would fail on every deploy.
     checkKey(v, this, props.key, 'key', props.checkRotation === false ? undefined : 'checkRotation');
     v.throwIfInvalid();
-    const provider = VerifierProvider.of(this);
+    this.provider = VerifierProvider.of(this);
+    this.key = props.key;
     this.verificationContext = { [VERIFICATION_CONTEXT_KEY]: this.node.path };
 
-    provider.allow(props.key, props.resources);
+    this.provider.allow(props.key, props.resources);
     addKeyStatements(this, props.key, [
-      ...KeyPolicyStatements.verifier({ ...stackEnvironment(this), verifierRole: provider.role }),
-      ...props.resources.filter(r => r.scheduleArn).map(r => KeyPolicyStatements.verifierScheduleRead({
-        ...stackEnvironment(this), verifierRole: provider.role, scheduleArn: r.keyPolicyScheduleArn ?? r.scheduleArn!,
-      })),
+      ...KeyPolicyStatements.verifier({ ...stackEnvironment(this), verifierRole: this.provider.role }),
+      ...this.scheduleReads(props.resources),
     ], 'the deploy-time encryption verifier');
 
     this.resource = new CustomResource(this, 'Resource', {
-      serviceToken: provider.function.functionArn,
+      serviceToken: this.provider.function.functionArn,
       resourceType: 'Custom::EncryptionVerification',
       serviceTimeout: Duration.seconds(VerifierProvider.TIMEOUT_SECONDS + 60),
       properties: {
         KeyArn: props.key.keyArn,
         VerificationContext: this.verificationContext,
         CheckRotation: String(props.checkRotation ?? true),
-        Resources: props.resources.map(r => r.descriptor),
+        // rendered at synthesis: addResource may add more
+        Resources: Lazy.any({ produce: () => this.resources.map(r => r.descriptor) }),
       },
     });
-    provider.waitFor(this.resource);
-    for (const r of props.resources) {
+    this.provider.waitFor(this.resource);
+    this.resources.push(...props.resources);
+    this.waitForResources(props.resources);
+  }
+
+  /**
+   * Checks one more resource with the same key, in the same custom resource: its read-only call is allowed to the
+   * verifier role, and the verification waits for it. A changed list of resources is a changed verification: the next
+   * deploy runs it again.
+   */
+  public addResource(resource: VerifiedResource): void {
+    if (!(resource instanceof VerifiedResource)) {
+      throw new PropValidationError(`invalid ${this.node.path}.addResource:\n  - resource: got ${typeof resource}; must be a VerifiedResource`);
+    }
+    this.provider.allow(this.key, [resource]);
+    const reads = this.scheduleReads([resource]);
+    if (reads.length > 0) addKeyStatements(this, this.key, reads, 'the deploy-time encryption verifier');
+    this.resources.push(resource);
+    this.waitForResources([resource]);
+  }
+
+  /** The key-policy statements that let the verifier read these schedules through Scheduler. */
+  private scheduleReads(resources: VerifiedResource[]) {
+    return resources.filter(r => r.scheduleArn).map(r => KeyPolicyStatements.verifierScheduleRead({
+      ...stackEnvironment(this), verifierRole: this.provider.role, scheduleArn: r.keyPolicyScheduleArn ?? r.scheduleArn!,
+    }));
+  }
+
+  private waitForResources(resources: VerifiedResource[]): void {
+    for (const r of resources) {
       if (r.dependency) this.resource.node.addDependency(r.dependency);
     }
   }

@@ -42,6 +42,7 @@ export function explain(session: VerificationSession, check: string, error: unkn
     case 'AccessDeniedFault':
     case 'UnauthorizedOperation':
     case 'UnauthorizedException':
+    case 'AuthorizationErrorException':
       if (error.action === 'kms:GenerateDataKey' || error.action === 'kms:Decrypt') {
         return {
           what: `${head} (${message})`,
@@ -68,6 +69,7 @@ export function explain(session: VerificationSession, check: string, error: unkn
     case 'DBInstanceNotFound':
     case 'DBInstanceNotFoundFault':
     case 'DBClusterNotFoundFault':
+    case 'QueueDoesNotExist':
       return {
         what: `${head}: the ${error.target} does not exist in this account and region`,
         fix: 'create it before the verification runs (the verification must depend on it)',

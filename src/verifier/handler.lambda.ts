@@ -8,10 +8,13 @@
  */
 /* eslint-disable import/no-extraneous-dependencies -- the AWS SDK v3 is provided by the Lambda runtime and kept out of the bundle */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { KMSClient, KMSClientConfig } from '@aws-sdk/client-kms';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
 /* eslint-enable import/no-extraneous-dependencies */
 import { runChecks } from './checks';
 import { CheckOutcome } from './outcomes';
@@ -233,11 +236,17 @@ export function createClients(settings: ClientSettings = {}): VerifierClients {
   let events: EventBridgeClient | undefined;
   let secretsManager: SecretsManagerClient | undefined;
   let rds: RDSClient | undefined;
+  let sqs: SQSClient | undefined;
+  let sns: SNSClient | undefined;
+  let kinesis: KinesisClient | undefined;
   return {
     get kms() { return kms ??= new KMSClient(config); },
     get scheduler() { return scheduler ??= new SchedulerClient(config); },
     get events() { return events ??= new EventBridgeClient(config); },
     get secretsManager() { return secretsManager ??= new SecretsManagerClient(config); },
     get rds() { return rds ??= new RDSClient(config); },
+    get sqs() { return sqs ??= new SQSClient(config); },
+    get sns() { return sns ??= new SNSClient(config); },
+    get kinesis() { return kinesis ??= new KinesisClient(config); },
   };
 }

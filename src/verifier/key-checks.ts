@@ -137,10 +137,19 @@ export function keyTags(session: VerificationSession): Promise<readonly Tag[]> {
 const KEY_ARN = /^arn:[^:]+:kms:[^:]*:\d{12}:key\//;
 
 /**
+ * An alias of an AWS managed key, by name or ARN: `alias/aws/` is reserved for AWS managed keys ("The alias name cannot
+ * begin with alias/aws/"), so it never names the customer managed key of a request.
+ *
+ * @see https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html
+ */
+const AWS_MANAGED_ALIAS = /^(arn:[^:]+:kms:[^:]*:\d{12}:)?alias\/aws\//;
+
+/**
  * Compares the key identifier a resource returned with the expected key. Returns undefined when it names the key, or
  * the problem with `fix` as its fix. Identifiers that are not the key ARN itself (key id, alias name, alias ARN) are resolved to
- * a key ARN with DescribeKey, once per identifier and invocation. A different key ARN is a mismatch without a call (key
- * ARNs are canonical; the verifier role may not describe other keys). A missing identifier means an AWS owned key.
+ * a key ARN with DescribeKey, once per identifier and invocation. A different key ARN, or an AWS managed key's alias
+ * (`alias/aws/<service>`), is a mismatch without a call (key ARNs are canonical; the verifier role may not describe
+ * other keys). A missing identifier means an AWS owned key.
  */
 export async function compareKey(session: VerificationSession, what: string, identifier: string | undefined, fix: string): Promise<Problem | undefined> {
   const { keyArn } = session.request;
@@ -149,6 +158,8 @@ export async function compareKey(session: VerificationSession, what: string, ide
   }
   if (identifier === keyArn) return undefined;
   if (KEY_ARN.test(identifier)) return { what: `${what} names key ${identifier}, expected ${keyArn}`, fix };
+  // an AWS managed key: a mismatch without a call (the verifier role may not describe it, and would retry for minutes)
+  if (AWS_MANAGED_ALIAS.test(identifier)) return { what: `${what} names the AWS managed key ${identifier}, expected ${keyArn}`, fix };
   let resolved: string | undefined;
   try {
     resolved = await resolveKeyArn(session, identifier);

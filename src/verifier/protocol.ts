@@ -62,8 +62,27 @@ export interface DbClusterToVerify {
   readonly ExpectPerformanceInsights: 'true' | 'false';
 }
 
+/** An SQS queue whose `KmsMasterKeyId` must name the key; SQS's `GetQueueAttributes` takes the queue URL. */
+export interface QueueToVerify {
+  readonly Type: 'AWS::SQS::Queue';
+  readonly QueueUrl: string;
+}
+
+/** An SNS topic whose `KmsMasterKeyId` must name the key. */
+export interface TopicToVerify {
+  readonly Type: 'AWS::SNS::Topic';
+  readonly TopicArn: string;
+}
+
+/** A Kinesis data stream whose encryption must be `KMS` with the key. */
+export interface StreamToVerify {
+  readonly Type: 'AWS::Kinesis::Stream';
+  readonly StreamArn: string;
+}
+
 /** One resource whose key binding the verifier checks. */
-export type ResourceToVerify = ScheduleToVerify | EventBusToVerify | ArchiveToVerify | ConnectionToVerify | DbInstanceToVerify | DbClusterToVerify;
+export type ResourceToVerify = ScheduleToVerify | EventBusToVerify | ArchiveToVerify | ConnectionToVerify | DbInstanceToVerify | DbClusterToVerify
+| QueueToVerify | TopicToVerify | StreamToVerify;
 
 /** The `ResourceProperties` of the custom resource: what the construct renders and the handler reads. */
 export interface VerificationProperties {
@@ -88,6 +107,9 @@ export const RESOURCE_TYPES: readonly ResourceToVerify['Type'][] = [
   'AWS::Events::Connection',
   'AWS::RDS::DBInstance',
   'AWS::RDS::DBCluster',
+  'AWS::SQS::Queue',
+  'AWS::SNS::Topic',
+  'AWS::Kinesis::Stream',
 ];
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -263,6 +285,15 @@ function parseResource(raw: unknown, where: string, problems: string[]): Resourc
       };
       break;
     }
+    case 'AWS::SQS::Queue':
+      resource = { Type: raw.Type, QueueUrl: text('QueueUrl') };
+      break;
+    case 'AWS::SNS::Topic':
+      resource = { Type: raw.Type, TopicArn: text('TopicArn') };
+      break;
+    case 'AWS::Kinesis::Stream':
+      resource = { Type: raw.Type, StreamArn: text('StreamArn') };
+      break;
     default:
       problems.push(`${where} has unknown Type ${quote(String(raw.Type))}; allowed: ${RESOURCE_TYPES.join(', ')}`);
       return undefined;
@@ -292,6 +323,12 @@ export function describeResource(resource: ResourceToVerify): string {
       return `DB instance ${resource.Identifier}`;
     case 'AWS::RDS::DBCluster':
       return `DB cluster ${resource.Identifier}`;
+    case 'AWS::SQS::Queue':
+      return `queue ${resource.QueueUrl}`;
+    case 'AWS::SNS::Topic':
+      return `topic ${resource.TopicArn}`;
+    case 'AWS::Kinesis::Stream':
+      return `stream ${resource.StreamArn}`;
   }
 }
 

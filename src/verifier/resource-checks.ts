@@ -19,9 +19,12 @@ import {
   DESCRIBE_EVENT_BUS,
   eventBusKeyIdentifier,
 } from '../services/events/check';
+import { DESCRIBE_STREAM_SUMMARY, streamEncryption } from '../services/kinesis/check';
 import { dbClusterKeys, dbInstanceKeys, DbInstanceKeys, DESCRIBE_DB_CLUSTERS, DESCRIBE_DB_INSTANCES } from '../services/rds/check';
 import { GET_SCHEDULE, scheduleKeyIdentifier } from '../services/scheduler/check';
 import { DESCRIBE_SECRET, secretKeyIdentifier } from '../services/secretsmanager/check';
+import { GET_TOPIC_ATTRIBUTES, topicKeyIdentifier } from '../services/sns/check';
+import { GET_QUEUE_ATTRIBUTES, queueEncryption } from '../services/sqs/check';
 
 /** scheduler:GetSchedule: `KmsKeyArn` names the key. */
 export async function checkSchedule(session: VerificationSession, scheduleName: string, groupName: string): Promise<CheckOutcome> {
@@ -183,5 +186,46 @@ async function checkDatabase(
         : { what: `the ${name} has Performance Insights off`, fix: words.performanceInsightsOff });
     }
     return binding(name, await Promise.all(problems));
+  });
+}
+
+/**
+ * sqs:GetQueueAttributes: `KmsMasterKeyId` names the key. A queue without it is encrypted with SSE-SQS (SQS owned
+ * keys, `SqsManagedSseEnabled`) or not at all; either is a failure with the same fix.
+ */
+export async function checkQueue(session: VerificationSession, queueUrl: string): Promise<CheckOutcome> {
+  const name = `queue ${queueUrl}`;
+  const fix = 'set the queue\'s KmsMasterKeyId to the key';
+  return guard(session, name, async () => {
+    const encryption = await call(session, GET_QUEUE_ATTRIBUTES, name, signal => queueEncryption(session.clients.sqs, queueUrl, signal));
+    if (!encryption.keyIdentifier) {
+      const how = encryption.sqsManaged ? 'is encrypted with SSE-SQS (SQS owned keys), not with a KMS key' : 'is not encrypted';
+      return fail(name, { what: `the ${name} ${how}, expected key ${session.request.keyArn}`, fix });
+    }
+    return binding(name, [await compareKey(session, `the ${name}`, encryption.keyIdentifier, fix)]);
+  });
+}
+
+/** sns:GetTopicAttributes: `KmsMasterKeyId` names the key; a topic without it is not encrypted. */
+export async function checkTopic(session: VerificationSession, topicArn: string): Promise<CheckOutcome> {
+  const name = `topic ${topicArn}`;
+  const fix = 'set the topic\'s KmsMasterKeyId to the key';
+  return guard(session, name, async () => {
+    const keyIdentifier = await call(session, GET_TOPIC_ATTRIBUTES, name, signal => topicKeyIdentifier(session.clients.sns, topicArn, signal));
+    if (!keyIdentifier) return fail(name, { what: `the ${name} is not encrypted (no KmsMasterKeyId), expected key ${session.request.keyArn}`, fix });
+    return binding(name, [await compareKey(session, `the ${name}`, keyIdentifier, fix)]);
+  });
+}
+
+/** kinesis:DescribeStreamSummary: `EncryptionType` is `KMS` and `KeyId` names the key. */
+export async function checkStream(session: VerificationSession, streamArn: string): Promise<CheckOutcome> {
+  const name = `stream ${streamArn}`;
+  const fix = 'set the stream\'s StreamEncryption to EncryptionType KMS with KeyId the key';
+  return guard(session, name, async () => {
+    const encryption = await call(session, DESCRIBE_STREAM_SUMMARY, name, signal => streamEncryption(session.clients.kinesis, streamArn, signal));
+    if (encryption.encryptionType !== 'KMS') {
+      return fail(name, { what: `the ${name} is not encrypted (EncryptionType ${encryption.encryptionType ?? 'missing'}), expected key ${session.request.keyArn}`, fix });
+    }
+    return binding(name, [await compareKey(session, `the ${name}`, encryption.keyIdentifier, fix)]);
   });
 }

@@ -37,8 +37,15 @@ export interface RetryPolicy {
   readonly maxSettlingAttempts?: number;
 }
 
+/**
+ * Throttling and service-side errors by name. Besides the usual ones: SQS's `RequestThrottled`
+ * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_GetQueueAttributes.html) and Kinesis's
+ * `LimitExceededException`, which is how DescribeStreamSummary's "limit of 20 transactions per second per account"
+ * answers (https://docs.aws.amazon.com/kinesis/latest/APIReference/API_DescribeStreamSummary.html).
+ */
 const TRANSIENT_ERROR_NAMES = new Set([
   'ThrottlingException', 'Throttling', 'ThrottledException', 'TooManyRequestsException', 'RequestLimitExceeded',
+  'RequestThrottled', 'LimitExceededException',
   'ServiceUnavailable', 'ServiceUnavailableException', 'InternalFailure', 'InternalServerException',
   'InternalServiceError', 'InternalException', 'InternalServerError', 'KMSInternalException',
   'DependencyTimeoutException', 'KeyUnavailableException', 'RequestTimeout', 'RequestTimeoutException', 'TimeoutError',
@@ -59,7 +66,8 @@ const NETWORK_ERROR_CODES = new Set([
  *   KMSInvalidStateException settles only on a key that DescribeKey reports Enabled (see `maySettle`).
  * - IAM: a new or changed policy (the verifier's own, attached just before it runs) is not visible everywhere at once
  *   (https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_eventual-consistency):
- *   AccessDeniedException (KMS, Scheduler, EventBridge, Secrets Manager) and AccessDenied (RDS, query protocol).
+ *   AccessDeniedException (KMS, Scheduler, EventBridge, Secrets Manager, Kinesis), AccessDenied (RDS, query protocol)
+ *   and AuthorizationErrorException (SNS GetTopicAttributes, https://docs.aws.amazon.com/sns/latest/api/API_GetTopicAttributes.html).
  * - A resource created just before: ResourceNotFoundException from Scheduler GetSchedule
  *   (https://docs.aws.amazon.com/scheduler/latest/APIReference/API_GetSchedule.html), EventBridge DescribeEventBus,
  *   DescribeArchive and DescribeConnection (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_DescribeConnection.html)
@@ -67,14 +75,18 @@ const NETWORK_ERROR_CODES = new Set([
  *   DBInstanceNotFound (SDK name DBInstanceNotFoundFault) from RDS DescribeDBInstances
  *   (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DescribeDBInstances.html) and DBClusterNotFoundFault
  *   (the same name in the SDK) from RDS DescribeDBClusters
- *   (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DescribeDBClusters.html).
+ *   (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DescribeDBClusters.html); QueueDoesNotExist from SQS
+ *   GetQueueAttributes (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_GetQueueAttributes.html),
+ *   NotFoundException from SNS GetTopicAttributes (https://docs.aws.amazon.com/sns/latest/api/API_GetTopicAttributes.html)
+ *   and ResourceNotFoundException from Kinesis DescribeStreamSummary
+ *   (https://docs.aws.amazon.com/kinesis/latest/APIReference/API_DescribeStreamSummary.html).
  *
  * InvalidCiphertextException is NOT here: it is the answer the context-binding check expects.
  */
 const SETTLING_ERROR_NAMES = new Set([
   'NotFoundException', 'KMSInvalidStateException',
-  'AccessDeniedException', 'AccessDenied',
-  'ResourceNotFoundException', 'DBInstanceNotFound', 'DBInstanceNotFoundFault', 'DBClusterNotFoundFault',
+  'AccessDeniedException', 'AccessDenied', 'AuthorizationErrorException',
+  'ResourceNotFoundException', 'DBInstanceNotFound', 'DBInstanceNotFoundFault', 'DBClusterNotFoundFault', 'QueueDoesNotExist',
 ]);
 
 /** True for the errors AWS answers until a change has settled (see SETTLING_ERROR_NAMES); every other error is final. */

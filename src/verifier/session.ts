@@ -7,10 +7,13 @@
  */
 /* eslint-disable import/no-extraneous-dependencies -- the AWS SDK v3 is provided by the Lambda runtime and kept out of the bundle */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
 /* eslint-enable import/no-extraneous-dependencies */
 import { VerificationRequest } from './protocol';
 import { callWithRetry, errorName, isSettling, RetryPolicy } from './retry';
@@ -22,6 +25,9 @@ export interface VerifierClients {
   readonly events: EventBridgeClient;
   readonly secretsManager: SecretsManagerClient;
   readonly rds: RDSClient;
+  readonly sqs: SQSClient;
+  readonly sns: SNSClient;
+  readonly kinesis: KinesisClient;
 }
 
 /** What every check receives: the clients, the request, the retry policy and the caches of one invocation. */

@@ -126,6 +126,67 @@ export class VerifiedResource {
     );
   }
 
+  /**
+   * An SQS queue: `GetQueueAttributes` must return `KmsMasterKeyId` = the key (a queue on SSE-SQS, or unencrypted, fails
+   * the check).
+   *
+   * @param queueUrl the queue URL the call takes (a queue's `Ref`), `https://sqs.<region>.amazonaws.com/<account>/<name>`
+   * @param queueArn the queue's ARN, `arn:<partition>:sqs:<region>:<account>:<name>`, on which the verifier role may call
+   *   `sqs:GetQueueAttributes` (IAM authorizes the call against the ARN, not the URL)
+   * @param dependency the construct the verification must wait for (the queue)
+   * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_GetQueueAttributes.html
+   * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-api-permissions-reference.html
+   */
+  public static queue(queueUrl: string, queueArn: string, dependency?: IConstruct): VerifiedResource {
+    checkArn('VerifiedResource.queue', 'queueUrl', queueUrl, QUEUE_URL, 'https://sqs.<region>.amazonaws.com/<account>/<name> (the queue\'s Ref)');
+    checkArn('VerifiedResource.queue', 'queueArn', queueArn, QUEUE_ARN, 'arn:<partition>:sqs:<region>:<account>:<name>');
+    if (!Token.isUnresolved(queueUrl)) {
+      checkArnNames('VerifiedResource.queue', queueArn, `:${queueUrl.split('/').pop()}`, 'queueArn must end in the queue name the URL ends in');
+    }
+    return new VerifiedResource(
+      { Type: 'AWS::SQS::Queue', QueueUrl: queueUrl },
+      [new iam.PolicyStatement({ actions: ['sqs:GetQueueAttributes'], resources: [queueArn] })],
+      dependency,
+    );
+  }
+
+  /**
+   * An SNS topic: `GetTopicAttributes` must return `KmsMasterKeyId` = the key (an unencrypted topic fails the check).
+   *
+   * @param topicArn the topic's ARN (a topic's `Ref`), `arn:<partition>:sns:<region>:<account>:<name>`: what the call
+   *   takes and what the verifier role may call `sns:GetTopicAttributes` on
+   * @param dependency the construct the verification must wait for (the topic)
+   * @see https://docs.aws.amazon.com/sns/latest/api/API_GetTopicAttributes.html
+   * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsns.html
+   */
+  public static topic(topicArn: string, dependency?: IConstruct): VerifiedResource {
+    checkArn('VerifiedResource.topic', 'topicArn', topicArn, TOPIC_ARN, 'arn:<partition>:sns:<region>:<account>:<name>');
+    return new VerifiedResource(
+      { Type: 'AWS::SNS::Topic', TopicArn: topicArn },
+      [new iam.PolicyStatement({ actions: ['sns:GetTopicAttributes'], resources: [topicArn] })],
+      dependency,
+    );
+  }
+
+  /**
+   * A Kinesis data stream: `DescribeStreamSummary` must return `EncryptionType` KMS and `KeyId` = the key (an
+   * unencrypted stream fails the check).
+   *
+   * @param streamArn the stream's ARN, `arn:<partition>:kinesis:<region>:<account>:stream/<name>`: what the call takes
+   *   and what the verifier role may call `kinesis:DescribeStreamSummary` on
+   * @param dependency the construct the verification must wait for (the stream)
+   * @see https://docs.aws.amazon.com/kinesis/latest/APIReference/API_DescribeStreamSummary.html
+   * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonkinesisdatastreams.html
+   */
+  public static stream(streamArn: string, dependency?: IConstruct): VerifiedResource {
+    checkArn('VerifiedResource.stream', 'streamArn', streamArn, STREAM_ARN, 'arn:<partition>:kinesis:<region>:<account>:stream/<name>');
+    return new VerifiedResource(
+      { Type: 'AWS::Kinesis::Stream', StreamArn: streamArn },
+      [new iam.PolicyStatement({ actions: ['kinesis:DescribeStreamSummary'], resources: [streamArn] })],
+      dependency,
+    );
+  }
+
   private constructor(
     /** The descriptor passed to the handler. */
     public readonly descriptor: { [key: string]: string },
@@ -190,6 +251,9 @@ export interface DbClusterVerificationOptions {
  * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoneventbridge.html
  * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonrds.html
  * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecretsmanager.html
+ * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-api-permissions-reference.html
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsns.html
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonkinesisdatastreams.html
  */
 const SCHEDULE_ARN = /^arn:aws[a-z-]*:scheduler:[a-z0-9-]+:\d{12}:schedule\/[0-9A-Za-z._-]{1,64}\/[0-9A-Za-z._-]{1,64}$/;
 const EVENT_BUS_ARN = /^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[./\-_A-Za-z0-9]{1,256}$/;
@@ -197,6 +261,15 @@ const ARCHIVE_ARN = /^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:archive\/[.\-_A-Za
 const CONNECTION_ARN = /^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:connection\/[.\-_A-Za-z0-9]{1,64}$/;
 const DB_INSTANCE_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:db:[a-z](?!.*--)[a-z0-9-]{0,62}(?<!-)$/;
 const DB_CLUSTER_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:cluster:[a-z](?!.*--)[a-z0-9-]{0,62}(?<!-)$/;
+// Queue names: up to 80 letters, digits, hyphens and underscores, a FIFO queue's ending in .fifo (CreateQueue,
+// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html); topic names the same up
+// to 256 (CreateTopic, https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html); stream names 1 to 128
+// letters, digits, "_", "." and "-" (https://docs.aws.amazon.com/kinesis/latest/APIReference/API_DescribeStreamSummary.html).
+const QUEUE_NAME = '(?=[A-Za-z0-9_.-]{1,80}$)[A-Za-z0-9_-]+(?:\\.fifo)?';
+const QUEUE_ARN = new RegExp(`^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\\d{12}:${QUEUE_NAME}$`);
+const QUEUE_URL = new RegExp(`^https://[a-z0-9.-]+/\\d{12}/${QUEUE_NAME}$`);
+const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:(?=[A-Za-z0-9_.-]{1,256}$)[A-Za-z0-9_-]+(?:\.fifo)?$/;
+const STREAM_ARN = /^arn:aws[a-z-]*:kinesis:[a-z0-9-]+:\d{12}:stream\/[a-zA-Z0-9_.-]{1,128}$/;
 
 // The names the verifier passes to the read-only calls, as each API accepts them:
 // https://docs.aws.amazon.com/scheduler/latest/APIReference/API_GetSchedule.html (Name, GroupName),

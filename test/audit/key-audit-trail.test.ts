@@ -4,7 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { AuditTrail, EncryptionKey, KeyAuditTrail } from '../../src';
 import { auditKey } from '../../src/audit/audit-key';
-import { formatFindings, unacknowledgedFindings } from '../support/compliance';
+import { ComplianceBatch, formatFindings } from '../support/compliance';
 import { TEST_ENV, testStack } from '../support/fixtures';
 import { findCycle } from '../support/template-graph';
 
@@ -198,13 +198,14 @@ describe('KeyAuditTrail', () => {
   });
 
   test('has no unacknowledged cdk-nag or Control Tower findings, default and fullest configuration', () => {
-    const plain = testStack('Plain');
+    const batch = new ComplianceBatch();
+    const plain = batch.add(testStack('Plain'));
     new Consumer(plain, 'A');
-    expect(formatFindings(unacknowledgedFindings(plain))).toEqual([]);
-    const full = testStack('Full');
+    const full = batch.add(testStack('Full'));
     KeyAuditTrail.of(full, { multiRegion: false, logRetention: logs.RetentionDays.TEN_YEARS });
     new Consumer(full, 'A');
-    expect(formatFindings(unacknowledgedFindings(full))).toEqual([]);
+    expect(formatFindings(batch.unacknowledged(plain))).toEqual([]);
+    expect(formatFindings(batch.unacknowledged(full))).toEqual([]);
   });
 
   test('synthesis is byte-identical twice', () => {

@@ -343,6 +343,18 @@ describe('EncryptedArchive.addRule: what cannot work fails at synth, saying why'
       eventPattern: { source: ['a'] },
       targets: [new targets.SqsQueue(new sqs.Queue(stack, 'Q'), { deadLetterQueue: new sqs.Queue(stack, 'D', { encryption: sqs.QueueEncryption.KMS_MANAGED }) })],
     }), /deadLetterQueue of the target TestStack\/Q: got TestStack\/D on the AWS managed key alias\/aws\/sqs/],
+    ['a stream on an asymmetric key (the verification would have refused it, naming itself)', (stack, archive) => archive.addRule('R', {
+      eventPattern: { source: ['a'] },
+      targets: [new targets.KinesisStream(new kinesis.Stream(stack, 'S', {
+        encryption: kinesis.StreamEncryption.KMS, encryptionKey: new kms.Key(stack, 'Rsa', { keySpec: kms.KeySpec.RSA_2048, keyUsage: kms.KeyUsage.ENCRYPT_DECRYPT }),
+      }))],
+    }), /target: got TestStack\/S on a key with keySpec RSA_2048 and keyUsage ENCRYPT_DECRYPT; must be encrypted with a symmetric encryption key/],
+    ['a dead-letter queue on an HMAC key', (stack, archive) => archive.addRule('R', {
+      eventPattern: { source: ['a'] },
+      targets: [new targets.SqsQueue(new sqs.Queue(stack, 'Q'), {
+        deadLetterQueue: queueOn(stack, 'D', new kms.Key(stack, 'Hmac', { keySpec: kms.KeySpec.HMAC_256, keyUsage: kms.KeyUsage.GENERATE_VERIFY_MAC })),
+      })],
+    }), /deadLetterQueue of the target TestStack\/Q: got TestStack\/D on a key with keySpec HMAC_256 and keyUsage GENERATE_VERIFY_MAC; must be encrypted with a symmetric/],
     ['a target on the archive\'s key', (stack, archive) => archive.addRule('R', {
       eventPattern: { source: ['a'] }, targets: [new targets.SqsQueue(queueOn(stack, 'Q', archive.encryptionKey))],
     }), /target: got TestStack\/Q on the archive's key; must not be encrypted with the key of the bus and archive/],
@@ -424,7 +436,7 @@ describe('EncryptedArchive.addRule: compliance', () => {
   });
 });
 
-describe('EncryptedArchive.addRule: the deploy-time check of a target bus, on the bus\'s own key', () => {
+describe('EncryptedArchive.addRule: the deploy-time check of the targets, one verification per target key', () => {
   const stack = testStack();
   const busKey = new kms.Key(stack, 'AnalyticsKey', { enableKeyRotation: true });
   const analytics = new events.EventBus(stack, 'Analytics', { eventBusName: 'analytics', kmsKey: busKey });
@@ -439,28 +451,92 @@ describe('EncryptedArchive.addRule: the deploy-time check of a target bus, on th
       new targets.EventBus(events.EventBus.fromEventBusArn(stack, 'Imported', `arn:aws:events:eu-west-1:${ACCOUNT}:event-bus/imported`)),
     ],
   });
+  // a queue and a stream on one key, a topic on another (a kms.Key: its rotation is its owner's), one dead-letter queue
+  // for all on a third; and queues the verifier cannot compare: SSE-SQS, and a key this app does not define
+  const billingKey = new EncryptionKey(stack, 'BillingKey', { protects: 'billing' });
+  const notifyKey = new kms.Key(stack, 'NotifyKey', { enableKeyRotation: true });
+  const deadLetterKey = new EncryptionKey(stack, 'DeadLetterKey', { protects: 'undelivered orders' });
+  const billing = new sqs.Queue(stack, 'Billing', { encryptionMasterKey: billingKey, enforceSSL: true });
+  const records = new kinesis.Stream(stack, 'Records', { encryptionKey: billingKey });
+  const notify = new sns.Topic(stack, 'Notify', { masterKey: notifyKey, enforceSSL: true });
+  const undelivered = new sqs.Queue(stack, 'Undelivered', { encryptionMasterKey: deadLetterKey, enforceSSL: true });
+  const sqsManaged = new sqs.Queue(stack, 'SqsManaged', { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true });
+  const foreignKey = kms.Key.fromKeyArn(stack, 'ForeignKey', `arn:aws:kms:eu-west-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`);
+  const foreign = new sqs.Queue(stack, 'Foreign', { encryptionMasterKey: foreignKey, enforceSSL: true });
+  const toTargets = orders.addRule('ToTargets', {
+    ruleName: 'to-targets',
+    eventPattern: { source: ['b'] },
+    targets: [
+      new targets.SqsQueue(billing, { deadLetterQueue: undelivered }),
+      new targets.SnsTopic(notify, { deadLetterQueue: undelivered }),
+      new targets.SqsQueue(sqsManaged),
+      new targets.SqsQueue(foreign),
+    ],
+  });
+  // a target added later joins the verification of its key
+  toTargets.addTarget(new targets.KinesisStream(records, { deadLetterQueue: undelivered }));
   const unverified = new EncryptedArchive(stack, 'Lean', { ...LEAN, eventBusName: 'lean', archiveName: 'lean-archive' })
-    .addRule('ToAnalytics', { eventPattern: { source: ['a'] }, targets: [new targets.EventBus(analytics)] });
+    .addRule('ToAnalytics', { eventPattern: { source: ['a'] }, targets: [new targets.EventBus(analytics), new targets.SqsQueue(billing)] });
   const json = Template.fromStack(stack).toJSON();
   const verifications = Object.values<any>(json.Resources).filter(r => r.Type === 'Custom::EncryptionVerification');
-
-  test('one verification, under the rule, of the bus of this stack on its own key (rotation is the key owner\'s)', () => {
-    const verification = rule.node.findChild('TargetVerification1') as EncryptionVerification;
-    expect(json.Resources[stack.getLogicalId(verification.resource.node.defaultChild as CfnResource)].Properties).toEqual({
-      ServiceToken: stack.resolve((stack.node.findChild('EncryptionVerifier').node.findChild('Function') as lambda.IFunction).functionArn),
-      ServiceTimeout: '180',
-      KeyArn: stack.resolve(busKey.keyArn),
-      VerificationContext: { 'cdk-encrypted-constructs:verification': 'TestStack/Orders/ToBuses/TargetVerification1' },
-      CheckRotation: 'false',
-      // the bus's Ref is its name, which DescribeEventBus takes
-      Resources: [{ Type: 'AWS::Events::EventBus', Name: stack.resolve(analytics.eventBusName) }],
-    });
+  const resourceOf = (parent: events.Rule, id: string) =>
+    json.Resources[stack.getLogicalId((parent.node.findChild(id) as EncryptionVerification).resource.node.defaultChild as CfnResource)];
+  const properties = (parent: events.Rule, id: string, key: kms.IKey, checkRotation: boolean, resources: any[]) => ({
+    ServiceToken: stack.resolve((stack.node.findChild('EncryptionVerifier').node.findChild('Function') as lambda.IFunction).functionArn),
+    ServiceTimeout: '180',
+    KeyArn: stack.resolve(key.keyArn),
+    VerificationContext: { 'cdk-encrypted-constructs:verification': `${parent.node.path}/${id}` },
+    CheckRotation: String(checkRotation),
+    Resources: resources,
   });
 
-  test('none for an EncryptedArchive\'s bus (its own verification checks it), an imported bus, or an archive with verifyEncryption: false', () => {
+  test('one verification, under the rule, of the bus of this stack on its own key (rotation is the key owner\'s)', () => {
+    // the bus's Ref is its name, which DescribeEventBus takes
+    expect(resourceOf(rule, 'TargetVerification1').Properties).toEqual(properties(rule, 'TargetVerification1', busKey, false,
+      [{ Type: 'AWS::Events::EventBus', Name: stack.resolve(analytics.eventBusName) }]));
+  });
+
+  test('one verification per target key: the queue and the stream of one key together, the topic on its own, the shared dead-letter queue once', () => {
+    // a queue by its URL (its Ref), a topic by its ARN (its Ref), a stream by its ARN; rotation checked on EncryptionKey only
+    expect(resourceOf(toTargets, 'TargetVerification1').Properties).toEqual(properties(toTargets, 'TargetVerification1', billingKey, true, [
+      { Type: 'AWS::SQS::Queue', QueueUrl: stack.resolve(billing.queueUrl) },
+      { Type: 'AWS::Kinesis::Stream', StreamArn: stack.resolve(records.streamArn) },
+    ]));
+    expect(resourceOf(toTargets, 'TargetVerification2').Properties).toEqual(properties(toTargets, 'TargetVerification2', deadLetterKey, true,
+      [{ Type: 'AWS::SQS::Queue', QueueUrl: stack.resolve(undelivered.queueUrl) }]));
+    expect(resourceOf(toTargets, 'TargetVerification3').Properties).toEqual(properties(toTargets, 'TargetVerification3', notifyKey, false,
+      [{ Type: 'AWS::SNS::Topic', TopicArn: stack.resolve(notify.topicArn) }]));
+    expect(toTargets.node.tryFindChild('TargetVerification4')).toBeUndefined();
+  });
+
+  test('each verification waits for the resources it reads', () => {
+    const dependsOn = resourceOf(toTargets, 'TargetVerification1').DependsOn;
+    for (const resource of [billing, records]) expect(dependsOn).toContain(stack.getLogicalId(resource.node.defaultChild as CfnResource));
+  });
+
+  test('the verifier role may read exactly those queues, topic and stream, each once, with the call IAM authorizes on its ARN', () => {
+    const statements = Object.values<any>(json.Resources)
+      .filter(r => r.Type === 'AWS::IAM::ManagedPolicy' && r.Properties.Description === 'Permissions of the deploy-time encryption verifier')
+      .flatMap(r => r.Properties.PolicyDocument.Statement)
+      .filter(st => /^(sqs:GetQueueAttributes|sns:|kinesis:)/.test([st.Action].flat()[0]));
+    expect(statements).toEqual([
+      { Effect: 'Allow', Action: 'sqs:GetQueueAttributes', Resource: stack.resolve(billing.queueArn) },
+      { Effect: 'Allow', Action: 'sqs:GetQueueAttributes', Resource: stack.resolve(undelivered.queueArn) },
+      { Effect: 'Allow', Action: 'sns:GetTopicAttributes', Resource: stack.resolve(notify.topicArn) },
+      { Effect: 'Allow', Action: 'kinesis:DescribeStreamSummary', Resource: stack.resolve(records.streamArn) },
+    ]);
+  });
+
+  test('none for an EncryptedArchive\'s bus (its own verification checks it), an imported bus, SSE-SQS, a key the app does not define, or an archive with verifyEncryption: false', () => {
     expect(rule.node.tryFindChild('TargetVerification2')).toBeUndefined();
     expect(unverified.node.tryFindChild('TargetVerification1')).toBeUndefined();
-    // the two archives' own verifications and the target bus's
-    expect(verifications).toHaveLength(3);
+    expect(JSON.stringify(verifications)).not.toContain(stack.getLogicalId(sqsManaged.node.defaultChild as CfnResource));
+    expect(JSON.stringify(verifications)).not.toContain(stack.getLogicalId(foreign.node.defaultChild as CfnResource));
+    // the two archives' own verifications, the target bus's and the three target keys'
+    expect(verifications).toHaveLength(6);
+  });
+
+  test('forms no dependency cycle', () => {
+    expect(findCycle(json)).toBeUndefined();
   });
 });

@@ -9,7 +9,7 @@ import { AuditTrail, EncryptionKey, KeyAuditTrail, KeyPolicyStatements } from '.
 import { ConnectionApiDestinationOptions, EncryptedConnection, EncryptedConnectionProps } from '../../src/encrypted-connection';
 import { KEY_POLICY_STATEMENTS_REQUIRED_WARNING } from '../../src/key/key-policy';
 import { SharedAlarmTopic } from '../../src/stack/alarm-topic';
-import { formatFindings, unacknowledgedFindings } from '../support/compliance';
+import { ComplianceBatch, formatFindings } from '../support/compliance';
 import { byRole, TEST_ENV, testStack } from '../support/fixtures';
 import { findCycle } from '../support/template-graph';
 
@@ -86,18 +86,21 @@ function isDynamicReference(value: unknown): boolean {
 }
 
 describe('EncryptedConnection', () => {
+  // the two configurations' Control Tower findings in one cfn-guard run
+  const compliance = new ComplianceBatch();
+  const byDefault = compliance.add(testStack());
+  crm(byDefault);
+  const fullestStack = compliance.add(testStack());
+  fullest(fullestStack);
+
   test('the default configuration has zero unacknowledged cdk-nag and Control Tower findings, and no dependency cycle', () => {
-    const stack = testStack();
-    crm(stack);
-    expect(formatFindings(unacknowledgedFindings(stack))).toEqual([]);
-    expect(findCycle(Template.fromStack(stack).toJSON())).toBeUndefined();
+    expect(formatFindings(compliance.unacknowledged(byDefault))).toEqual([]);
+    expect(findCycle(Template.fromStack(byDefault).toJSON())).toBeUndefined();
   });
 
   test('the fullest configuration has zero unacknowledged findings and no dependency cycle', () => {
-    const stack = testStack();
-    fullest(stack);
-    expect(formatFindings(unacknowledgedFindings(stack))).toEqual([]);
-    expect(findCycle(Template.fromStack(stack).toJSON())).toBeUndefined();
+    expect(formatFindings(compliance.unacknowledged(fullestStack))).toEqual([]);
+    expect(findCycle(Template.fromStack(fullestStack).toJSON())).toBeUndefined();
   });
 
   test('the default configuration matches the snapshot', () => {

@@ -7,7 +7,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { EncryptedRdsCluster, EncryptedRdsClusterProps } from '../../src';
 import { compliantVpc } from '../encrypted-rds-instance/fixtures';
-import { formatFindings, unacknowledgedFindings } from '../support/compliance';
+import { ComplianceBatch, formatFindings } from '../support/compliance';
 import { testStack } from '../support/fixtures';
 import { findCycle } from '../support/template-graph';
 
@@ -34,8 +34,12 @@ function resources(stack: Stack, type: string): any[] {
   return Object.values(Template.fromStack(stack).findResources(type)).map((r: any) => r.Properties);
 }
 
+// the two configurations' Control Tower findings in one cfn-guard run
+const compliance = new ComplianceBatch();
+
 describe('EncryptedRdsCluster: Aurora PostgreSQL, Serverless v2 writer and reader', () => {
   const { stack, db } = newCluster();
+  compliance.add(stack);
   const keyArn = stack.resolve(db.encryptionKey.keyArn);
   const [cluster] = resources(stack, 'AWS::RDS::DBCluster');
   const instances = resources(stack, 'AWS::RDS::DBInstance');
@@ -102,7 +106,7 @@ describe('EncryptedRdsCluster: Aurora PostgreSQL, Serverless v2 writer and reade
   });
 
   test('zero unacknowledged findings across the five cdk-nag packs and Control Tower; no cycle', () => {
-    expect(formatFindings(unacknowledgedFindings(stack))).toEqual([]);
+    expect(formatFindings(compliance.unacknowledged(stack))).toEqual([]);
     expect(findCycle(Template.fromStack(stack).toJSON())).toBeUndefined();
   });
 });
@@ -114,6 +118,7 @@ describe('EncryptedRdsCluster: Aurora MySQL, provisioned writer, strict key', ()
     readers: [],
     keyOptions: { strictMode: true },
   });
+  compliance.add(stack);
   const [cluster] = resources(stack, 'AWS::RDS::DBCluster');
 
   test('the key policy holds the RDS statements and the log group\'s, and no Principal "*" (strict mode)', () => {
@@ -137,7 +142,7 @@ describe('EncryptedRdsCluster: Aurora MySQL, provisioned writer, strict key', ()
   });
 
   test('zero unacknowledged findings, no cycle', () => {
-    expect(formatFindings(unacknowledgedFindings(stack))).toEqual([]);
+    expect(formatFindings(compliance.unacknowledged(stack))).toEqual([]);
     expect(findCycle(Template.fromStack(stack).toJSON())).toBeUndefined();
   });
 

@@ -2,7 +2,10 @@ import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import { EncryptionKey, KeyPolicyStatements } from '../../src';
+import { EncryptedRdsInstance, EncryptedRdsInstanceProps } from '../../src/encrypted-rds-instance';
+import { testStack } from '../support/fixtures';
 
 /**
  * A VPC that passes the five cdk-nag packs and the Control Tower rules on its own, so that a compliance test of the
@@ -54,4 +57,18 @@ export function compliantVpc(stack: Stack, id = 'Vpc'): ec2.Vpc {
     Validations.of(provider).acknowledge({ id: 'lambda_inside_vpc_check', reason: 'test fixture: aws-cdk-lib handler that restricts the default security group' });
   }
   return vpc;
+}
+
+export const POSTGRES = rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 });
+export const MYSQL = rds.DatabaseInstanceEngine.mysql({ version: rds.MysqlEngineVersion.VER_8_0 });
+export const MARIADB = rds.DatabaseInstanceEngine.mariaDb({ version: rds.MariaDbEngineVersion.VER_10_11 });
+export const T3_MICRO = ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MICRO);
+
+export type Props = Partial<EncryptedRdsInstanceProps>;
+
+/** A stack with a compliant VPC and one instance (PostgreSQL 16 unless the props say otherwise). */
+export function newDb(props: Props = {}, stack: Stack = testStack()): { stack: Stack; db: EncryptedRdsInstance } {
+  const vpc = props.vpc ?? compliantVpc(stack);
+  const db = new EncryptedRdsInstance(stack, 'Db', { engine: POSTGRES, ...props, vpc });
+  return { stack, db };
 }

@@ -171,14 +171,15 @@ const retentionArb = fc.option(mostly(
 ), { nil: undefined });
 
 /**
- * One target of an archive rule: a queue, topic, stream or bus on the user's own key or imported (a warning), now and
- * then on the archive's key or an AWS managed key (refused); its dead-letter queue now and then FIFO, in another
+ * One target of an archive rule: a queue, topic, stream, Firehose stream or bus on the user's own key or imported (a
+ * warning), now and then on the archive's key or an AWS managed key (refused), or in another region (refused, except
+ * for a bus); a bus now and then of another account (allowed); its dead-letter queue now and then FIFO, in another
  * region, on the target's key or on the archive's key (refused).
  */
 const targetArb = fc.record({
-  kind: fc.constantFrom('queue', 'topic', 'stream', 'bus'),
+  kind: fc.constantFrom('queue', 'topic', 'stream', 'firehose', 'bus'),
   on: mostly(fc.constantFrom('own', 'own', 'imported'), fc.constantFrom('archiveKey', 'awsManaged', 'otherRegion'), 8),
-  deadLetterQueue: mostly(fc.constantFrom(undefined, undefined, 'standard'), fc.constantFrom('fifo', 'otherRegion', 'targetKey', 'archiveKey'), 8),
+  deadLetterQueue: mostly(fc.constantFrom(undefined, undefined, 'standard'), fc.constantFrom('fifo', 'otherRegion', 'targetKey', 'archiveKey'), 6),
 });
 type TargetSpec = typeof targetArb extends fc.Arbitrary<infer T> ? T : never;
 
@@ -407,7 +408,11 @@ function targetOf(stack: Stack, id: string, archive: EncryptedArchive, t: Target
       t.on === 'own' ? f.stream : t.on === 'archiveKey' ? new kinesis.Stream(stack, id, { encryption: kinesis.StreamEncryption.KMS, encryptionKey: archive.encryptionKey })
         : kinesis.Stream.fromStreamArn(stack, id, t.on === 'imported' ? 'arn:aws:kinesis:eu-west-1:111122223333:stream/records' : 'arn:aws:kinesis:us-east-1:111122223333:stream/far'),
       { deadLetterQueue });
-    default: return new targets.EventBus(f.sharedBus, { deadLetterQueue });
+    case 'firehose': return new targets.FirehoseDeliveryStream(firehose.DeliveryStream.fromDeliveryStreamArn(stack, id,
+      t.on === 'otherRegion' ? 'arn:aws:firehose:us-east-1:111122223333:deliverystream/far' : 'arn:aws:firehose:eu-west-1:111122223333:deliverystream/records'));
+    default: return new targets.EventBus(
+      t.on === 'own' ? f.sharedBus : t.on === 'imported' ? f.otherAccountBus : t.on === 'otherRegion' ? f.otherRegionBus : f.defaultBus,
+      { deadLetterQueue });
   }
 }
 

@@ -1,7 +1,8 @@
-import { ArnFormat, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
 import { EncryptionKey, EncryptionVerification, VerifiedResource } from '../../src';
 import { newestNodeRuntime } from '../../src/services/lambda/runtimes';
 import { compliantVpc } from '../encrypted-rds-instance/fixtures';
@@ -13,6 +14,10 @@ const BUS = 'arn:aws:events:eu-west-1:111122223333:event-bus/orders';
 const ARCHIVE = 'arn:aws:events:eu-west-1:111122223333:archive/orders';
 const SCHEDULE = 'arn:aws:scheduler:eu-west-1:111122223333:schedule/default/nightly';
 const CLUSTER = 'arn:aws:rds:eu-west-1:111122223333:cluster:orders-cluster';
+const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/111122223333/billing';
+const QUEUE = 'arn:aws:sqs:eu-west-1:111122223333:billing';
+const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:notify';
+const STREAM = 'arn:aws:kinesis:eu-west-1:111122223333:stream/order-records';
 
 function twoVerifications(stack: Stack): { key: EncryptionKey; other: EncryptionKey } {
   const key = new EncryptionKey(stack, 'Key', { protects: 'orders' });
@@ -120,6 +125,29 @@ describe('EncryptionVerification', () => {
     });
     const rds = verifierStatements(template).filter(s => [s.Action].flat().some((a: string) => a.startsWith('rds:')));
     expect(rds).toEqual([{ Effect: 'Allow', Action: 'rds:DescribeDBClusters', Resource: CLUSTER }]);
+  });
+
+  test('addResource checks a queue, a topic and a stream in the same custom resource, each readable by the role on its ARN only', () => {
+    const stack = testStack();
+    const key = new EncryptionKey(stack, 'Key', { protects: 'orders' });
+    const verification = new EncryptionVerification(stack, 'Targets', { key, resources: [VerifiedResource.queue(QUEUE_URL, QUEUE)] });
+    const stream = new Construct(stack, 'Stream');
+    verification.addResource(VerifiedResource.topic(TOPIC));
+    verification.addResource(VerifiedResource.stream(STREAM, stream));
+    expect(() => verification.addResource({ Type: 'AWS::SQS::Queue' } as any)).toThrow('invalid TestStack/Targets.addResource:\n  - resource: got object; must be a VerifiedResource');
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('Custom::EncryptionVerification', 1);
+    template.hasResourceProperties('Custom::EncryptionVerification', {
+      Resources: [{ Type: 'AWS::SQS::Queue', QueueUrl: QUEUE_URL }, { Type: 'AWS::SNS::Topic', TopicArn: TOPIC }, { Type: 'AWS::Kinesis::Stream', StreamArn: STREAM }],
+    });
+    const reads = verifierStatements(template).filter(s => [s.Action].flat().some((a: string) => /^(sqs:Get|sns:|kinesis:)/.test(a)));
+    expect(reads).toEqual([
+      { Effect: 'Allow', Action: 'sqs:GetQueueAttributes', Resource: QUEUE },
+      { Effect: 'Allow', Action: 'sns:GetTopicAttributes', Resource: TOPIC },
+      { Effect: 'Allow', Action: 'kinesis:DescribeStreamSummary', Resource: STREAM },
+    ]);
+    // the dependency of an added resource is waited for like one given at construction
+    expect(verification.resource.node.dependencies).toContain(stream);
   });
 
   test('each verified key lets the verifier role describe it and round-trip under its own context (so strict mode verifies too)', () => {
@@ -249,6 +277,11 @@ describe('VerifiedResource takes ARNs of the form IAM authorizes', () => {
     ['DB cluster (db:<name>)', () => VerifiedResource.dbCluster('orders', 'arn:aws:rds:eu-west-1:111122223333:db:orders'), 'clusterArn'],
     ['DB cluster (cluster:<resource id>)', () => VerifiedResource.dbCluster('orders', 'arn:aws:rds:eu-west-1:111122223333:cluster:cluster-ABCDEFGHIJKL'), 'clusterArn'],
     ['DB cluster (cluster/<name>)', () => VerifiedResource.dbCluster('orders', 'arn:aws:rds:eu-west-1:111122223333:cluster/orders'), 'clusterArn'],
+    ['queue (its URL given as ARN)', () => VerifiedResource.queue(QUEUE_URL, QUEUE_URL), 'queueArn'],
+    ['queue URL (its name alone)', () => VerifiedResource.queue('billing', QUEUE), 'queueUrl'],
+    ['topic (a subscription ARN)', () => VerifiedResource.topic(`${TOPIC}:0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d`), 'topicArn'],
+    ['stream (a Firehose stream ARN)', () => VerifiedResource.stream('arn:aws:firehose:eu-west-1:111122223333:deliverystream/order-lake'), 'streamArn'],
+    ['stream (its name alone)', () => VerifiedResource.stream('order-records'), 'streamArn'],
   ])('rejects a %s ARN of another form', (_name, make, prop) => {
     expect(make).toThrow(new RegExp(`^invalid VerifiedResource\\.\\w+:\\n  - ${prop}: got `));
   });
@@ -263,6 +296,9 @@ describe('VerifiedResource takes ARNs of the form IAM authorizes', () => {
     ['DB instance identifier starting with a digit', () => VerifiedResource.dbInstance('1orders', 'arn:aws:rds:eu-west-1:111122223333:db:orders'), 'instanceIdentifier'],
     ['DB instance ARN ending in a hyphen', () => VerifiedResource.dbInstance('orders', 'arn:aws:rds:eu-west-1:111122223333:db:orders-'), 'instanceArn'],
     ['DB cluster identifier of 64 characters', () => VerifiedResource.dbCluster('o'.repeat(64), 'arn:aws:rds:eu-west-1:111122223333:cluster:orders'), 'clusterIdentifier'],
+    ['queue name of 81 characters', () => VerifiedResource.queue(`https://sqs.eu-west-1.amazonaws.com/111122223333/${'q'.repeat(81)}`, QUEUE), 'queueUrl'],
+    ['topic name with a space', () => VerifiedResource.topic('arn:aws:sns:eu-west-1:111122223333:order notices'), 'topicArn'],
+    ['stream name of 129 characters', () => VerifiedResource.stream(`arn:aws:kinesis:eu-west-1:111122223333:stream/${'s'.repeat(129)}`), 'streamArn'],
   ])('rejects a %s (the API would reject the name)', (_name, make, prop) => {
     expect(make).toThrow(new RegExp(`^invalid VerifiedResource\\.\\w+:\\n  - ${prop}: got `));
   });
@@ -274,6 +310,7 @@ describe('VerifiedResource takes ARNs of the form IAM authorizes', () => {
     ['connection', () => VerifiedResource.connection('c', 'arn:aws:events:eu-west-1:111122223333:connection/d', 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:x'), 'connectionArn must end in /<connectionName>'],
     ['DB instance', () => VerifiedResource.dbInstance('orders', 'arn:aws:rds:eu-west-1:111122223333:db:billing'), 'instanceArn must end in :<instanceIdentifier>'],
     ['DB cluster', () => VerifiedResource.dbCluster('orders', 'arn:aws:rds:eu-west-1:111122223333:cluster:billing'), 'clusterArn must end in :<clusterIdentifier>'],
+    ['queue', () => VerifiedResource.queue(QUEUE_URL, 'arn:aws:sqs:eu-west-1:111122223333:billing-dlq'), 'queueArn must end in the queue name the URL ends in'],
   ])('rejects a %s whose ARN names another resource than the name (the verifier would read one, IAM allow the other)', (_name, make, rule) => {
     expect(make).toThrow(rule);
   });
@@ -294,6 +331,14 @@ describe('VerifiedResource takes ARNs of the form IAM authorizes', () => {
       VerifiedResource.dbCluster('orders-cluster', 'arn:aws-us-gov:rds:us-gov-west-1:111122223333:cluster:orders-cluster'),
       VerifiedResource.dbCluster('c', stack.formatArn({ service: 'rds', resource: 'cluster', resourceName: 'c', arnFormat: ArnFormat.COLON_RESOURCE_NAME })),
       VerifiedResource.eventBus('b', stack.formatArn({ service: 'events', resource: 'event-bus', resourceName: 'b' })),
+      VerifiedResource.queue(QUEUE_URL, QUEUE),
+      VerifiedResource.queue('https://sqs.cn-north-1.amazonaws.com.cn/111122223333/orders.fifo', 'arn:aws-cn:sqs:cn-north-1:111122223333:orders.fifo'),
+      VerifiedResource.queue(Token.asString({ Ref: 'Billing' }), stack.formatArn({ service: 'sqs', resource: 'billing', arnFormat: ArnFormat.NO_RESOURCE_NAME })),
+      VerifiedResource.topic(TOPIC),
+      VerifiedResource.topic('arn:aws:sns:eu-west-1:111122223333:notify.fifo'),
+      VerifiedResource.topic(stack.formatArn({ service: 'sns', resource: 'notify', arnFormat: ArnFormat.NO_RESOURCE_NAME })),
+      VerifiedResource.stream(STREAM),
+      VerifiedResource.stream(stack.formatArn({ service: 'kinesis', resource: 'stream', resourceName: 'order-records' })),
     ]).not.toThrow();
   });
 });

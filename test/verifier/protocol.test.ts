@@ -1,4 +1,4 @@
-import { ALL_RESOURCES, CONTEXT, DB_CLUSTER, DB_INSTANCE, KEY_ARN, OTHER_KEY_ARN, SCHEDULE } from './support/aws';
+import { ALL_RESOURCES, CONTEXT, DB_CLUSTER, DB_INSTANCE, KEY_ARN, OTHER_KEY_ARN, QUEUE, SCHEDULE, STREAM, TARGET_RESOURCES, TOPIC } from './support/aws';
 import { properties } from './support/events';
 import { KeyPolicyStatements } from '../../src/key/statements';
 import { parseProperties, physicalResourceId, VERIFICATION_CONTEXT_KEY, VerificationRequest } from '../../src/verifier/protocol';
@@ -36,6 +36,15 @@ describe('the contract', () => {
       .toBe('arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab');
   });
 
+  test('a queue is named by its URL, a topic and a stream by their ARNs', () => {
+    expect(parsed({ Resources: TARGET_RESOURCES }).resources).toEqual([QUEUE, TOPIC, STREAM]);
+    expect(parseProperties(properties({ Resources: [{ Type: 'AWS::SQS::Queue', QueueName: 'billing' }, { Type: 'AWS::SNS::Topic' }, { Type: 'AWS::Kinesis::Stream', StreamName: 'records' }] })))
+      .toEqual({
+        ok: false,
+        problems: ['Resources[0] (AWS::SQS::Queue) is missing QueueUrl', 'Resources[1] (AWS::SNS::Topic) is missing TopicArn', 'Resources[2] (AWS::Kinesis::Stream) is missing StreamArn'],
+      });
+  });
+
   test('every problem is reported, not just the first', () => {
     const result = parseProperties({ KeyArn: '', VerificationContext: {}, CheckRotation: 'maybe', Resources: [null], TimeoutSeconds: '-1' });
     expect(result).toEqual({
@@ -63,6 +72,13 @@ describe('physical resource id', () => {
     // Pinned: a change of the id replaces the custom resource in users' stacks.
     const withoutCluster = ALL_RESOURCES.filter(r => r !== DB_CLUSTER);
     expect(physicalResourceId(parsed({ Resources: withoutCluster }))).toBe(`encryption-verification:${KEY_ARN}:4e76214c5747`);
+  });
+
+  test('of a verification of rule targets changes with any of them, and not with their order', () => {
+    const id = physicalResourceId(parsed({ Resources: TARGET_RESOURCES }));
+    expect(physicalResourceId(parsed({ Resources: [...TARGET_RESOURCES].reverse() }))).toBe(id);
+    expect(physicalResourceId(parsed({ Resources: [QUEUE, TOPIC] }))).not.toBe(id);
+    expect(physicalResourceId(parsed({ Resources: [QUEUE, TOPIC, { ...STREAM, StreamArn: `${STREAM.StreamArn}-2` }] }))).not.toBe(id);
   });
 
   test('a DB cluster and a DB instance of the same identifier are different resources', () => {

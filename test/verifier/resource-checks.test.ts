@@ -1,6 +1,6 @@
 import { RDSClient } from '@aws-sdk/client-rds';
-import { CONSTRUCT_PATH, CONTEXT, KEY_ARN, OTHER_KEY_ARN, policy } from './support/aws';
-import { checkDbInstance } from '../../src/verifier/resource-checks';
+import { CONSTRUCT_PATH, CONTEXT, HEALTHY_KEY, KEY_ARN, OTHER_KEY_ARN, policy, QUEUE_URL, STREAM_ARN, TOPIC_ARN } from './support/aws';
+import { checkDbInstance, checkQueue, checkStream, checkTopic } from '../../src/verifier/resource-checks';
 import { createSession, VerifierClients } from '../../src/verifier/session';
 
 describe('outcomes', () => {
@@ -28,5 +28,30 @@ describe('outcomes', () => {
       problems,
     });
     expect(outcome.detail.length).toBeGreaterThan(700);
+  });
+});
+
+describe('rule targets', () => {
+  test('a queue, a topic and a stream that name the key by one alias share one DescribeKey of it', async () => {
+    const sent: string[] = [];
+    const client = (answer: object) => ({
+      send: async (command: { constructor: { name: string }; input: { KeyId?: string } }) => {
+        sent.push(`${command.constructor.name}${command.input.KeyId ? ` ${command.input.KeyId}` : ''}`);
+        return answer;
+      },
+    });
+    const clients = {
+      kms: client({ KeyMetadata: HEALTHY_KEY }),
+      sqs: client({ Attributes: { KmsMasterKeyId: 'alias/orders' } }),
+      sns: client({ Attributes: { KmsMasterKeyId: 'alias/orders' } }),
+      kinesis: client({ StreamDescriptionSummary: { EncryptionType: 'KMS', KeyId: 'alias/orders' } }),
+    } as unknown as VerifierClients;
+    const request = { keyArn: KEY_ARN, context: CONTEXT, contextValue: CONSTRUCT_PATH, checkRotation: false, resources: [] };
+    const session = createSession(clients, request, policy());
+
+    const outcomes = await Promise.all([checkQueue(session, QUEUE_URL), checkTopic(session, TOPIC_ARN), checkStream(session, STREAM_ARN)]);
+
+    expect(outcomes.map(o => o.passed)).toEqual([true, true, true]);
+    expect(sent.sort()).toEqual(['DescribeKeyCommand alias/orders', 'DescribeStreamSummaryCommand', 'GetQueueAttributesCommand', 'GetTopicAttributesCommand']);
   });
 });

@@ -17,6 +17,9 @@ export const KEY_FACTS = {
    * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-encryption-at-rest-key-cmkey.html
    * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html
    * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.Encryption.Keys.html
+   * @see https://docs.aws.amazon.com/kms/latest/developerguide/symmetric-asymmetric.html (the services integrated with
+   *   KMS, SQS, SNS and Kinesis among them, encrypt data with symmetric encryption keys only)
+   * @see https://docs.aws.amazon.com/firehose/latest/APIReference/API_DeliveryStreamEncryptionConfigurationInput.html
    */
   keySpec: 'SYMMETRIC_DEFAULT',
   keyUsage: 'ENCRYPT_DECRYPT',

@@ -82,6 +82,12 @@ export const DOCS = {
     'the producer must have the kms:Decrypt and kms:GenerateDataKey permissions for the KMS key. (docs are silent on the encryption context SQS sends)'),
   lambdaDeadLetterQueue: doc('https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html',
     'the producer must have the kms:Decrypt and kms:GenerateDataKey permissions for the KMS key. (Lambda sends to its dead-letter queue with the execution role; the Lambda docs are silent on KMS)'),
+  sqsResourceTypes: doc('https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-api-permissions-reference.html',
+    'GetQueueAttributes: sqs:GetQueueAttributes, arn:aws:sqs:region:account_id:queue_name (the call names the queue by its URL)'),
+  snsResourceTypes: doc('https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsns.html',
+    'GetTopicAttributes: topic*; topic: arn:${Partition}:sns:${Region}:${Account}:${TopicName}'),
+  kinesisResourceTypes: doc('https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonkinesisdatastreams.html',
+    'DescribeStreamSummary: stream*; stream: arn:${Partition}:kinesis:${Region}:${Account}:stream/${StreamName}'),
 
   // --- RDS --------------------------------------------------------------------------------------------------------
   rdsKeyUse: doc('https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.Encryption.Keys.html',

@@ -54,6 +54,13 @@ export function iamFormOf(resource: DeployedResource, keyArn: string, recorded: 
     case 'DescribeSecretCommand': return { action: 'secretsmanager:DescribeSecret', resource: i.SecretId, doc: DOCS.secretsManagerResourceTypes };
     case 'DescribeDBInstancesCommand': return { action: 'rds:DescribeDBInstances', resource: arn('rds', `db:${i.DBInstanceIdentifier}`), doc: DOCS.rdsResourceTypes };
     case 'DescribeDBClustersCommand': return { action: 'rds:DescribeDBClusters', resource: arn('rds', `cluster:${i.DBClusterIdentifier}`), doc: DOCS.rdsClusterResourceType };
+    // The call names the queue by its URL (https://sqs.<region>.amazonaws.com/<account>/<name>); IAM authorizes the queue ARN.
+    case 'GetQueueAttributesCommand': {
+      const [owner, name] = new URL(i.QueueUrl).pathname.split('/').slice(1);
+      return { action: 'sqs:GetQueueAttributes', resource: `arn:${partition}:sqs:${region}:${owner}:${name}`, doc: DOCS.sqsResourceTypes };
+    }
+    case 'GetTopicAttributesCommand': return { action: 'sns:GetTopicAttributes', resource: i.TopicArn, doc: DOCS.snsResourceTypes };
+    case 'DescribeStreamSummaryCommand': return { action: 'kinesis:DescribeStreamSummary', resource: i.StreamARN, doc: DOCS.kinesisResourceTypes };
     default:
       throw new Error(`the verifier sent ${recorded.command}, which has no IAM form in the access-path catalog (test/access/catalog/verifier.ts)`);
   }
@@ -128,6 +135,20 @@ export async function recordVerifierCalls(world: DeployedWorld, verification: De
           }],
         };
       }
+      // The target resources answer with the key their templates give them (a key ARN, or an id DescribeKey resolves).
+      case 'GetQueueAttributesCommand': {
+        const queue = world.ofType('AWS::SQS::Queue').find(q => world.ref(q) === input.QueueUrl);
+        return { Attributes: { KmsMasterKeyId: queue ? world.properties(queue).KmsMasterKeyId : keyArn, SqsManagedSseEnabled: 'false' } };
+      }
+      case 'GetTopicAttributesCommand': {
+        const topic = world.ofType('AWS::SNS::Topic').find(t => world.ref(t) === input.TopicArn);
+        return { Attributes: { TopicArn: input.TopicArn, KmsMasterKeyId: topic ? world.properties(topic).KmsMasterKeyId : keyArn } };
+      }
+      case 'DescribeStreamSummaryCommand': {
+        const stream = world.ofType('AWS::Kinesis::Stream').find(k => world.attribute(k, 'Arn') === input.StreamARN);
+        const encryption = stream ? world.properties(stream).StreamEncryption ?? { EncryptionType: 'NONE' } : { EncryptionType: 'KMS', KeyId: keyArn };
+        return { StreamDescriptionSummary: { StreamARN: input.StreamARN, EncryptionType: encryption.EncryptionType, KeyId: encryption.KeyId } };
+      }
       default:
         throw new Error(`the fake AWS of the access-path proof has no answer for ${command}`);
     }
@@ -139,7 +160,9 @@ export async function recordVerifierCalls(world: DeployedWorld, verification: De
       return answer(name, command.input);
     },
   });
-  const clients = { kms: client(), scheduler: client(), events: client(), secretsManager: client(), rds: client() } as unknown as VerifierClients;
+  const clients = {
+    kms: client(), scheduler: client(), events: client(), secretsManager: client(), rds: client(), sqs: client(), sns: client(), kinesis: client(),
+  } as unknown as VerifierClients;
   const session = createSession(clients, request, { deadline: Number.MAX_SAFE_INTEGER, now: () => 0, sleep: async () => {}, random: () => 0 });
   const outcomes = await runChecks(session);
   const failed = outcomes.filter(o => !o.passed);

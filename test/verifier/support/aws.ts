@@ -1,4 +1,5 @@
 import { DescribeArchiveCommand, DescribeConnectionCommand, DescribeEventBusCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { DescribeStreamSummaryCommand, KinesisClient, StreamDescriptionSummary } from '@aws-sdk/client-kinesis';
 import {
   DecryptCommand,
   DescribeKeyCommand,
@@ -12,6 +13,8 @@ import {
 import { DBCluster, DBInstance, DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { GetScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { VERIFICATION_CONTEXT_KEY } from '../../../src/verifier/protocol';
 import type { RetryPolicy } from '../../../src/verifier/retry';
@@ -41,6 +44,9 @@ export const mocks = {
   events: mockClient(EventBridgeClient),
   secretsManager: mockClient(SecretsManagerClient),
   rds: mockClient(RDSClient),
+  sqs: mockClient(SQSClient),
+  sns: mockClient(SNSClient),
+  kinesis: mockClient(KinesisClient),
 };
 
 /** Calls no test configured: each one fails the test in `afterEach`, even if the handler swallowed the error. */
@@ -62,6 +68,9 @@ export function resetStrictMocks(): void {
   mocks.events.reset().onAnyCommand().callsFake(strict('events'));
   mocks.secretsManager.reset().onAnyCommand().callsFake(strict('secretsManager'));
   mocks.rds.reset().onAnyCommand().callsFake(strict('rds'));
+  mocks.sqs.reset().onAnyCommand().callsFake(strict('sqs'));
+  mocks.sns.reset().onAnyCommand().callsFake(strict('sns'));
+  mocks.kinesis.reset().onAnyCommand().callsFake(strict('kinesis'));
 }
 
 /** Total calls received by all mocks. */
@@ -181,6 +190,42 @@ export const HEALTHY_CLUSTER: DBCluster = {
 export function healthyDbCluster(cluster: Partial<DBCluster> = {}): void {
   mocks.rds.on(DescribeDBClustersCommand, { DBClusterIdentifier: DB_CLUSTER.Identifier }, true)
     .resolves({ DBClusters: [{ ...HEALTHY_CLUSTER, ...cluster }] });
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Rule targets: a queue, a topic and a stream, kept out of ALL_RESOURCES (whose physical id is pinned).
+// ---------------------------------------------------------------------------------------------------------------------
+
+export const QUEUE_URL = `https://sqs.eu-west-1.amazonaws.com/${ACCOUNT}/billing`;
+export const TOPIC_ARN = `arn:aws:sns:eu-west-1:${ACCOUNT}:notify`;
+export const STREAM_ARN = `arn:aws:kinesis:eu-west-1:${ACCOUNT}:stream/order-records`;
+export const QUEUE = { Type: 'AWS::SQS::Queue', QueueUrl: QUEUE_URL } as const;
+export const TOPIC = { Type: 'AWS::SNS::Topic', TopicArn: TOPIC_ARN } as const;
+export const STREAM = { Type: 'AWS::Kinesis::Stream', StreamArn: STREAM_ARN } as const;
+export const TARGET_RESOURCES = [QUEUE, TOPIC, STREAM];
+
+/** The queue's attributes as GetQueueAttributes returns them: by default SSE-KMS with the key ARN. */
+export function healthyQueue(attributes: Record<string, string> = { KmsMasterKeyId: KEY_ARN, SqsManagedSseEnabled: 'false' }): void {
+  mocks.sqs.on(GetQueueAttributesCommand, { QueueUrl: QUEUE_URL, AttributeNames: ['KmsMasterKeyId', 'SqsManagedSseEnabled'] }, true).resolves({ Attributes: attributes });
+}
+
+/** The topic names its key by alias (resolved with DescribeKey); `null`: no key (an unencrypted topic). */
+export function healthyTopic(identifier: string | null = 'alias/notify'): void {
+  if (identifier === 'alias/notify') keyIdentifier('alias/notify');
+  const attributes: Record<string, string> = { TopicArn: TOPIC_ARN, ...(identifier === null ? {} : { KmsMasterKeyId: identifier }) };
+  mocks.sns.on(GetTopicAttributesCommand, { TopicArn: TOPIC_ARN }, true).resolves({ Attributes: attributes });
+}
+
+/** The stream's summary as DescribeStreamSummary returns it, with `summary`'s fields. */
+export function streamSummary(summary: Partial<StreamDescriptionSummary>): StreamDescriptionSummary {
+  const required = { StreamName: 'order-records', StreamARN: STREAM_ARN, StreamStatus: 'ACTIVE', RetentionPeriodHours: 24 } as const;
+  return { ...required, StreamCreationTimestamp: new Date(0), EnhancedMonitoring: [], OpenShardCount: 1, ...summary };
+}
+
+/** The stream's summary: by default KMS with the key id (resolved with DescribeKey). */
+export function healthyStream(summary: Partial<StreamDescriptionSummary> = { EncryptionType: 'KMS', KeyId: KEY_ID }): void {
+  if (summary.KeyId === KEY_ID) keyIdentifier(KEY_ID);
+  mocks.kinesis.on(DescribeStreamSummaryCommand, { StreamARN: STREAM_ARN }, true).resolves({ StreamDescriptionSummary: streamSummary(summary) });
 }
 
 /** A healthy key and one healthy resource of each type. */
