@@ -20,7 +20,6 @@ import {
   OTHER_KEY_ARN,
   QUEUE,
   QUEUE_URL,
-  resetStrictMocks,
   STREAM,
   STREAM_ARN,
   streamSummary,
@@ -28,56 +27,21 @@ import {
   TOPIC,
   TOPIC_ARN,
   totalCalls,
-  unexpectedCalls,
 } from './support/aws';
-import { CloudFormationEndpoint } from './support/cfn-endpoint';
 import { cfnEvent, properties } from './support/events';
+import { endpoint, HEAD, invoke, LOG_STREAM, sleeps, useHandlerHarness } from './support/handler-harness';
 import { FAKE_CREDENTIALS } from './support/transport';
-import { createClients, createHandler, LambdaContextLike } from '../../src/verifier/handler.lambda';
+import { createClients } from '../../src/verifier/handler.lambda';
 
-const HEAD = `encryption verification failed for ${CONSTRUCT_PATH} with key ${KEY_ARN}:`;
-const LOG_STREAM = ' Details in log stream 2025/01/01/[$LATEST]0123456789abcdef.';
 const SET_QUEUE = "set the queue's KmsMasterKeyId to the key";
 const SET_TOPIC = "set the topic's KmsMasterKeyId to the key";
 const SET_STREAM = "set the stream's StreamEncryption to EncryptionType KMS with KeyId the key";
 
-let endpoint: CloudFormationEndpoint;
-let sleeps: number[];
-/** The handler's clock: it moves only when the handler sleeps. */
-let clock: number;
+useHandlerHarness();
 
-beforeAll(async () => {
-  endpoint = await CloudFormationEndpoint.start();
-});
-afterAll(async () => {
-  await endpoint.close();
-});
-beforeEach(() => {
-  resetStrictMocks();
-  endpoint.reset();
-  sleeps = [];
-  clock = 1_000_000;
-});
-afterEach(() => {
-  expect(unexpectedCalls).toEqual([]);
-});
-
-/** Runs the handler on a clock that moves only when it sleeps, with 120 s left, and returns CloudFormation's one answer. */
-async function invoke(resources: ReadonlyArray<Record<string, unknown>>) {
-  const end = clock + 120_000;
-  const context: LambdaContextLike = { getRemainingTimeInMillis: () => Math.max(0, end - clock), logStreamName: '2025/01/01/[$LATEST]0123456789abcdef' };
-  const handler = createHandler({
-    sleep: async ms => {
-      sleeps.push(ms);
-      clock += ms;
-    },
-    now: () => clock,
-    random: () => 0.5,
-    log: () => {},
-  });
-  await handler(cfnEvent('Create', endpoint.url, properties({ Resources: resources, CheckRotation: 'false' })), context);
-  expect(endpoint.received).toHaveLength(1);
-  return endpoint.received[0].body;
+/** Runs the handler (rotation not checked) on the harness's clock, with 120 s left, and returns CloudFormation's one answer. */
+function invokeOn(resources: ReadonlyArray<Record<string, unknown>>) {
+  return invoke(cfnEvent('Create', endpoint.url, properties({ Resources: resources, CheckRotation: 'false' })));
 }
 
 describe('a queue, a topic and a stream on the key', () => {
@@ -87,7 +51,7 @@ describe('a queue, a topic and a stream on the key', () => {
     healthyTopic();
     healthyStream();
 
-    const response = await invoke(TARGET_RESOURCES);
+    const response = await invokeOn(TARGET_RESOURCES);
 
     expect(response.Status).toBe('SUCCESS');
     expect(response.Data).toEqual({
@@ -142,7 +106,7 @@ describe('a resource that does not name the key fails with the fix', () => {
   ])('%s', async (_, resource, setup, detail) => {
     healthyKey();
     setup();
-    const response = await invoke([resource]);
+    const response = await invokeOn([resource]);
     const label = { 'AWS::SQS::Queue': `queue ${QUEUE_URL}`, 'AWS::SNS::Topic': `topic ${TOPIC_ARN}`, 'AWS::Kinesis::Stream': `stream ${STREAM_ARN}` }[resource.Type as string];
     expect(response.Reason).toBe(`${HEAD} 1 of 4 checks failed. (1) [${label}] ${detail}${LOG_STREAM}`);
   });
@@ -174,7 +138,7 @@ describe('errors that pass are retried', () => {
     healthyStream({ EncryptionType: 'KMS', KeyId: KEY_ARN });
     setup();
 
-    const response = await invoke(TARGET_RESOURCES);
+    const response = await invokeOn(TARGET_RESOURCES);
 
     expect(response.Status).toBe('SUCCESS');
     expect(calls()).toBe(2);
