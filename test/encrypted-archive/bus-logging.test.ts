@@ -27,6 +27,19 @@ function keyPolicy(template: Template, stack: Stack, key: kms.IKey): any[] {
   return template.toJSON().Resources[stack.getLogicalId(key.node.defaultChild as kms.CfnKey)].Properties.KeyPolicy.Statement;
 }
 
+/** The archive built from `props` in a new stack is refused with the library's message for it, matching `message`. */
+function expectRefusal(props: (stack: Stack) => EncryptedArchiveProps, message: RegExp): void {
+  const stack = testStack();
+  let thrown = 'nothing thrown';
+  try {
+    orders(stack, props(stack));
+  } catch (e) {
+    thrown = (e as Error).message;
+  }
+  expect(thrown).toMatch(/^invalid props for TestStack\/Orders:\n/);
+  expect(thrown).toMatch(message);
+}
+
 const keyArnOf = (stack: Stack, key: kms.IKey) => ({ 'Fn::GetAtt': [stack.getLogicalId(key.node.defaultChild as kms.CfnKey), 'Arn'] });
 
 describe('EncryptedArchive logging: a bus logging at ERROR (the defaults)', () => {
@@ -217,19 +230,7 @@ describe('EncryptedArchive logging: validation', () => {
       return { encryptionKey: key, logging: { level: events.Level.ERROR, encryptionKey: key } };
     }, /logging\.encryptionKey: got "TestStack\/BusKey"; must not be the bus key/],
     ['not an object', () => ({ logging: 'ERROR' as any }), /logging: got string; must be an object such as \{ level: events\.Level\.ERROR \}/],
-  ])('refuses %s, naming the construct and the prop', (_name, props, message) => {
-    const stack = testStack();
-    const thrown = (() => {
-      try {
-        orders(stack, props(stack));
-      } catch (e) {
-        return (e as Error).message;
-      }
-      return 'nothing thrown';
-    })();
-    expect(thrown).toMatch(/^invalid props for TestStack\/Orders:\n/);
-    expect(thrown).toMatch(message);
-  });
+  ])('refuses %s, naming the construct and the prop', (_name, props, message) => expectRefusal(props, message));
 });
 
 /** A Firehose stream to S3 (no logging of its own), optionally on a customer managed key. */
@@ -415,19 +416,7 @@ describe('EncryptedArchive logging: destinations refused at synth', () => {
     ['a log key with your own destination', stack => ({
       logging: { level: events.Level.ERROR, encryptionKey: otherKey(stack), destination: BusLogDestination.firehose(firehose.DeliveryStream.fromDeliveryStreamName(stack, 'S', 's')) },
     }), /logging\.encryptionKey: got encryptionKey with a destination of your own; applies only to the log group the construct creates: set it on your Firehose stream/],
-  ])('refuses %s, naming the construct and the prop', (_name, props, message) => {
-    const stack = testStack();
-    const thrown = (() => {
-      try {
-        orders(stack, props(stack));
-      } catch (e) {
-        return (e as Error).message;
-      }
-      return 'nothing thrown';
-    })();
-    expect(thrown).toMatch(/^invalid props for TestStack\/Orders:\n/);
-    expect(thrown).toMatch(message);
-  });
+  ])('refuses %s, naming the construct and the prop', (_name, props, message) => expectRefusal(props, message));
 
   test('a log group, bucket and stream on keys other than the bus key are accepted, with no synthesis needed to tell', () => {
     const stack = testStack();
