@@ -95,7 +95,7 @@ export function validateRdsInstanceProps(scope: IConstruct, props: EncryptedRdsI
       }
     }
     if (facts.family === 'mariadb' && version && props.iamAuthentication !== false) {
-      v.check(isAtLeast(version, MARIADB_IAM_AUTHENTICATION_SINCE), 'engine', `mariadb ${version.join('.')}`, 'IAM database authentication needs MariaDB 10.6 or later: use a newer version or set iamAuthentication false', false);
+      v.check(isAtLeast(version, MARIADB_IAM_AUTHENTICATION_SINCE), 'engine', `mariadb ${version.join('.')}`, `IAM database authentication needs MariaDB ${MARIADB_IAM_AUTHENTICATION_SINCE.join('.')} or later (RDS lists 10.6 and earlier as not available): use a newer version or set iamAuthentication false`, false);
     }
   }
   v.check(props.parameters === undefined || props.parameterGroup === undefined, 'parameters', 'parameters and a parameterGroup', 'give one or the other', false);

@@ -65,7 +65,7 @@ const ENGINES = {
   postgres15: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_15 }),
   mysql80: rds.DatabaseInstanceEngine.mysql({ version: rds.MysqlEngineVersion.VER_8_0 }),
   mariadb1011: rds.DatabaseInstanceEngine.mariaDb({ version: rds.MariaDbEngineVersion.VER_10_11 }),
-  // old MariaDB: TLS enforcement needs 10.5, IAM authentication 10.6
+  // old MariaDB: TLS enforcement needs 10.5, IAM authentication 10.11
   mariadb104: rds.DatabaseInstanceEngine.mariaDb({ version: rds.MariaDbEngineVersion.VER_10_4 }),
   mariadb105: rds.DatabaseInstanceEngine.mariaDb({ version: rds.MariaDbEngineVersion.VER_10_5 }),
   // no version: no TLS parameter group can be made

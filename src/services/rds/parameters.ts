@@ -34,10 +34,11 @@ export function isAtLeast(version: MajorMinor, minimum: MajorMinor): boolean {
 export const MARIADB_TLS_ENFORCEMENT_SINCE: MajorMinor = [10, 5];
 
 /**
- * The first RDS for MariaDB version the construct accepts IAM database authentication on: 10.6. The page below lists
- * the Regions and versions (as read in December 2026 it names 10.11 and later only, and 10.6 as not available): a
- * deployment settles which one RDS accepts.
+ * The first RDS for MariaDB version with IAM database authentication: 10.11. The page below lists, per Region, "All
+ * available versions" for RDS for MariaDB 10.11, 11.4 and 11.8 and "Not available" for 10.4, 10.5 and 10.6 (as read in
+ * December 2026). Some Regions offer it on no version, or not on 10.11: the construct does not know the Region's table
+ * (docs/known-limits.md).
  *
  * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.RDS_Fea_Regions_DB-eng.Feature.IamDatabaseAuthentication.html
  */
-export const MARIADB_IAM_AUTHENTICATION_SINCE: MajorMinor = [10, 6];
+export const MARIADB_IAM_AUTHENTICATION_SINCE: MajorMinor = [10, 11];
