@@ -11,7 +11,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
 import { createClusterAlarms } from './alarms';
 import { EncryptedRdsClusterProps } from './props';
-import { BoundInstance, validateClusterInstances, validateRdsClusterProps } from './validation';
+import { BoundInstance, RDS_PUBLIC_CLUSTER_INSTANCE_WARNING, validateClusterInstances, validateRdsClusterProps, warnOnPublicInstances } from './validation';
 import { watchChannelKey } from '../audit/audit-key';
 import { IEncryptedResource } from '../encrypted-resource/props';
 import { exportedLogGroups, exportedLogTypes } from '../encrypted-resource/rds-log-groups';
@@ -55,6 +55,9 @@ import { EncryptionVerification, VerifiedResource } from '../verifier/encryption
 export class EncryptedRdsCluster extends Construct implements IEncryptedResource, ec2.IConnectable {
   /** The user name of the master user when `credentials` gives none. */
   public static readonly DEFAULT_MASTER_USERNAME = 'dbadmin';
+
+  /** The warning id for instances of the cluster that are publicly accessible (acknowledge it when that is on purpose). */
+  public static readonly PUBLIC_INSTANCE_WARNING = RDS_PUBLIC_CLUSTER_INSTANCE_WARNING;
 
   /** The customer managed key that encrypts storage, master user secret, Performance Insights and logs. */
   public readonly encryptionKey: kms.IKey;
@@ -135,6 +138,7 @@ export class EncryptedRdsCluster extends Construct implements IEncryptedResource
     // the instances, as aws-cdk-lib made them: checked, then Performance Insights on the cluster and each instance
     const instances = boundInstances(this.cluster);
     validateClusterInstances(this, props, facts, instances);
+    warnOnPublicInstances(this.cluster, instances);
     this.performanceInsightsEnabled = props.enablePerformanceInsights
       ?? instances.every(i => i.instance.instanceSize === undefined || facts.supportsPerformanceInsights(i.instance.instanceSize));
     if (this.performanceInsightsEnabled) enablePerformanceInsights(cfnCluster, instances, key, props.performanceInsightRetention);

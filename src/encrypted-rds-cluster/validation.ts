@@ -1,4 +1,4 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Token } from 'aws-cdk-lib';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { IConstruct } from 'constructs';
 import { EncryptedRdsClusterProps } from './props';
@@ -93,6 +93,9 @@ export function validateRdsClusterProps(scope: IConstruct, props: EncryptedRdsCl
   return facts!;
 }
 
+/** The warning for cluster instances RDS gives a public address, aws-cdk-lib's default in public subnets. */
+export const RDS_PUBLIC_CLUSTER_INSTANCE_WARNING = 'cdk-encrypted-constructs:rds-public-cluster-instance';
+
 /** The instances as the cluster made them, to check what only exists once they do. */
 export interface BoundInstance {
   /** `writer` or `readers[<n>]`. */
@@ -174,4 +177,23 @@ function offers(since: { [major: number]: MajorMinor; fromMajor: number }, versi
   if (version[0] < since.fromMajor) return false;
   const first = since[version[0]];
   return first === undefined || isAtLeast(version, first);
+}
+
+/**
+ * A warning on the cluster when any of its instances is publicly accessible. aws-cdk-lib makes every instance publicly
+ * accessible when the cluster's `vpcSubnets` selects `PUBLIC` subnets unless the instance says
+ * `publiclyAccessible: false`, and an `rds.IClusterInstance` keeps its options to itself, so that default and a choice
+ * look the same: neither is refused (RDS allows both), both are named. A publicly accessible instance's endpoint
+ * resolves to a public IP address from outside the VPC; its security groups still decide who connects.
+ *
+ * @see https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html#USER_VPC.Hiding
+ */
+export function warnOnPublicInstances(carrier: IConstruct, instances: BoundInstance[]): void {
+  const exposed = instances.filter(i => (i.instance.node.defaultChild as rds.CfnDBInstance | undefined)?.publiclyAccessible === true).map(i => i.prop);
+  if (exposed.length === 0) return;
+  Annotations.of(carrier).addWarningV2(RDS_PUBLIC_CLUSTER_INSTANCE_WARNING, [
+    `The DB instances ${exposed.join(', ')} of the cluster are publicly accessible: their endpoints resolve to public IP addresses from outside the VPC, and only the security groups decide who connects.`,
+    'aws-cdk-lib makes every instance in PUBLIC subnets publicly accessible unless its ClusterInstance options say publiclyAccessible: false; say so, or acknowledge this warning if it is on purpose.',
+    'https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html#USER_VPC.Hiding',
+  ].join('\n'));
 }

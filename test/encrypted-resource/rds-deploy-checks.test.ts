@@ -145,6 +145,28 @@ describe('public access needs public subnets (and DNS) in the VPC', () => {
   ])('%s: accepted', (_, build) => {
     expect(build).not.toThrow();
   });
+
+  test('Aurora: instances that aws-cdk-lib makes publicly accessible in public subnets are named in a warning', () => {
+    const db = cluster({
+      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+      readers: [rds.ClusterInstance.serverlessV2('Reader'), rds.ClusterInstance.serverlessV2('Private', { publiclyAccessible: false })],
+    });
+    const [warning, ...others] = warnings(db, EncryptedRdsCluster.PUBLIC_INSTANCE_WARNING);
+    expect(others).toEqual([]);
+    expect(warning).toContain('The DB instances writer, readers[0] of the cluster are publicly accessible');
+    expect(warning).toContain('unless its ClusterInstance options say publiclyAccessible: false');
+    CoreAnnotations.of(db).acknowledgeWarning(EncryptedRdsCluster.PUBLIC_INSTANCE_WARNING, 'a public test database');
+    expect(warnings(db, EncryptedRdsCluster.PUBLIC_INSTANCE_WARNING)).toEqual([]);
+  });
+
+  test.each([
+    ['the default subnets', () => cluster()],
+    ['public subnets, every instance publiclyAccessible: false', () => cluster({
+      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC }, writer: rds.ClusterInstance.serverlessV2('Writer', { publiclyAccessible: false }),
+    })],
+  ])('Aurora, no public-instance warning: %s', (_, build) => {
+    expect(warnings(build(), EncryptedRdsCluster.PUBLIC_INSTANCE_WARNING)).toEqual([]);
+  });
 });
 
 describe('settings that lose data without a word are acknowledgeable warnings', () => {
