@@ -112,8 +112,7 @@ export function validateClusterInstances(scope: IConstruct, props: EncryptedRdsC
   const v = new PropValidator(scope);
   // what RDS refuses at deploy time: a class it does not offer the engine, public access without public subnets
   checkInstanceClasses(v, scope, facts.engineType, instances.map(i => ({ prop: i.prop, instanceClass: i.instance.instanceSize })));
-  instances.filter(i => (i.instance.node.defaultChild as rds.CfnDBInstance).publiclyAccessible === true)
-    .forEach(i => checkPublicAccess(v, { prop: i.prop, given: 'publiclyAccessible: true' }, props.vpc!, props.vpcSubnets));
+  publicInstances(instances).forEach(i => checkPublicAccess(v, { prop: i.prop, given: 'publiclyAccessible: true' }, props.vpc!, props.vpcSubnets));
   const version = auroraVersion(props.engine);
   const serverless = instances.filter(i => i.instance.type === rds.InstanceType.SERVERLESS_V2);
   if (version && serverless.length > 0) {
@@ -189,11 +188,16 @@ function offers(since: { [major: number]: MajorMinor; fromMajor: number }, versi
  * @see https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html#USER_VPC.Hiding
  */
 export function warnOnPublicInstances(carrier: IConstruct, instances: BoundInstance[]): void {
-  const exposed = instances.filter(i => (i.instance.node.defaultChild as rds.CfnDBInstance | undefined)?.publiclyAccessible === true).map(i => i.prop);
+  const exposed = publicInstances(instances).map(i => i.prop);
   if (exposed.length === 0) return;
   Annotations.of(carrier).addWarningV2(RDS_PUBLIC_CLUSTER_INSTANCE_WARNING, [
     `The DB instances ${exposed.join(', ')} of the cluster are publicly accessible: their endpoints resolve to public IP addresses from outside the VPC, and only the security groups decide who connects.`,
     'aws-cdk-lib makes every instance in PUBLIC subnets publicly accessible unless its ClusterInstance options say publiclyAccessible: false; say so, or acknowledge this warning if it is on purpose.',
     'https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html#USER_VPC.Hiding',
   ].join('\n'));
+}
+
+/** The instances whose L1 says `PubliclyAccessible: true`, as the user set it or aws-cdk-lib defaulted it. */
+function publicInstances(instances: BoundInstance[]): BoundInstance[] {
+  return instances.filter(i => (i.instance.node.defaultChild as rds.CfnDBInstance | undefined)?.publiclyAccessible === true);
 }
